@@ -1,0 +1,125 @@
+#pragma once
+/// \file bill.hpp
+/// The bill contract: an insured person, a visit, year-to-date totals and
+/// itemized lines. The JSON shape is documented in README.md ("Bill input").
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yibao/error.hpp"
+#include "yibao/money.hpp"
+
+namespace yibao {
+
+enum class scheme : std::uint8_t { employee, resident };
+enum class status : std::uint8_t { active, retired };
+/// Special groups that tariffs key modifiers and medical assistance on.
+enum class group : std::uint8_t { none, dibao, tekun, poverty, low_income };
+enum class coverage : std::uint8_t { active, lapsed, waiting };
+enum class visit_type : std::uint8_t { outpatient, inpatient, chronic };
+enum class location : std::uint8_t { local, cross_city, cross_province };
+/// Filing state of a cross-region visit (ignored for local visits).
+enum class filing : std::uint8_t { long_term, temporary, referral, emergency, unfiled };
+enum class item_class : std::uint8_t { A, B, C };
+
+inline constexpr int scheme_count = 2;
+inline constexpr int status_count = 2;
+inline constexpr int group_count = 5;
+inline constexpr int visit_type_count = 3;
+inline constexpr int level_count = 4;  ///< 0 community, 1, 2, 3
+inline constexpr int location_count = 3;
+inline constexpr int filing_count = 5;
+
+/// Calendar date (validated: a real day of the Gregorian calendar).
+struct date {
+  std::int16_t year = 0;
+  std::int8_t month = 0;
+  std::int8_t day = 0;
+  friend constexpr auto operator<=>(const date&, const date&) noexcept = default;
+  /// "YYYY-MM-DD"
+  [[nodiscard]] auto to_string() const -> std::string;
+};
+/// Parses "YYYY-MM-DD"; nullopt unless it is a real date.
+[[nodiscard]] auto parse_date(std::string_view text) -> std::optional<date>;
+/// `d` plus `months` calendar months (day clamped to the month's end).
+[[nodiscard]] auto add_months(date d, int months) -> date;
+
+/// Enum <-> text, with the spellings of the JSON contract.
+[[nodiscard]] auto to_string(scheme v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(status v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(group v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(coverage v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(visit_type v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(location v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(filing v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(item_class v) noexcept -> std::string_view;
+[[nodiscard]] auto parse_scheme(std::string_view) noexcept -> std::optional<scheme>;
+[[nodiscard]] auto parse_status(std::string_view) noexcept -> std::optional<status>;
+[[nodiscard]] auto parse_group(std::string_view) noexcept -> std::optional<group>;
+[[nodiscard]] auto parse_coverage(std::string_view) noexcept -> std::optional<coverage>;
+[[nodiscard]] auto parse_visit_type(std::string_view) noexcept -> std::optional<visit_type>;
+[[nodiscard]] auto parse_location(std::string_view) noexcept -> std::optional<location>;
+[[nodiscard]] auto parse_filing(std::string_view) noexcept -> std::optional<filing>;
+[[nodiscard]] auto parse_item_class(std::string_view) noexcept -> std::optional<item_class>;
+
+struct person {
+  std::string id;
+  scheme scheme_ = scheme::employee;
+  status status_ = status::active;
+  group group_ = group::none;
+  coverage coverage_ = coverage::active;
+  money account_balance;               ///< personal account balance (employees)
+  std::optional<date> rejoined;        ///< date coverage resumed after a lapse, if any
+};
+
+struct visit {
+  visit_type type = visit_type::outpatient;
+  int level = 3;  ///< 0 community, 1, 2, 3
+  location where = location::local;
+  filing filed = filing::long_term;
+  int admission = 1;  ///< n-th admission this year (inpatient), 1-based
+  date on;
+  std::string disease;  ///< optional disease code a tariff may key rules on ("" none)
+  std::optional<int> transfer_from_level;  ///< upward transfer: level referred from
+};
+
+/// Year-to-date totals, per layer: what it paid and how much of the year's
+/// amount it has placed on its band scale.
+struct ytd {
+  money deductible_paid;  ///< annual deductible already borne this year
+  money hifp_paid, hifmi_paid, hifob_paid, maf_paid;
+  money hifp_base, hifmi_base, hifob_base, maf_base;
+  friend auto operator==(const ytd&, const ytd&) -> bool = default;
+};
+
+struct line {
+  std::string code;
+  std::string name;
+  std::optional<item_class> cls;        ///< from the line, else the catalog
+  std::optional<ratio> selfpay_ratio;   ///< B first-pay / own share, else catalog, else tariff default
+  std::optional<price> price_limit;     ///< per unit, else catalog
+  quantity qty;
+  price unit_price;
+  money amount;  ///< = qty x unit_price rounded half-up to the fen (checked on input)
+};
+
+struct bill {
+  std::string id;
+  person who;
+  visit at;
+  ytd totals;
+  std::vector<line> lines;
+};
+
+/// Parses one bill from JSON text (the contract in README.md). Every problem
+/// is reported with its field path (e.g. `lines[3].amount`): unknown fields,
+/// wrong types, negative amounts, `amount != qty x price`, unknown enum values.
+/// `require_ytd`: whether "ytd" may be present (true for estimate; bulk input
+/// carries no ytd and passes false, which makes a present "ytd" an error).
+/// errc::invalid_argument on any problem.
+[[nodiscard]] auto parse_bill_json(std::string_view json, bool allow_ytd = true) -> result<bill>;
+
+}  // namespace yibao

@@ -1,0 +1,127 @@
+#pragma once
+/// \file money.hpp
+/// Exact money, ratios and rounding. No binary floating point anywhere.
+///
+/// Scales (all signed 64-bit integers):
+///   - `money`: fen (0.01 yuan)
+///   - `ratio`: parts per million (1.000000 == 1'000'000)
+///   - `price`: micro-yuan (0.000001 yuan), as prices carry up to 6 decimals
+///   - `quantity`: 1/10000 units, as quantities carry up to 4 decimals
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace yibao {
+
+/// How a value between two fen is resolved. Every tariff names one.
+///
+/// Truth table for the exact value -> result in fen (from docs/rounding):
+///
+/// | exact   | half_up | half_even | down | up |
+/// |---------|---------|-----------|------|----|
+/// |  1.5    |   2     |    2      |  1   |  2 |
+/// |  2.5    |   3     |    2      |  2   |  3 |
+/// |  2.4999 |   2     |    2      |  2   |  3 |
+/// |  2.5001 |   3     |    3      |  2   |  3 |
+/// | -2.5    |  -3     |   -2      | -2   | -3 |
+///
+/// `half_up` rounds half away from zero (四舍五入); `down` truncates toward zero;
+/// `up` rounds away from zero.
+enum class rounding : std::uint8_t { half_up, half_even, down, up };
+
+/// Parses "half_up" | "half_even" | "down" | "up".
+[[nodiscard]] auto parse_rounding(std::string_view text) noexcept -> std::optional<rounding>;
+[[nodiscard]] auto to_string(rounding r) noexcept -> std::string_view;
+
+/// Divides `num` by the positive `den` and rounds the quotient with `mode`.
+/// Works on integer quotient and remainder; never overflows for |num| < 2^126.
+[[nodiscard]] auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128;
+
+/// An amount of money in fen. Only same-dimension arithmetic exists; scaling
+/// goes through `apply`. Arithmetic that would overflow `int64_t` throws
+/// `std::overflow_error` (a broken invariant: validated inputs are far below it).
+class money {
+ public:
+  constexpr money() noexcept = default;
+  /// From a count of fen.
+  static constexpr auto from_fen(std::int64_t fen) noexcept -> money { return money{fen}; }
+  [[nodiscard]] constexpr auto fen() const noexcept -> std::int64_t { return fen_; }
+
+  auto operator+=(money other) -> money&;
+  auto operator-=(money other) -> money&;
+  friend auto operator+(money a, money b) -> money { return a += b; }
+  friend auto operator-(money a, money b) -> money { return a -= b; }
+  friend constexpr auto operator<=>(money, money) noexcept = default;
+
+  /// Decimal text with exactly two decimals, e.g. "-12.30".
+  [[nodiscard]] auto to_string() const -> std::string;
+
+ private:
+  constexpr explicit money(std::int64_t fen) noexcept : fen_{fen} {}
+  std::int64_t fen_ = 0;
+};
+
+[[nodiscard]] constexpr auto min(money a, money b) noexcept -> money { return a < b ? a : b; }
+[[nodiscard]] constexpr auto max(money a, money b) noexcept -> money { return a < b ? b : a; }
+
+/// A ratio in parts per million (4 decimals on the national platform; we keep 6).
+class ratio {
+ public:
+  static constexpr std::int64_t one_ppm = 1'000'000;
+  constexpr ratio() noexcept = default;
+  static constexpr auto from_ppm(std::int64_t ppm) noexcept -> ratio { return ratio{ppm}; }
+  /// Percentage points, e.g. `points(5)` is 0.05.
+  static constexpr auto points(std::int64_t pts) noexcept -> ratio { return ratio{pts * 10'000}; }
+  static constexpr auto one() noexcept -> ratio { return ratio{one_ppm}; }
+  [[nodiscard]] constexpr auto ppm() const noexcept -> std::int64_t { return ppm_; }
+  friend constexpr auto operator<=>(ratio, ratio) noexcept = default;
+  friend constexpr auto operator+(ratio a, ratio b) noexcept -> ratio { return ratio{a.ppm_ + b.ppm_}; }
+  friend constexpr auto operator-(ratio a, ratio b) noexcept -> ratio { return ratio{a.ppm_ - b.ppm_}; }
+  /// Decimal text with `decimals` digits (2..6), e.g. "0.1000".
+  [[nodiscard]] auto to_string(int decimals = 4) const -> std::string;
+
+ private:
+  constexpr explicit ratio(std::int64_t ppm) noexcept : ppm_{ppm} {}
+  std::int64_t ppm_ = 0;
+};
+
+/// Unit price in micro-yuan (up to 6 decimals).
+struct price {
+  std::int64_t micro = 0;
+  friend constexpr auto operator<=>(price, price) noexcept = default;
+};
+
+/// Quantity in 1/10000 units (up to 4 decimals).
+struct quantity {
+  std::int64_t ten_thousandths = 0;
+  friend constexpr auto operator<=>(quantity, quantity) noexcept = default;
+};
+
+/// `amount x r`, rounded to the fen with `mode` (128-bit intermediate).
+/// Throws `std::overflow_error` if the result does not fit.
+[[nodiscard]] auto apply(money amount, ratio r, rounding mode) -> money;
+
+/// `q x p` rounded to the fen with `mode`, e.g. a line amount.
+[[nodiscard]] auto extend(quantity q, price p, rounding mode) -> money;
+
+/// Decimal text parsers. They accept an optional leading '-', digits, and an
+/// optional '.' followed by at most the scale's digits; nothing else (no
+/// exponent, no spaces, no '+'). More digits than the scale holds is an error,
+/// never a silent rounding. They return `std::nullopt` on any error; `why`
+/// (if given) receives a short reason.
+[[nodiscard]] auto parse_money(std::string_view text, std::string* why = nullptr) -> std::optional<money>;
+[[nodiscard]] auto parse_ratio(std::string_view text, std::string* why = nullptr) -> std::optional<ratio>;
+[[nodiscard]] auto parse_price(std::string_view text, std::string* why = nullptr) -> std::optional<price>;
+[[nodiscard]] auto parse_quantity(std::string_view text, std::string* why = nullptr) -> std::optional<quantity>;
+
+/// Generic fixed-point parser: `text` as an integer scaled by 10^decimals.
+[[nodiscard]] auto parse_fixed(std::string_view text, int decimals, std::string* why = nullptr)
+    -> std::optional<std::int64_t>;
+
+/// Formats `value / 10^decimals` as decimal text with exactly `decimals` digits.
+[[nodiscard]] auto format_fixed(std::int64_t value, int decimals) -> std::string;
+
+}  // namespace yibao

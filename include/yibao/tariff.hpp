@@ -1,0 +1,185 @@
+#pragma once
+/// \file tariff.hpp
+/// A tariff: the payment policy of one insured place for one validity period.
+/// It is data (a TOML file, see README.md "Tariff format"): metadata, general
+/// settings and an ordered list of rules. Each rule has a selector (`when`)
+/// and the values it sets or adjusts for one layer; for a given bill every
+/// matching rule is applied in file order, so later rules override earlier
+/// ones (settings) or accumulate (adjustments such as `add_points`).
+///
+/// A loaded tariff is immutable and safe to share across threads.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yibao/bill.hpp"
+#include "yibao/error.hpp"
+#include "yibao/money.hpp"
+
+namespace yibao {
+
+/// The fund layers, in settlement order.
+enum class layer_id : std::uint8_t {
+  basic,       ///< 统筹基金 -> hifp_pay
+  critical,    ///< 大病保险 (residents) -> hifmi_pay
+  large,       ///< 职工大额医疗补助 (employees) -> hifob_pay
+  assistance,  ///< 医疗救助 -> maf_pay
+};
+inline constexpr int layer_count = 4;
+[[nodiscard]] auto to_string(layer_id v) noexcept -> std::string_view;
+[[nodiscard]] auto parse_layer(std::string_view) noexcept -> std::optional<layer_id>;
+/// National output field of a layer: "hifp_pay", "hifmi_pay", ...
+[[nodiscard]] auto field_name(layer_id v) noexcept -> std::string_view;
+
+/// Progressive: each band's part at its own ratio (a tax table).
+/// Whole: the band the cumulative total falls in sets one ratio for all of it.
+enum class band_method : std::uint8_t { progressive, whole };
+/// Band edges measured on the cumulative in-scope amount from zero (including
+/// the deductible), or on the amount above the deductible.
+enum class band_basis : std::uint8_t { from_zero, from_deductible };
+/// A deductible per admission (per bill) or per year (carried in ytd).
+enum class deductible_scope : std::uint8_t { admission, year };
+/// What the personal account may pay.
+enum class account_use : std::uint8_t { none, inscope_selfpay, all };
+
+[[nodiscard]] auto to_string(band_method v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(band_basis v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(deductible_scope v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(account_use v) noexcept -> std::string_view;
+
+/// One band: applies up to `upto` (exclusive upper edge; none = unbounded).
+struct band {
+  std::optional<money> upto;
+  ratio rate;
+};
+
+/// Where a value came from: its TOML position and the cited source.
+struct provenance {
+  source_location where;
+  std::string source;   ///< citation text (resolved from [sources] if a key was given)
+  std::string assumed;  ///< non-empty: the value is assumed, with this reason
+};
+
+/// Which bills a rule applies to. Each mask has bit (1 << enum value) set for
+/// every accepted value; all bits set means "any". A filing condition never
+/// matches a local visit (filing is ignored for local visits).
+struct selector {
+  static constexpr std::uint8_t any = 0xFF;
+  std::uint8_t schemes = any, statuses = any, groups = any, visits = any, levels = any,
+               locations = any, filings = any;
+  int admission_min = 1;
+  int admission_max = std::numeric_limits<int>::max();
+  std::vector<std::string> diseases;  ///< empty: any (including none)
+  [[nodiscard]] auto matches(const person& p, const visit& v) const noexcept -> bool;
+  [[nodiscard]] auto filing_constrained() const noexcept -> bool { return filings != any; }
+};
+
+/// One rule of the ordered list. Optional members are "not set by this rule".
+struct rule {
+  std::string label;  ///< optional `name`, else "rule[N]"
+  layer_id layer = layer_id::basic;
+  selector when;
+  provenance origin;
+
+  // Settings: a later matching rule replaces an earlier one's value.
+  std::optional<money> deductible;
+  std::optional<deductible_scope> per;
+  std::optional<std::vector<band>> bands;
+  std::optional<band_method> method;
+  std::optional<band_basis> basis;
+  std::optional<std::optional<money>> cap;  ///< inner nullopt: "none" (no cap)
+  std::optional<ratio> floor;               ///< 保底: adjustments cannot push a rate below it
+  std::optional<bool> reimbursed;           ///< false: this layer pays nothing
+  std::optional<std::string> reason;        ///< why not reimbursed (shown to the patient)
+  std::optional<ratio> first_pay;           ///< share of the in-scope amount the patient bears first
+  std::optional<bool> transfer_difference;  ///< upward transfer pays only the deductible difference
+  // Adjustments: every matching rule's value accumulates.
+  std::optional<ratio> add;                 ///< percentage points added to every band's rate
+  std::optional<ratio> deductible_factor;   ///< multiplies the deductible
+  std::optional<money> deductible_minus;    ///< subtracts from the deductible (floored at 0)
+};
+
+/// The resolved policy of one layer for one bill.
+struct layer_policy {
+  bool active = false;  ///< some matching rule gave this layer bands
+  bool reimbursed = true;
+  std::string reason;
+  money deductible;  ///< after factor / minus adjustments
+  deductible_scope per = deductible_scope::admission;
+  /// The bands as the rule that set them wrote them (points into the tariff,
+  /// which outlives the policy); use `rate()` for the adjusted rates.
+  const std::vector<band>* bands = nullptr;
+  std::optional<ratio> floor;
+  band_method method = band_method::progressive;
+  band_basis basis = band_basis::from_deductible;
+  std::optional<money> cap;  ///< none: no cap
+  ratio first_pay;
+  bool transfer_difference = false;
+  ratio adjustment;          ///< sum of `add`
+  std::vector<const rule*> applied;  ///< matching rules, in order (only if asked for)
+
+  /// A band's rate after `adjustment`: a negative adjustment cannot push it
+  /// below `floor` (unless it was already lower); the result is clipped to [0, 1].
+  [[nodiscard]] auto rate(const band& b) const noexcept -> ratio;
+};
+
+struct resolved_policy {
+  std::array<layer_policy, layer_count> layers;
+  [[nodiscard]] auto operator[](layer_id id) const -> const layer_policy& {
+    return layers[static_cast<int>(id)];
+  }
+};
+
+struct tariff_info {
+  std::string id;
+  std::string name;
+  std::string place;
+  date valid_from;
+  date valid_to;
+  rounding round = rounding::half_up;
+  int year_start_month = 1;  ///< the year-to-date totals reset on this day
+  int year_start_day = 1;
+  std::vector<std::string> extends;  ///< the chain of files this one layers on
+  provenance origin;
+};
+
+struct tariff {
+  tariff_info info;
+  std::string file;  ///< the file it was loaded from
+  ratio b_first_pay_default = ratio::points(10);
+  provenance b_first_pay_origin;
+  account_use account = account_use::none;
+  std::array<bool, scheme_count> account_for{};  ///< which schemes have an account (set by [account].schemes)
+  bool account_on_unfiled = false;  ///< may the account pay when the visit is unfiled
+  provenance account_origin;
+  int waiting_months = 0;  ///< waiting period after coverage resumes (person.rejoined)
+  provenance waiting_origin;
+  std::vector<std::string> claim_documents;  ///< documents an unfiled claim needs
+  std::map<std::string, std::string> sources;  ///< [sources] key -> citation
+  std::vector<rule> rules;
+
+  /// Applies every matching rule in order. `record` keeps the list of
+  /// applied rules per layer (for traces and `yibao show`).
+  [[nodiscard]] auto resolve(const person& p, const visit& v, bool record = false) const -> resolved_policy;
+};
+
+/// Returns the text of a file named in `extends` (relative to the including
+/// file's folder, resolved by the caller), or nullopt if it cannot be read.
+using file_reader = std::function<std::optional<std::string>(const std::string& path)>;
+
+/// Parses a tariff from TOML `text`. `file` is the name used in diagnostics and
+/// the base for relative `extends` paths, which are read through `read` (may
+/// be empty if the tariff extends nothing). All problems are collected into
+/// `error::diagnostics`, each with file:line:column, key path and what was
+/// expected; warnings (suspicious values) are returned in `warnings` if given.
+[[nodiscard]] auto parse_tariff(std::string_view text, const std::string& file, const file_reader& read,
+                                std::vector<diagnostic>* warnings = nullptr) -> result<tariff>;
+
+}  // namespace yibao

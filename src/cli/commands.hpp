@@ -1,0 +1,10 @@
+#pragma once
+// One file per subcommand, each a setup_*/run_* pair (CLI11 subcom_in_files).
+#include <CLI/CLI.hpp>
+
+namespace yibao::cli {
+
+/// Registers `yibao estimate`; the run sets `exit` when the subcommand runs.
+void setup_estimate(CLI::App& app, int& exit);
+
+}  // namespace yibao::cli

@@ -1,0 +1,42 @@
+#pragma once
+// Shared pieces of the command-line tool: exit codes, file reading, loading
+// tariffs and catalogs with diagnostics printed to stderr.
+#include <optional>
+#include <string>
+
+#include "yibao/catalog.hpp"
+#include "yibao/tariff.hpp"
+
+namespace yibao::cli {
+
+/// Exit codes (sysexits.h values; documented in README.md).
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,      ///< a check found problems (yibao check), or a partial run
+  exit_usage = 64,       ///< bad command line
+  exit_data = 65,        ///< invalid bill or input row
+  exit_no_input = 66,    ///< an input file cannot be opened
+  exit_unavailable = 69, ///< the tariff does not apply to the bill (date, no rule)
+  exit_software = 70,    ///< internal error
+  exit_cant_create = 73, ///< an output file cannot be written
+  exit_config = 78,      ///< invalid tariff or catalog
+};
+
+/// Reads a whole file ("-" is stdin); nullopt if it cannot be read.
+[[nodiscard]] auto read_file(const std::string& path) -> std::optional<std::string>;
+
+/// Loads a tariff, printing every diagnostic (and warning) to stderr.
+/// On failure returns nullopt and sets `code`.
+[[nodiscard]] auto load_tariff_file(const std::string& path, int& code, bool print_warnings = false)
+    -> std::optional<tariff>;
+
+/// Loads a catalog CSV (empty path: an empty catalog), printing diagnostics.
+[[nodiscard]] auto load_catalog_file(const std::string& path, int& code) -> std::optional<catalog>;
+
+/// The exit code for an engine error code.
+[[nodiscard]] auto exit_code_for(errc code) -> int;
+
+/// Writes `text` to `path` atomically (temporary file + rename); false on failure.
+[[nodiscard]] auto write_file_atomic(const std::string& path, const std::string& text) -> bool;
+
+}  // namespace yibao::cli

@@ -1,0 +1,102 @@
+// yibao estimate: one bill in, a clear breakdown out.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/render.hpp"
+#include "yibao/engine.hpp"
+
+namespace yibao::cli {
+namespace {
+
+struct estimate_options {
+  std::string tariff_path;
+  std::string catalog_path;
+  std::string bill_path;
+  bool json = false;
+  bool explain = false;
+  bool compare_filing = false;
+};
+
+auto run_estimate(const estimate_options& o) -> int {
+  int code = exit_ok;
+  auto t = load_tariff_file(o.tariff_path, code);
+  if (!t) return code;
+  auto c = load_catalog_file(o.catalog_path, code);
+  if (!c) return code;
+  auto text = read_file(o.bill_path);
+  if (!text) {
+    fmt::print(stderr, "yibao: cannot read bill {}\n", o.bill_path);
+    return exit_no_input;
+  }
+  auto parsed = parse_bill_json(*text);
+  if (!parsed) {
+    fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, parsed.err().message);
+    return exit_data;
+  }
+  const bill& b = parsed.value();
+
+  // The settlements to show: as given, or filed vs unfiled side by side.
+  std::vector<settle_options> runs;
+  std::vector<std::string> titles;
+  if (o.compare_filing) {
+    const filing filed = b.at.filed == filing::unfiled ? filing::temporary : b.at.filed;
+    runs.push_back(settle_options{o.explain, filed});
+    titles.push_back(fmt::format("filed ({})", to_string(filed)));
+    runs.push_back(settle_options{o.explain, filing::unfiled});
+    titles.emplace_back("unfiled");
+  } else {
+    runs.push_back(settle_options{o.explain, std::nullopt});
+    titles.emplace_back(b.at.where == location::local ? "local" : std::string{to_string(b.at.filed)});
+  }
+  std::vector<settlement> results;
+  for (const settle_options& so : runs) {
+    auto s = settle(*t, *c, b, so);
+    if (!s) {
+      fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, s.err().message);
+      return exit_code_for(s.err().code);
+    }
+    results.push_back(std::move(s).value());
+  }
+
+  std::string out;
+  if (o.json) {
+    if (results.size() == 1) {
+      out = to_json(results[0]);
+    } else {
+      out = "{\"filed\":" + to_json(results[0]) + ",\"unfiled\":" + to_json(results[1]) + "}";
+    }
+    out += '\n';
+  } else {
+    std::vector<const settlement*> cols;
+    for (const auto& s : results) cols.push_back(&s);
+    out = render_breakdown(*t, b, cols, titles);
+    if (o.compare_filing && b.at.where == location::local) {
+      out += "\nnote: the visit is local, so filing does not apply and both columns are the same.\n";
+    }
+    if (o.explain) {
+      for (const auto& s : results) out += "\n" + render_trace(s);
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? exit_ok : exit_cant_create;
+}
+
+}  // namespace
+
+void setup_estimate(CLI::App& app, int& exit) {
+  auto opts = std::make_shared<estimate_options>();
+  CLI::App* sub = app.add_subcommand("estimate", "Settle one bill and print the breakdown");
+  sub->add_option("--tariff,-t", opts->tariff_path, "Tariff TOML file of the insured place")->required();
+  sub->add_option("--catalog,-c", opts->catalog_path, "Catalog CSV of the place of treatment");
+  sub->add_option("bill", opts->bill_path, "Bill JSON file, or - for stdin")->required();
+  sub->add_flag("--json", opts->json, "Print the settlement as JSON");
+  sub->add_flag("--explain", opts->explain, "Print the trace of every step");
+  sub->add_flag("--compare-filing", opts->compare_filing, "Settle as filed and as unfiled, side by side");
+  sub->callback([opts, &exit] { exit = run_estimate(*opts); });
+}
+
+}  // namespace yibao::cli

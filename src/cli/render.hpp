@@ -1,0 +1,27 @@
+#pragma once
+// Human-readable renderings of settlements for the terminal.
+#include <string>
+#include <vector>
+
+#include "yibao/bill.hpp"
+#include "yibao/settlement.hpp"
+#include "yibao/tariff.hpp"
+
+namespace yibao::cli {
+
+/// Display width of UTF-8 text in terminal columns (CJK counts 2).
+[[nodiscard]] auto display_width(std::string_view text) -> std::size_t;
+/// `text` padded with spaces to `width` columns (left-aligned).
+[[nodiscard]] auto pad_right(std::string_view text, std::size_t width) -> std::string;
+/// `text` padded with spaces to `width` columns (right-aligned).
+[[nodiscard]] auto pad_left(std::string_view text, std::size_t width) -> std::string;
+
+/// The breakdown of one or more settlements of the same bill side by side
+/// (`titles` name the columns), labelled in Chinese with English field names.
+[[nodiscard]] auto render_breakdown(const tariff& t, const bill& b, const std::vector<const settlement*>& columns,
+                                    const std::vector<std::string>& titles) -> std::string;
+
+/// The trace as numbered plain-text steps.
+[[nodiscard]] auto render_trace(const settlement& s) -> std::string;
+
+}  // namespace yibao::cli

@@ -1,0 +1,88 @@
+#include "core/layer_math.hpp"
+
+#include <fmt/format.h>
+
+namespace yibao {
+
+auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, money paid_before) -> layer_output {
+  layer_output out;
+  if (lp.bands != nullptr && in.lo < in.hi) {
+    const std::int64_t lo = in.lo.fen() - in.shift.fen();
+    const std::int64_t hi = in.hi.fen() - in.shift.fen();
+    const auto& bands = *lp.bands;
+    if (lp.method == band_method::whole) {
+      // The band the cumulative total falls in (upper edges inclusive) sets one rate.
+      const band* chosen = &bands.back();
+      for (const band& b : bands) {
+        if (b.upto && hi <= b.upto->fen()) {
+          chosen = &b;
+          break;
+        }
+      }
+      out.exact_num = static_cast<__int128>(hi - lo) * lp.rate(*chosen).ppm();
+    } else {
+      // Progressive: each band's part at its own rate; the first band reaches down
+      // to minus infinity so every eligible fen lies in some band.
+      std::int64_t lower = INT64_MIN;
+      for (const band& b : bands) {
+        const std::int64_t upper = b.upto ? b.upto->fen() : INT64_MAX;
+        const std::int64_t from = lo > lower ? lo : lower;
+        const std::int64_t to = hi < upper ? hi : upper;
+        if (to > from) out.exact_num += static_cast<__int128>(to - from) * lp.rate(b).ppm();
+        if (upper >= hi) break;
+        lower = upper;
+      }
+    }
+  }
+  out.rounded = money::from_fen(static_cast<std::int64_t>(divide_round(out.exact_num, ratio::one_ppm, mode)));
+  out.exact = exact_yuan(out.exact_num);
+  out.paid = out.rounded;
+  if (lp.cap) {
+    const money left = max(money{}, *lp.cap - paid_before);
+    if (out.paid > left) {
+      out.paid = left;
+      out.capped = true;
+    }
+    out.cap_left = left - out.paid;
+  }
+  return out;
+}
+
+auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_output& out) -> std::string {
+  std::string bands;
+  if (lp.bands != nullptr) {
+    for (const band& b : *lp.bands) {
+      if (!bands.empty()) bands += ", ";
+      bands += fmt::format("{}{}", b.upto ? "<=" + b.upto->to_string() + ": " : "rest: ", lp.rate(b).to_string());
+    }
+  }
+  // Points are shown exactly, without floating point.
+  const std::string pts = format_fixed(lp.adjustment.ppm() / 100, 2);
+  std::string text = fmt::format("{} bands [{}] on {} .. {} ({}; adjustment {} points): exact {} -> {}", to_string(lp.method), bands,
+                     (in.lo - in.shift).to_string(), (in.hi - in.shift).to_string(), to_string(lp.basis), pts, out.exact,
+                     out.rounded.to_string());
+  if (lp.cap) {
+    text += fmt::format("; cap {} leaves {}{}", lp.cap->to_string(), out.cap_left->to_string(),
+                        out.capped ? " (cap reached)" : "");
+  } else {
+    text += "; no cap";
+  }
+  return text;
+}
+
+auto exact_yuan(__int128 fen_ppm) -> std::string {
+  // fen x ppm = 1e-8 yuan; format the 128-bit value by hand.
+  const bool negative = fen_ppm < 0;
+  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-fen_ppm) : static_cast<unsigned __int128>(fen_ppm);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  if (digits.size() < 9) digits.insert(0, 9 - digits.size(), '0');
+  std::string s = (negative ? "-" : "") + digits.substr(0, digits.size() - 8) + "." + digits.substr(digits.size() - 8);
+  while (s.size() > 3 && s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
+  return s;
+}
+
+}  // namespace yibao

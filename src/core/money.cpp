@@ -1,0 +1,169 @@
+#include "yibao/money.hpp"
+
+#include <limits>
+#include <stdexcept>
+
+namespace yibao {
+
+auto parse_rounding(std::string_view text) noexcept -> std::optional<rounding> {
+  if (text == "half_up") return rounding::half_up;
+  if (text == "half_even") return rounding::half_even;
+  if (text == "down") return rounding::down;
+  if (text == "up") return rounding::up;
+  return std::nullopt;
+}
+
+auto to_string(rounding r) noexcept -> std::string_view {
+  switch (r) {
+    case rounding::half_up: return "half_up";
+    case rounding::half_even: return "half_even";
+    case rounding::down: return "down";
+    case rounding::up: return "up";
+  }
+  return "?";
+}
+
+auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128 {
+  // C++ division truncates toward zero; fix up from quotient and remainder.
+  const __int128 q = num / den;
+  const __int128 r = num % den;
+  if (r == 0) return q;
+  const int sign = num < 0 ? -1 : 1;
+  const __int128 twice = (r < 0 ? -r : r) * 2;
+  switch (mode) {
+    case rounding::down: return q;
+    case rounding::up: return q + sign;
+    case rounding::half_up: return twice >= den ? q + sign : q;
+    case rounding::half_even:
+      if (twice > den) return q + sign;
+      if (twice < den) return q;
+      return (q % 2 == 0) ? q : q + sign;
+  }
+  return q;
+}
+
+namespace {
+auto checked(__int128 v) -> std::int64_t {
+  if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min()) {
+    throw std::overflow_error("yibao: money overflow");
+  }
+  return static_cast<std::int64_t>(v);
+}
+}  // namespace
+
+auto money::operator+=(money other) -> money& {
+  fen_ = checked(static_cast<__int128>(fen_) + other.fen_);
+  return *this;
+}
+auto money::operator-=(money other) -> money& {
+  fen_ = checked(static_cast<__int128>(fen_) - other.fen_);
+  return *this;
+}
+
+auto money::to_string() const -> std::string { return format_fixed(fen_, 2); }
+auto ratio::to_string(int decimals) const -> std::string {
+  // Ratios are stored with 6 decimals; shorter renderings must not lose digits
+  // silently, so they round half-up (display only, never in the money path).
+  int drop = 6 - decimals;
+  __int128 scale = 1;
+  for (int i = 0; i < drop; ++i) scale *= 10;
+  return format_fixed(checked(divide_round(ppm_, scale, rounding::half_up)), decimals);
+}
+
+auto apply(money amount, ratio r, rounding mode) -> money {
+  const __int128 num = static_cast<__int128>(amount.fen()) * r.ppm();
+  return money::from_fen(checked(divide_round(num, ratio::one_ppm, mode)));
+}
+
+auto extend(quantity q, price p, rounding mode) -> money {
+  // 1e-4 units x 1e-6 yuan = 1e-10 yuan; a fen is 1e-2 yuan.
+  const __int128 num = static_cast<__int128>(q.ten_thousandths) * p.micro;
+  return money::from_fen(checked(divide_round(num, 100'000'000, mode)));
+}
+
+auto parse_fixed(std::string_view text, int decimals, std::string* why) -> std::optional<std::int64_t> {
+  auto fail = [why](const char* reason) -> std::optional<std::int64_t> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
+  if (text.empty()) return fail("empty number");
+  bool negative = false;
+  std::size_t i = 0;
+  if (text[0] == '-') {
+    negative = true;
+    i = 1;
+  }
+  __int128 value = 0;
+  int int_digits = 0;
+  int frac_digits = 0;
+  bool seen_dot = false;
+  constexpr __int128 limit = static_cast<__int128>(std::numeric_limits<std::int64_t>::max());
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      if (seen_dot) return fail("two decimal points");
+      if (int_digits == 0) return fail("no digit before the decimal point");
+      seen_dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return fail("not a decimal number");
+    if (seen_dot) {
+      if (++frac_digits > decimals) return fail("too many decimals");
+    } else {
+      ++int_digits;
+    }
+    value = value * 10 + (c - '0');
+    if (value > limit) return fail("number too large");
+  }
+  if (int_digits == 0) return fail("no digits");
+  if (seen_dot && frac_digits == 0) return fail("no digit after the decimal point");
+  for (int k = frac_digits; k < decimals; ++k) {
+    value *= 10;
+    if (value > limit) return fail("number too large");
+  }
+  return static_cast<std::int64_t>(negative ? -value : value);
+}
+
+auto parse_money(std::string_view text, std::string* why) -> std::optional<money> {
+  auto v = parse_fixed(text, 2, why);
+  if (!v) return std::nullopt;
+  return money::from_fen(*v);
+}
+auto parse_ratio(std::string_view text, std::string* why) -> std::optional<ratio> {
+  auto v = parse_fixed(text, 6, why);
+  if (!v) return std::nullopt;
+  return ratio::from_ppm(*v);
+}
+auto parse_price(std::string_view text, std::string* why) -> std::optional<price> {
+  auto v = parse_fixed(text, 6, why);
+  if (!v) return std::nullopt;
+  return price{*v};
+}
+auto parse_quantity(std::string_view text, std::string* why) -> std::optional<quantity> {
+  auto v = parse_fixed(text, 4, why);
+  if (!v) return std::nullopt;
+  return quantity{*v};
+}
+
+auto format_fixed(std::int64_t value, int decimals) -> std::string {
+  const bool negative = value < 0;
+  // Work in unsigned to format INT64_MIN correctly.
+  unsigned long long mag = negative ? 0ULL - static_cast<unsigned long long>(value)
+                                    : static_cast<unsigned long long>(value);
+  char buf[48];
+  int pos = 47;
+  buf[pos] = '\0';
+  for (int d = 0; d < decimals; ++d) {
+    buf[--pos] = static_cast<char>('0' + mag % 10);
+    mag /= 10;
+  }
+  if (decimals > 0) buf[--pos] = '.';
+  do {
+    buf[--pos] = static_cast<char>('0' + mag % 10);
+    mag /= 10;
+  } while (mag != 0);
+  if (negative) buf[--pos] = '-';
+  return std::string(buf + pos, buf + 47);
+}
+
+}  // namespace yibao

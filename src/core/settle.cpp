@@ -1,0 +1,327 @@
+// The settlement steps of docs/domain (shared/domain.md section 5), in order.
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/layer_math.hpp"
+#include "yibao/engine.hpp"
+
+namespace yibao {
+namespace {
+
+struct line_split {
+  money self, over, pre, inscope;
+};
+
+auto describe_visit(const person& p, const visit& v) -> std::string {
+  return fmt::format("scheme={} status={} group={} visit={} level={} location={} filing={} admission={}",
+                     to_string(p.scheme_), to_string(p.status_), to_string(p.group_), to_string(v.type), v.level,
+                     to_string(v.where), v.where == location::local ? "n/a" : to_string(v.filed), v.admission);
+}
+
+auto rule_labels(const layer_policy& lp) -> std::string {
+  std::string out;
+  for (const rule* r : lp.applied) {
+    if (!out.empty()) out += ", ";
+    out += r->label;
+  }
+  return out;
+}
+
+auto rule_where(const layer_policy& lp) -> std::string {
+  return lp.applied.empty() ? std::string{} : lp.applied.back()->origin.where.to_string();
+}
+
+auto rule_source(const layer_policy& lp) -> std::string {
+  std::string out;
+  for (const rule* r : lp.applied) {
+    const std::string& s = r->origin.assumed.empty() ? r->origin.source : "assumed: " + r->origin.assumed;
+    if (s.empty() || out.find(s) != std::string::npos) continue;
+    if (!out.empty()) out += " | ";
+    out += s;
+  }
+  return out;
+}
+
+class settler {
+ public:
+  settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o)
+      : t_{t}, c_{c}, b_{b}, before_{before}, o_{o}, v_{b.at} {
+    if (o.as_filing) v_.filed = *o.as_filing;
+  }
+
+  auto run() -> result<settlement>;
+
+ private:
+  auto classify() -> std::optional<error>;
+  auto eligibility() -> void;
+  auto basic_layer(const layer_policy& lp) -> void;
+  auto upper_layer(layer_id id, const layer_policy& lp) -> void;
+  auto account_and_cash() -> void;
+  void step(std::string name, std::string rule, std::string where, std::string source, std::string detail,
+            std::string exact, money value) {
+    if (!o_.trace) return;
+    s_.trace.push_back(trace_step{std::move(name), std::move(rule), std::move(where), std::move(source),
+                                  std::move(detail), std::move(exact), value});
+  }
+
+  const tariff& t_;
+  const catalog& c_;
+  const bill& b_;
+  const ytd& before_;
+  const settle_options& o_;
+  visit v_;
+  resolved_policy policy_;
+  settlement s_;
+};
+
+auto settler::run() -> result<settlement> {
+  s_.bill_id = b_.id;
+  s_.tariff_id = t_.info.id;
+  s_.filed_as = v_.filed;
+  if (b_.at.on < t_.info.valid_from || t_.info.valid_to < b_.at.on) {
+    return make_error(errc::out_of_range, "visit.date",
+                      fmt::format("{} is outside the validity of tariff {} ({} to {})", b_.at.on.to_string(),
+                                  t_.info.id, t_.info.valid_from.to_string(), t_.info.valid_to.to_string()));
+  }
+  if (auto e = classify()) return std::move(*e);
+
+  policy_ = t_.resolve(b_.who, v_, o_.trace);
+  const layer_policy& basic = policy_[layer_id::basic];
+  if (!basic.active) {
+    return make_error(errc::failed_precondition, "",
+                      fmt::format("tariff {} has no basic-fund rule for {}", t_.info.id, describe_visit(b_.who, v_)));
+  }
+  s_.direct = v_.where == location::local || v_.filed != filing::unfiled;
+  s_.ytd_after = before_;
+  eligibility();
+  if (s_.eligible) {
+    basic_layer(basic);
+    upper_layer(layer_id::critical, policy_[layer_id::critical]);
+    upper_layer(layer_id::large, policy_[layer_id::large]);
+    upper_layer(layer_id::assistance, policy_[layer_id::assistance]);
+  }
+  s_.fund_pay_sumamt = s_.hifp_pay + s_.hifmi_pay + s_.hifob_pay + s_.maf_pay;
+  s_.psn_part_amt = s_.medfee_sumamt - s_.fund_pay_sumamt;
+  account_and_cash();
+  return std::move(s_);
+}
+
+// Step 1: split every line by the catalog of the place of treatment.
+auto settler::classify() -> std::optional<error> {
+  const rounding mode = t_.info.round;
+  for (std::size_t i = 0; i < b_.lines.size(); ++i) {
+    const line& l = b_.lines[i];
+    const catalog_entry* entry = c_.find(l.code);
+    std::optional<item_class> cls = l.cls;
+    if (!cls && entry) cls = entry->cls;
+    if (!cls) {
+      return make_error(errc::not_found, fmt::format("lines[{}].code", i),
+                        fmt::format("item {} is not in the catalog and the line has no class", l.code));
+    }
+    std::optional<ratio> own = l.selfpay_ratio;
+    if (!own && entry) own = entry->selfpay_ratio;
+    if (!own) own = *cls == item_class::B ? t_.b_first_pay_default : ratio{};
+    if (*own < ratio{} || *own > ratio::one()) {
+      return make_error(errc::invalid_argument, fmt::format("lines[{}].selfpay_ratio", i),
+                        fmt::format("{} is not between 0 and 1", own->to_string(6)));
+    }
+    std::optional<price> limit = l.price_limit;
+    if (!limit && entry) limit = entry->price_limit;
+
+    line_split part;
+    if (*cls == item_class::C) {
+      part.self = l.amount;
+    } else {
+      if (limit && l.unit_price > *limit) {
+        const money allowed = extend(l.qty, *limit, mode);
+        part.over = allowed < l.amount ? l.amount - allowed : money{};
+      }
+      const money rest = l.amount - part.over;
+      part.pre = apply(rest, *own, mode);  // rounded per line
+      part.inscope = rest - part.pre;
+    }
+    s_.medfee_sumamt += l.amount;
+    s_.fulamt_ownpay_amt += part.self;
+    s_.overlmt_selfpay += part.over;
+    s_.preselfpay_amt += part.pre;
+    s_.inscp_scp_amt += part.inscope;
+    if (o_.trace) {
+      step("classify", std::string{to_string(*cls)}, "", entry ? "catalog" : "line",
+           fmt::format("lines[{}] {} {}: amount {} -> self-pay {}, over limit {}, first-pay {} ({}), in scope {}", i,
+                       l.code, l.name, l.amount.to_string(), part.self.to_string(), part.over.to_string(),
+                       part.pre.to_string(), own->to_string(), part.inscope.to_string()),
+           "", part.inscope);
+    }
+  }
+  step("classify", "", "", "",
+       fmt::format("total {} = self-pay {} + over limit {} + first-pay {} + in scope {}", s_.medfee_sumamt.to_string(),
+                   s_.fulamt_ownpay_amt.to_string(), s_.overlmt_selfpay.to_string(), s_.preselfpay_amt.to_string(),
+                   s_.inscp_scp_amt.to_string()),
+       "", s_.inscp_scp_amt);
+  return std::nullopt;
+}
+
+// Step 2: coverage, waiting period, and whether this treatment is reimbursed.
+auto settler::eligibility() -> void {
+  const person& p = b_.who;
+  if (p.coverage_ == coverage::lapsed) {
+    s_.eligible = false;
+    s_.ineligible_reason = "coverage lapsed (断缴): benefits stop until contributions resume";
+  } else if (p.coverage_ == coverage::waiting) {
+    s_.eligible = false;
+    s_.ineligible_reason = "in a waiting period after coverage resumed (等待期)";
+  } else if (p.rejoined && t_.waiting_months > 0 && b_.at.on < add_months(*p.rejoined, t_.waiting_months)) {
+    s_.eligible = false;
+    s_.ineligible_reason = fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})",
+                                       t_.waiting_months, p.rejoined->to_string(),
+                                       add_months(*p.rejoined, t_.waiting_months).to_string());
+  } else if (!policy_[layer_id::basic].reimbursed) {
+    s_.eligible = false;
+    s_.ineligible_reason = policy_[layer_id::basic].reason.empty() ? "the tariff does not reimburse this treatment"
+                                                                  : policy_[layer_id::basic].reason;
+  }
+  if (!s_.eligible) {
+    const layer_policy& lp = policy_[layer_id::basic];
+    step("eligibility", rule_labels(lp), rule_where(lp), rule_source(lp), s_.ineligible_reason + ": no fund pays", "",
+         money{});
+  }
+}
+
+// Steps 3-4: deductible and basic fund.
+auto settler::basic_layer(const layer_policy& lp) -> void {
+  const rounding mode = t_.info.round;
+  const money in_scope = s_.inscp_scp_amt;
+  s_.inscope_first_pay = apply(in_scope, lp.first_pay, mode);
+  const money entering = in_scope - s_.inscope_first_pay;
+  if (s_.inscope_first_pay > money{}) {
+    step("first_pay", rule_labels(lp), rule_where(lp), rule_source(lp),
+         fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
+         s_.inscope_first_pay);
+  }
+
+  money deductible = lp.deductible;
+  if (lp.transfer_difference && v_.transfer_from_level && *v_.transfer_from_level < v_.level) {
+    visit from = v_;
+    from.level = *v_.transfer_from_level;
+    const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
+    deductible = max(money{}, deductible - lower);
+    step("deductible", rule_labels(lp), rule_where(lp), rule_source(lp),
+         fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
+                     lower.to_string()),
+         "", deductible);
+  }
+  const bool annual = lp.per == deductible_scope::year;
+  const money remaining = annual ? max(money{}, deductible - before_.deductible_paid) : deductible;
+  s_.act_pay_dedc = min(entering, remaining);
+  step("deductible", rule_labels(lp), rule_where(lp), rule_source(lp),
+       fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
+                   annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
+                   s_.act_pay_dedc.to_string()),
+       "", s_.act_pay_dedc);
+
+  const money start = annual ? before_.hifp_base : money{};
+  const layer_input in{start + s_.act_pay_dedc, start + entering, lp.basis == band_basis::from_deductible ? deductible
+                                                                                                          : money{}};
+  const layer_output out = pay_layer(lp, in, mode, before_.hifp_paid);
+  s_.hifp_pay = out.paid;
+  s_.funds.push_back(fund_detail{layer_id::basic, entering, s_.act_pay_dedc, out.paid, out.capped, out.cap_left});
+  if (annual) s_.ytd_after.deductible_paid += s_.act_pay_dedc;
+  s_.ytd_after.hifp_paid += out.paid;
+  s_.ytd_after.hifp_base += entering;
+  if (o_.trace) {
+    step("basic", rule_labels(lp), rule_where(lp), rule_source(lp), describe_layer(lp, in, out), out.exact, out.paid);
+  }
+}
+
+// Steps 5-6: critical-illness / large-amount, then medical assistance, each on
+// the in-scope self-pay left by the layers before it.
+auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
+  if (!lp.active) return;
+  const money left = s_.inscp_scp_amt - s_.hifp_pay - s_.hifmi_pay - s_.hifob_pay - s_.maf_pay;
+  money* paid_field = nullptr;
+  money* ytd_paid = nullptr;
+  money* ytd_base = nullptr;
+  money before_paid, before_base;
+  switch (id) {
+    case layer_id::critical:
+      paid_field = &s_.hifmi_pay, ytd_paid = &s_.ytd_after.hifmi_paid, ytd_base = &s_.ytd_after.hifmi_base;
+      before_paid = before_.hifmi_paid, before_base = before_.hifmi_base;
+      break;
+    case layer_id::large:
+      paid_field = &s_.hifob_pay, ytd_paid = &s_.ytd_after.hifob_paid, ytd_base = &s_.ytd_after.hifob_base;
+      before_paid = before_.hifob_paid, before_base = before_.hifob_base;
+      break;
+    case layer_id::assistance:
+      paid_field = &s_.maf_pay, ytd_paid = &s_.ytd_after.maf_paid, ytd_base = &s_.ytd_after.maf_base;
+      before_paid = before_.maf_paid, before_base = before_.maf_base;
+      break;
+    case layer_id::basic: return;
+  }
+  if (!lp.reimbursed) {
+    step(std::string{to_string(id)}, rule_labels(lp), rule_where(lp), rule_source(lp),
+         lp.reason.empty() ? "not reimbursed for this treatment" : lp.reason, "", money{});
+    return;
+  }
+  const bool annual = lp.per == deductible_scope::year;
+  const money start = annual ? before_base : money{};
+  // An annual deductible is met by the amounts already placed on the scale.
+  const money remaining = annual ? max(money{}, lp.deductible - before_base) : lp.deductible;
+  const money dedc = min(left, remaining);
+  const layer_input in{start + dedc, start + left, lp.basis == band_basis::from_deductible ? lp.deductible : money{}};
+  const layer_output out = pay_layer(lp, in, t_.info.round, before_paid);
+  *paid_field = out.paid;
+  *ytd_paid += out.paid;
+  *ytd_base += left;
+  s_.funds.push_back(fund_detail{id, left, dedc, out.paid, out.capped, out.cap_left});
+  if (o_.trace) {
+    step(std::string{to_string(id)}, rule_labels(lp), rule_where(lp), rule_source(lp),
+         fmt::format("in-scope self-pay left {}, deductible {} per {} (borne now {}); {}", left.to_string(),
+                     lp.deductible.to_string(), to_string(lp.per), dedc.to_string(), describe_layer(lp, in, out)),
+         out.exact, out.paid);
+  }
+}
+
+// Steps 7-8, 10: personal account, cash, and what is paid when.
+auto settler::account_and_cash() -> void {
+  const person& p = b_.who;
+  const bool has_account = t_.account != account_use::none && t_.account_for[static_cast<int>(p.scheme_)];
+  if (has_account && (s_.direct || t_.account_on_unfiled)) {
+    money payable = s_.psn_part_amt;
+    if (t_.account == account_use::inscope_selfpay) payable = payable - s_.fulamt_ownpay_amt - s_.overlmt_selfpay;
+    s_.acct_pay = max(money{}, min(p.account_balance, payable));
+    step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
+         fmt::format("personal account (balance {}) pays {} of the patient's {} payable from it",
+                     p.account_balance.to_string(), s_.acct_pay.to_string(), payable.to_string()),
+         "", s_.acct_pay);
+  }
+  s_.psn_cash_pay = s_.psn_part_amt - s_.acct_pay;
+  if (s_.direct) {
+    s_.pay_now = s_.psn_part_amt;
+    s_.claim_later = money{};
+  } else {
+    s_.pay_now = s_.medfee_sumamt;
+    s_.claim_later = s_.fund_pay_sumamt;
+    s_.claim_documents = t_.claim_documents;
+  }
+  step("cash", "", "", "",
+       s_.direct ? fmt::format("direct settlement: fund pays {}, patient pays {} ({} from the account, {} in cash)",
+                               s_.fund_pay_sumamt.to_string(), s_.psn_part_amt.to_string(), s_.acct_pay.to_string(),
+                               s_.psn_cash_pay.to_string())
+                 : fmt::format("unfiled: patient pays all {} now and claims {} back later",
+                               s_.medfee_sumamt.to_string(), s_.claim_later.to_string()),
+       "", s_.psn_cash_pay);
+}
+
+}  // namespace
+
+auto settle(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& opts)
+    -> result<settlement> {
+  try {
+    return settler{t, c, b, before, opts}.run();
+  } catch (const std::overflow_error&) {
+    return make_error(errc::invalid_argument, "", "amounts too large: a total does not fit in 64-bit fen");
+  }
+}
+
+}  // namespace yibao
