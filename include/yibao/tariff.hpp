@@ -54,7 +54,7 @@ enum class account_use : std::uint8_t { none, inscope_selfpay, all };
 [[nodiscard]] auto to_string(deductible_scope v) noexcept -> std::string_view;
 [[nodiscard]] auto to_string(account_use v) noexcept -> std::string_view;
 
-/// One band: applies up to `upto` (exclusive upper edge; none = unbounded).
+/// One band: applies up to and including `upto` (none = unbounded).
 struct band {
   std::optional<money> upto;
   ratio rate;
