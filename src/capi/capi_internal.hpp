@@ -1,0 +1,71 @@
+#pragma once
+// Private pieces of the C API (src/capi): the handle structs, the thread-local
+// last error and the guard that turns every C++ exception into a status.
+
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "yibao/catalog.hpp"
+#include "yibao/error.hpp"
+#include "yibao/settlement.hpp"
+#include "yibao/tariff.hpp"
+#include "yibao/yibao.h"
+
+// The opaque handles. Tariffs and catalogs are shared (the business-handle
+// registry keeps its own reference) and immutable.
+struct yibao_tariff {
+  std::shared_ptr<const yibao::tariff> t;
+};
+struct yibao_catalog {
+  std::shared_ptr<const yibao::catalog> c;
+};
+struct yibao_settlement {
+  yibao::settlement s;
+};
+
+namespace yibao::capi {
+
+/// Sets the thread's last error (never throws; falls back to a static text).
+auto fail(yibao_status code, std::string_view message) noexcept -> yibao_status;
+/// Clears the thread's last error (the start of every call).
+void clear_error() noexcept;
+
+/// The status of an engine error code.
+[[nodiscard]] auto status_of(errc code) noexcept -> yibao_status;
+/// Records `e` (all its diagnostics, one per line, or its message) and
+/// returns its status.
+auto fail(const error& e) noexcept -> yibao_status;
+
+/// Reads a whole file; nullopt if it cannot be read.
+[[nodiscard]] auto read_file(const std::string& path) -> std::optional<std::string>;
+
+/// Loads a tariff / catalog file (shared by the handle API and the registry).
+[[nodiscard]] auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>>;
+[[nodiscard]] auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>>;
+
+/// Converts C structs into a bill, with the checks of the JSON contract.
+[[nodiscard]] auto bill_from_c(const yibao_bill_c& in) -> result<bill>;
+
+/// Runs `f` (returning yibao_status) with the last error cleared; turns any
+/// exception into a status and a message. Nothing escapes.
+template <typename F>
+auto guarded(F&& f) noexcept -> yibao_status {
+  try {
+    clear_error();
+    return f();
+  } catch (const std::bad_alloc&) {
+    return fail(YIBAO_ENOMEM, "out of memory");
+  } catch (const std::overflow_error& e) {
+    return fail(YIBAO_EINTERNAL, std::string_view{e.what()});
+  } catch (const std::exception& e) {
+    return fail(YIBAO_EINTERNAL, std::string_view{e.what()});
+  } catch (...) {
+    return fail(YIBAO_EINTERNAL, "unknown exception");
+  }
+}
+
+}  // namespace yibao::capi

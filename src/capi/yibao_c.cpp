@@ -1,0 +1,400 @@
+// The C API (include/yibao/yibao.h): status and messages, version, tariff and
+// catalog handles, settlement from JSON and from C structs, result access.
+// Conventions: docs/c-api.md. Every entry point runs inside guarded(), so no
+// exception crosses the boundary.
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+#include "capi/capi_internal.hpp"
+#include "yibao/engine.hpp"
+#include "yibao/version.hpp"
+
+namespace yibao::capi {
+namespace {
+
+// The last error of this thread (libgit2's giterr_last). `fixed` is used when
+// the text cannot be stored (out of memory).
+struct last_error {
+  std::string text;
+  const char* fixed = nullptr;
+};
+thread_local last_error tls_error;
+
+}  // namespace
+
+auto fail(yibao_status code, std::string_view message) noexcept -> yibao_status {
+  try {
+    tls_error.fixed = nullptr;
+    tls_error.text.clear();
+    if (code == YIBAO_EINTERNAL) tls_error.text = "internal error: ";
+    tls_error.text.append(message);
+  } catch (...) {
+    tls_error.fixed = code == YIBAO_ENOMEM ? "out of memory" : "error (the message could not be stored)";
+  }
+  return code;
+}
+
+void clear_error() noexcept {
+  tls_error.fixed = nullptr;
+  tls_error.text.clear();  // keeps the capacity: no allocation on the hot path
+}
+
+auto status_of(errc code) noexcept -> yibao_status {
+  switch (code) {
+    case errc::ok: return YIBAO_OK;
+    case errc::invalid_argument: return YIBAO_EINVAL;
+    case errc::failed_precondition: return YIBAO_EPRECONDITION;
+    case errc::out_of_range: return YIBAO_ERANGE;
+    case errc::not_found: return YIBAO_ENOTFOUND;
+    case errc::io_error: return YIBAO_EIO;
+  }
+  return YIBAO_EINTERNAL;
+}
+
+auto fail(const error& e) noexcept -> yibao_status {
+  const yibao_status code = status_of(e.code);
+  if (e.diagnostics.empty()) return fail(code, e.message);
+  try {
+    std::string all;
+    for (const diagnostic& d : e.diagnostics) {
+      if (!all.empty()) all += '\n';
+      all += d.to_string();
+    }
+    return fail(code, all);
+  } catch (...) {
+    return fail(code, e.message);
+  }
+}
+
+auto read_file(const std::string& path) -> std::optional<std::string> {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return text;
+}
+
+auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>> {
+  auto text = read_file(path);
+  if (!text) return make_error(errc::io_error, "", "cannot read tariff " + path);
+  auto t = parse_tariff(*text, path, [](const std::string& p) { return read_file(p); });
+  if (!t) return std::move(t).err();
+  return std::shared_ptr<const tariff>(std::make_shared<tariff>(std::move(t).value()));
+}
+
+auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>> {
+  auto text = read_file(path);
+  if (!text) return make_error(errc::io_error, "", "cannot read catalog " + path);
+  auto c = parse_catalog_csv(*text, path);
+  if (!c) return std::move(c).err();
+  return std::shared_ptr<const catalog>(std::make_shared<catalog>(std::move(c).value()));
+}
+
+namespace {
+
+auto null_arg(const char* what) noexcept -> yibao_status {
+  try {
+    return fail(YIBAO_EINVAL, std::string(what) + " is NULL");
+  } catch (...) {
+    return fail(YIBAO_EINVAL, "NULL argument");
+  }
+}
+
+/// A NUL-terminated copy into malloc'ed memory (the caller frees it with yibao_free).
+auto dup(std::string_view text, char** out, std::size_t* len) -> yibao_status {
+  auto* p = static_cast<char*>(std::malloc(text.size() + 1));
+  if (p == nullptr) return fail(YIBAO_ENOMEM, "out of memory");
+  std::memcpy(p, text.data(), text.size());
+  p[text.size()] = '\0';
+  *out = p;
+  if (len != nullptr) *len = text.size();
+  return YIBAO_OK;
+}
+
+auto settle_options_from(const yibao_settle_options* o, settle_options& out) -> yibao_status {
+  if (o == nullptr) return YIBAO_OK;
+  if (o->version != YIBAO_SETTLE_OPTIONS_VERSION) {
+    return fail(YIBAO_EINVAL, "options.version: expected YIBAO_SETTLE_OPTIONS_VERSION (" +
+                                  std::to_string(YIBAO_SETTLE_OPTIONS_VERSION) + "), found " +
+                                  std::to_string(o->version));
+  }
+  out.trace = o->trace != 0;
+  if (o->as_filing != YIBAO_FILING_NONE) {
+    if (o->as_filing < 0 || o->as_filing >= filing_count) {
+      return fail(YIBAO_EINVAL, "options.as_filing: must be YIBAO_FILING_NONE or 0.." +
+                                    std::to_string(filing_count - 1) + ", found " + std::to_string(o->as_filing));
+    }
+    out.as_filing = static_cast<filing>(o->as_filing);
+  }
+  return YIBAO_OK;
+}
+
+auto settle_into(const yibao_tariff* t, const yibao_catalog* c, const bill& b, const settle_options& so,
+                 yibao_settlement** out) -> yibao_status {
+  static const catalog empty_catalog;
+  auto s = settle(*t->t, c != nullptr ? *c->c : empty_catalog, b, so);
+  if (!s) return fail(s.err());
+  *out = new yibao_settlement{std::move(s).value()};
+  return YIBAO_OK;
+}
+
+/// The money fields by national name (settlement) and "ytd.<name>" (totals after).
+auto find_money(const settlement& s, std::string_view f) noexcept -> const money* {
+  struct entry {
+    std::string_view name;
+    money settlement::*member;
+  };
+  static constexpr entry fields[] = {
+      {"medfee_sumamt", &settlement::medfee_sumamt},   {"fulamt_ownpay_amt", &settlement::fulamt_ownpay_amt},
+      {"overlmt_selfpay", &settlement::overlmt_selfpay}, {"preselfpay_amt", &settlement::preselfpay_amt},
+      {"inscp_scp_amt", &settlement::inscp_scp_amt},   {"inscope_first_pay", &settlement::inscope_first_pay},
+      {"act_pay_dedc", &settlement::act_pay_dedc},     {"hifp_pay", &settlement::hifp_pay},
+      {"hifmi_pay", &settlement::hifmi_pay},           {"hifob_pay", &settlement::hifob_pay},
+      {"maf_pay", &settlement::maf_pay},               {"fund_pay_sumamt", &settlement::fund_pay_sumamt},
+      {"psn_part_amt", &settlement::psn_part_amt},     {"acct_pay", &settlement::acct_pay},
+      {"psn_cash_pay", &settlement::psn_cash_pay},     {"pay_now", &settlement::pay_now},
+      {"claim_later", &settlement::claim_later},
+  };
+  struct ytd_entry {
+    std::string_view name;
+    money ytd::*member;
+  };
+  static constexpr ytd_entry ytd_fields[] = {
+      {"deductible_paid", &ytd::deductible_paid}, {"hifp_paid", &ytd::hifp_paid}, {"hifmi_paid", &ytd::hifmi_paid},
+      {"hifob_paid", &ytd::hifob_paid},           {"maf_paid", &ytd::maf_paid},   {"hifp_base", &ytd::hifp_base},
+      {"hifmi_base", &ytd::hifmi_base},           {"hifob_base", &ytd::hifob_base}, {"maf_base", &ytd::maf_base},
+  };
+  for (const entry& e : fields) {
+    if (e.name == f) return &(s.*e.member);
+  }
+  constexpr std::string_view ytd_prefix = "ytd.";
+  if (f.substr(0, ytd_prefix.size()) == ytd_prefix) {
+    f.remove_prefix(ytd_prefix.size());
+    for (const ytd_entry& e : ytd_fields) {
+      if (e.name == f) return &(s.ytd_after.*e.member);
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+}  // namespace yibao::capi
+
+using namespace yibao::capi;  // NOLINT(google-build-using-namespace): this file is the C shell
+
+extern "C" {
+
+YIBAO_API const char* YIBAO_CALL yibao_status_name(int status) {
+  switch (status) {
+    case YIBAO_OK: return "YIBAO_OK";
+    case YIBAO_EINVAL: return "YIBAO_EINVAL";
+    case YIBAO_ENOTFOUND: return "YIBAO_ENOTFOUND";
+    case YIBAO_ERANGE: return "YIBAO_ERANGE";
+    case YIBAO_EPRECONDITION: return "YIBAO_EPRECONDITION";
+    case YIBAO_EBUFS: return "YIBAO_EBUFS";
+    case YIBAO_ENOMEM: return "YIBAO_ENOMEM";
+    case YIBAO_EIO: return "YIBAO_EIO";
+    case YIBAO_EINTERNAL: return "YIBAO_EINTERNAL";
+    default: return "YIBAO_E?";
+  }
+}
+
+YIBAO_API const char* YIBAO_CALL yibao_last_error(void) {
+  const auto& e = tls_error;
+  return e.fixed != nullptr ? e.fixed : e.text.c_str();
+}
+
+YIBAO_API void YIBAO_CALL yibao_free(void* p) { std::free(p); }
+
+YIBAO_API const char* YIBAO_CALL yibao_version(void) { return yibao::version(); }
+
+YIBAO_API int YIBAO_CALL yibao_version_number(void) {
+  static_assert(YIBAO_VERSION_NUMBER ==
+                YIBAO_VERSION_MAJOR * 1000000 + YIBAO_VERSION_MINOR * 1000 + YIBAO_VERSION_PATCH);
+  return YIBAO_VERSION_NUMBER;
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_text(const char* text, size_t len, const char* name,
+                                                         yibao_read_fn read, void* user, yibao_tariff** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (text == nullptr && len != 0) return null_arg("text");
+    if (name == nullptr) return null_arg("name");
+    yibao::file_reader reader = [read, user](const std::string& path) -> std::optional<std::string> {
+      if (read == nullptr) return std::nullopt;
+      const char* data = nullptr;
+      std::size_t n = 0;
+      if (read(user, path.c_str(), &data, &n) != 0 || (data == nullptr && n != 0)) return std::nullopt;
+      return std::string(data != nullptr ? data : "", n);
+    };
+    auto t = yibao::parse_tariff(std::string_view(text != nullptr ? text : "", len), name, reader);
+    if (!t) return fail(t.err());
+    *out = new yibao_tariff{std::make_shared<const yibao::tariff>(std::move(t).value())};
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_file(const char* path, yibao_tariff** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (path == nullptr) return null_arg("path");
+    auto t = load_tariff_file(path);
+    if (!t) return fail(t.err());
+    *out = new yibao_tariff{std::move(t).value()};
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_tariff_id(const yibao_tariff* t, char** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (t == nullptr) return null_arg("tariff");
+    return dup(t->t->info.id, out, nullptr);
+  });
+}
+
+YIBAO_API void YIBAO_CALL yibao_tariff_free(yibao_tariff* t) { delete t; }
+
+YIBAO_API yibao_status YIBAO_CALL yibao_catalog_load_csv(const char* text, size_t len, const char* name,
+                                                         yibao_catalog** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (text == nullptr && len != 0) return null_arg("text");
+    if (name == nullptr) return null_arg("name");
+    auto c = yibao::parse_catalog_csv(std::string_view(text != nullptr ? text : "", len), name);
+    if (!c) return fail(c.err());
+    *out = new yibao_catalog{std::make_shared<const yibao::catalog>(std::move(c).value())};
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_catalog_load_file(const char* path, yibao_catalog** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (path == nullptr) return null_arg("path");
+    auto c = load_catalog_file(path);
+    if (!c) return fail(c.err());
+    *out = new yibao_catalog{std::move(c).value()};
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_catalog_size(const yibao_catalog* c, size_t* out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    if (c == nullptr) return null_arg("catalog");
+    *out = c->c->size();
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API void YIBAO_CALL yibao_catalog_free(yibao_catalog* c) { delete c; }
+
+YIBAO_API yibao_status YIBAO_CALL yibao_bill_init(yibao_bill_c* bill) {
+  return guarded([&]() -> yibao_status {
+    if (bill == nullptr) return null_arg("bill");
+    std::memset(bill, 0, sizeof *bill);
+    bill->version = YIBAO_BILL_VERSION;
+    bill->visit.level = 3;
+    bill->visit.filing = YIBAO_FILING_NONE;
+    bill->visit.admission = 1;
+    bill->visit.transfer_from_level = YIBAO_ABSENT;
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_line_init(yibao_line_c* line) {
+  return guarded([&]() -> yibao_status {
+    if (line == nullptr) return null_arg("line");
+    std::memset(line, 0, sizeof *line);
+    line->item_class = YIBAO_CLASS_NONE;
+    line->selfpay_ratio_ppm = YIBAO_ABSENT;
+    line->price_limit_micro = YIBAO_ABSENT;
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_settle_json(const yibao_tariff* t, const yibao_catalog* c,
+                                                    const char* bill_json, size_t len,
+                                                    const yibao_settle_options* opts, yibao_settlement** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (t == nullptr) return null_arg("tariff");
+    if (bill_json == nullptr) return null_arg("bill_json");
+    yibao::settle_options so;
+    if (const yibao_status st = settle_options_from(opts, so); st != YIBAO_OK) return st;
+    auto b = yibao::parse_bill_json(std::string_view(bill_json, len));
+    if (!b) return fail(b.err());
+    return settle_into(t, c, b.value(), so, out);
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_settle_bill(const yibao_tariff* t, const yibao_catalog* c,
+                                                    const yibao_bill_c* bill, const yibao_settle_options* opts,
+                                                    yibao_settlement** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (t == nullptr) return null_arg("tariff");
+    if (bill == nullptr) return null_arg("bill");
+    yibao::settle_options so;
+    if (const yibao_status st = settle_options_from(opts, so); st != YIBAO_OK) return st;
+    auto b = bill_from_c(*bill);
+    if (!b) return fail(b.err());
+    return settle_into(t, c, b.value(), so, out);
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_settlement_get_fen(const yibao_settlement* s, const char* field,
+                                                           int64_t* out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    if (s == nullptr) return null_arg("settlement");
+    if (field == nullptr) return null_arg("field");
+    const yibao::money* m = find_money(s->s, field);
+    if (m == nullptr) return fail(YIBAO_ENOTFOUND, std::string("unknown money field \"") + field + "\"");
+    *out = m->fen();
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_settlement_get_bool(const yibao_settlement* s, const char* field,
+                                                            int* out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    if (s == nullptr) return null_arg("settlement");
+    if (field == nullptr) return null_arg("field");
+    const std::string_view f{field};
+    if (f == "eligible") {
+      *out = s->s.eligible ? 1 : 0;
+    } else if (f == "direct") {
+      *out = s->s.direct ? 1 : 0;
+    } else {
+      return fail(YIBAO_ENOTFOUND, std::string("unknown flag \"") + field + "\"; expected eligible or direct");
+    }
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_settlement_json(const yibao_settlement* s, char** out, size_t* len) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (s == nullptr) return null_arg("settlement");
+    return dup(yibao::to_json(s->s), out, len);
+  });
+}
+
+YIBAO_API void YIBAO_CALL yibao_settlement_free(yibao_settlement* s) { delete s; }
+
+}  // extern "C"
