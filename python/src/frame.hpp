@@ -1,0 +1,86 @@
+#pragma once
+// Settling a table of bills given as text columns (behind yibao.settle_frame):
+// parse every row, order each person's bills by date, carry the year-to-date
+// totals from bill to bill (reset at the tariff's policy-year start) and
+// settle. Pure C++ (no Python): the binding calls it with the GIL released.
+// The column contract is documented in python/README.md.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yibao/yibao.hpp"
+
+namespace yibao_py {
+
+/// Columns of the bills table, one row per bill.
+inline constexpr std::array<const char*, 16> bill_column_names{
+    "bill_id",  "person_id",  "scheme", "status",   "group",     "coverage", "account_balance", "rejoined",
+    "visit_type", "level", "location", "filing", "admission", "date",     "disease",         "transfer_from_level"};
+inline constexpr std::size_t bill_column_count = bill_column_names.size();
+enum bill_col : std::size_t {
+  b_id, b_person, b_scheme, b_status, b_group, b_coverage, b_balance, b_rejoined,
+  b_type, b_level, b_location, b_filing, b_admission, b_date, b_disease, b_transfer
+};
+
+/// Columns of the lines table, one row per item, joined to bills on bill_id.
+inline constexpr std::array<const char*, 9> line_column_names{
+    "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
+inline constexpr std::size_t line_column_count = line_column_names.size();
+enum line_col : std::size_t { l_bill, l_code, l_name, l_class, l_ratio, l_limit, l_qty, l_price, l_amount };
+
+/// Money columns of the result (int64 fen), named as in yibao::to_json.
+inline constexpr std::array<const char*, 17> money_column_names{
+    "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+    "inscope_first_pay", "act_pay_dedc", "hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay",
+    "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "pay_now", "claim_later"};
+inline constexpr std::size_t money_column_count = money_column_names.size();
+
+/// Year-to-date totals after each bill (int64 fen).
+inline constexpr std::array<const char*, 9> ytd_column_names{
+    "ytd_deductible_paid", "ytd_hifp_paid", "ytd_hifmi_paid", "ytd_hifob_paid", "ytd_maf_paid",
+    "ytd_hifp_base", "ytd_hifmi_base", "ytd_hifob_base", "ytd_maf_base"};
+inline constexpr std::size_t ytd_column_count = ytd_column_names.size();
+
+/// Text columns; an absent column is an empty vector, a missing cell "".
+template <std::size_t N>
+struct text_columns {
+  std::array<std::vector<std::string>, N> cols;
+  [[nodiscard]] auto get(std::size_t col, std::size_t row) const -> std::string_view {
+    return cols[col].empty() ? std::string_view{} : std::string_view{cols[col][row]};
+  }
+  [[nodiscard]] auto has(std::size_t col) const -> bool { return !cols[col].empty(); }
+};
+using bill_columns = text_columns<bill_column_count>;
+using line_columns = text_columns<line_column_count>;
+
+/// One entry per bill row, in the bills table's order.
+struct frame_result {
+  std::array<std::vector<std::int64_t>, money_column_count> money;
+  std::array<std::vector<std::int64_t>, ytd_column_count> ytd;
+  std::vector<bool> ok, direct, eligible;
+  std::vector<std::int64_t> lines, admission, level, year;  ///< year: policy year (0 if not settled)
+  std::vector<std::string_view> scheme, status, group, visit_type, location;  ///< static enum names
+  std::vector<std::string> tariff_id, filed_as, ineligible_reason, error_code, error;
+};
+
+/// Settles every bill. Bills of one person are settled in date order (ties:
+/// table order), each starting from the year-to-date totals the previous one
+/// left, reset to zero when a bill falls in a later policy year (the tariff's
+/// `year_start`), as `yibao simulate` does. A missing `admission` is 1 (as in
+/// the bill JSON); it is not derived from the person's earlier bills.
+///
+/// Errors: with `collect_errors` false, the first bad row or failed settlement
+/// (in settlement order) is returned, its message prefixed "bill ID: ". With it
+/// true, such bills get ok=false, error_code and error, zero money, and leave
+/// the year-to-date totals untouched. Either way a missing required column, a
+/// duplicate bill id or a line whose bill_id is not in the bills table is an
+/// invalid_argument error for the whole table.
+[[nodiscard]] auto settle_frame(const yibao::tariff& t, const yibao::catalog& c, std::size_t n_bills,
+                                const bill_columns& bills, std::size_t n_lines, const line_columns& lines,
+                                bool collect_errors) -> yibao::result<frame_result>;
+
+}  // namespace yibao_py

@@ -1,0 +1,297 @@
+// The extension module yibao._yibao: tariffs, catalogs, one-bill settlement
+// through the JSON contract, and whole-table settlement over columns. The
+// pure-Python package in python/yibao/ wraps it (see python/README.md).
+//
+// Every function that computes drops the GIL (py::gil_scoped_release) so that
+// Dask threads and other Python threads run while the engine works; the GIL is
+// held only to copy columns in and build arrays out.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "frame.hpp"
+#include "yibao/yibao.hpp"
+
+namespace py = pybind11;
+namespace yb = yibao;
+
+namespace {
+
+/// An engine error on its way to Python (translated to a yibao.Error subclass).
+struct engine_error {
+  yb::error e;
+};
+
+auto read_text_file(const std::string& path) -> std::optional<std::string> {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return text;
+}
+
+auto read_or_throw(const std::filesystem::path& path, const char* what) -> std::string {
+  auto text = read_text_file(path.string());
+  if (!text) throw engine_error{yb::make_error(yb::errc::io_error, "", std::string("cannot read ") + what + " " + path.string())};
+  return std::move(*text);
+}
+
+template <typename T>
+auto value_or_throw(yb::result<T>&& r) -> T {
+  if (!r) throw engine_error{std::move(r).err()};
+  return std::move(r).value();
+}
+
+/// Raises the matching yibao.errors class with the engine's message, code,
+/// field path and diagnostics.
+void raise_engine_error(const yb::error& e) {
+  py::list diags;
+  for (const yb::diagnostic& d : e.diagnostics) diags.append(d.to_string());
+  const py::object errors = py::module_::import("yibao.errors");
+  const py::object cls = errors.attr("error_class")(yb::to_string(e.code));
+  const py::object exc = cls(e.message, yb::to_string(e.code), e.path, diags);
+  PyErr_SetObject(cls.ptr(), exc.ptr());
+}
+
+struct py_tariff {
+  std::shared_ptr<const yb::tariff> t;
+  std::string text;  // source and name, for pickling (re-parsed on load)
+  std::string name;
+  std::vector<std::string> warnings;
+
+  static auto parse(std::string text, std::string name) -> py_tariff {
+    std::vector<yb::diagnostic> warnings;
+    auto loaded = [&] {
+      py::gil_scoped_release nogil;
+      return yb::parse_tariff(text, name, [](const std::string& p) { return read_text_file(p); }, &warnings);
+    }();
+    py_tariff out{std::make_shared<const yb::tariff>(value_or_throw(std::move(loaded))), std::move(text),
+                  std::move(name), {}};
+    for (const yb::diagnostic& w : warnings) out.warnings.push_back(w.to_string());
+    return out;
+  }
+};
+
+struct py_catalog {
+  std::shared_ptr<const yb::catalog> c;
+  std::string text;
+  std::string name;
+
+  static auto parse(std::string text, std::string name) -> py_catalog {
+    auto loaded = [&] {
+      py::gil_scoped_release nogil;
+      return yb::parse_catalog_csv(text, name);
+    }();
+    return py_catalog{std::make_shared<const yb::catalog>(value_or_throw(std::move(loaded))), std::move(text),
+                      std::move(name)};
+  }
+};
+
+auto empty_catalog() -> const yb::catalog& {
+  static const yb::catalog empty;
+  return empty;
+}
+
+auto catalog_of(const py_catalog* c) -> const yb::catalog& { return c ? *c->c : empty_catalog(); }
+
+auto parse_filing_arg(const std::optional<std::string>& text) -> std::optional<yb::filing> {
+  if (!text) return std::nullopt;
+  auto f = yb::parse_filing(*text);
+  if (!f) {
+    throw engine_error{yb::make_error(yb::errc::invalid_argument, "filing",
+                                      "unknown value \"" + *text +
+                                          "\"; expected one of long_term, temporary, referral, emergency, unfiled")};
+  }
+  return f;
+}
+
+/// One bill as JSON text in, its settlement as JSON text (yibao::to_json) out.
+auto settle_json(const py_tariff& t, const py_catalog* c, std::string bill_json,
+                 const std::optional<std::string>& filing, bool trace) -> std::string {
+  const yb::settle_options opts{trace, parse_filing_arg(filing)};
+  std::optional<yb::error> failed;
+  std::string out;
+  {
+    py::gil_scoped_release nogil;
+    auto b = yb::parse_bill_json(bill_json);
+    if (!b) {
+      failed = std::move(b).err();
+    } else if (auto s = yb::settle(*t.t, catalog_of(c), b.value(), opts); !s) {
+      failed = std::move(s).err();
+    } else {
+      out = yb::to_json(s.value());
+    }
+  }
+  if (failed) throw engine_error{std::move(*failed)};
+  return out;
+}
+
+/// Copies a column (a list of str, "" = missing) out of `cols`; absent: empty.
+auto column(const py::dict& cols, const char* name, std::size_t rows) -> std::vector<std::string> {
+  if (!cols.contains(name)) return {};
+  auto v = cols[name].cast<std::vector<std::string>>();
+  if (v.size() != rows) {
+    throw engine_error{yb::make_error(yb::errc::invalid_argument, name,
+                                      "column has " + std::to_string(v.size()) + " rows, expected " +
+                                          std::to_string(rows))};
+  }
+  return v;
+}
+
+template <typename T>
+auto to_array(const std::vector<T>& v) -> py::array_t<T> {
+  py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+template <typename S>
+auto to_list(const std::vector<S>& v) -> py::list {
+  py::list out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out[i] = py::reinterpret_steal<py::object>(
+        PyUnicode_DecodeUTF8(v[i].data(), static_cast<py::ssize_t>(v[i].size()), "replace"));
+  }
+  return out;
+}
+
+/// Settles a whole table given as columns (see frame.hpp); returns columns.
+auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills, const py::dict& bills,
+                    std::size_t n_lines, const py::dict& lines, bool collect_errors) -> py::dict {
+  yibao_py::bill_columns in;
+  for (std::size_t k = 0; k < yibao_py::bill_column_count; ++k) {
+    in.cols[k] = column(bills, yibao_py::bill_column_names[k], n_bills);
+  }
+  yibao_py::line_columns ln;
+  for (std::size_t k = 0; k < yibao_py::line_column_count; ++k) {
+    ln.cols[k] = column(lines, yibao_py::line_column_names[k], n_lines);
+  }
+  yibao_py::frame_result r;
+  std::optional<yb::error> failed;
+  {
+    py::gil_scoped_release nogil;
+    auto settled = yibao_py::settle_frame(*t.t, catalog_of(c), n_bills, in, n_lines, ln, collect_errors);
+    if (settled) {
+      r = std::move(settled).value();
+    } else {
+      failed = std::move(settled).err();
+    }
+  }
+  if (failed) throw engine_error{std::move(*failed)};
+  py::dict out;
+  for (std::size_t k = 0; k < yibao_py::money_column_count; ++k) {
+    out[yibao_py::money_column_names[k]] = to_array(r.money[k]);
+  }
+  for (std::size_t k = 0; k < yibao_py::ytd_column_count; ++k) {
+    out[yibao_py::ytd_column_names[k]] = to_array(r.ytd[k]);
+  }
+  out["ok"] = to_array(r.ok);
+  out["direct"] = to_array(r.direct);
+  out["eligible"] = to_array(r.eligible);
+  out["lines"] = to_array(r.lines);
+  out["admission"] = to_array(r.admission);
+  out["level"] = to_array(r.level);
+  out["year"] = to_array(r.year);
+  out["scheme"] = to_list(r.scheme);
+  out["status"] = to_list(r.status);
+  out["group"] = to_list(r.group);
+  out["visit_type"] = to_list(r.visit_type);
+  out["location"] = to_list(r.location);
+  out["tariff_id"] = to_list(r.tariff_id);
+  out["filed_as"] = to_list(r.filed_as);
+  out["ineligible_reason"] = to_list(r.ineligible_reason);
+  out["error_code"] = to_list(r.error_code);
+  out["error"] = to_list(r.error);
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_yibao, m) {
+  m.doc() = "yibao settlement engine (extension module; use the `yibao` package)";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const engine_error& e) {
+      raise_engine_error(e.e);
+    }
+  });
+
+  m.def("version", [] { return std::string(yb::version()); }, "Version of the C++ library linked in.");
+
+  py::class_<py_tariff>(m, "Tariff", "A loaded tariff: immutable, shared by every settlement and thread.")
+      .def_static("from_text", &py_tariff::parse, py::arg("text"), py::arg("name") = "<text>",
+                  "Parses tariff TOML text; `name` is used in diagnostics and as the base of relative "
+                  "`extends` paths. Raises yibao.InvalidArgument with every diagnostic.")
+      .def_static(
+          "from_file",
+          [](const std::filesystem::path& path) { return py_tariff::parse(read_or_throw(path, "tariff"), path.string()); },
+          py::arg("path"), "Loads a tariff TOML file (and the files it extends).")
+      .def_property_readonly("id", [](const py_tariff& t) { return t.t->info.id; })
+      .def_property_readonly("name", [](const py_tariff& t) { return t.t->info.name; })
+      .def_property_readonly("place", [](const py_tariff& t) { return t.t->info.place; })
+      .def_property_readonly("valid_from", [](const py_tariff& t) { return t.t->info.valid_from.to_string(); })
+      .def_property_readonly("valid_to", [](const py_tariff& t) { return t.t->info.valid_to.to_string(); })
+      .def_property_readonly("rounding", [](const py_tariff& t) { return std::string(yb::to_string(t.t->info.round)); })
+      .def_property_readonly("file", [](const py_tariff& t) { return t.name; })
+      .def_property_readonly("warnings", [](const py_tariff& t) { return t.warnings; })
+      .def("__repr__", [](const py_tariff& t) { return "<yibao.Tariff " + t.t->info.id + " from " + t.name + ">"; })
+      .def(py::pickle([](const py_tariff& t) { return py::make_tuple(t.text, t.name); },
+                      [](const py::tuple& s) {
+                        return py_tariff::parse(s[0].cast<std::string>(), s[1].cast<std::string>());
+                      }));
+
+  py::class_<py_catalog>(m, "Catalog", "A catalog of the place of treatment (code -> class, ratio, limit).")
+      .def_static("from_text", &py_catalog::parse, py::arg("text"), py::arg("name") = "<text>",
+                  "Parses catalog CSV text. Raises yibao.InvalidArgument with every bad row.")
+      .def_static(
+          "from_file",
+          [](const std::filesystem::path& path) { return py_catalog::parse(read_or_throw(path, "catalog"), path.string()); },
+          py::arg("path"), "Loads a catalog CSV file.")
+      .def("__len__", [](const py_catalog& c) { return c.c->size(); })
+      .def("__contains__", [](const py_catalog& c, const std::string& code) { return c.c->find(code) != nullptr; })
+      .def_property_readonly("file", [](const py_catalog& c) { return c.name; })
+      .def("__repr__", [](const py_catalog& c) {
+        return "<yibao.Catalog " + std::to_string(c.c->size()) + " items from " + c.name + ">";
+      })
+      .def(py::pickle([](const py_catalog& c) { return py::make_tuple(c.text, c.name); },
+                      [](const py::tuple& s) {
+                        return py_catalog::parse(s[0].cast<std::string>(), s[1].cast<std::string>());
+                      }));
+
+  m.def("settle_json", &settle_json, py::arg("tariff"), py::arg("catalog").none(true), py::arg("bill_json"),
+        py::arg("filing") = py::none(), py::arg("trace") = false,
+        "Settles one bill given as JSON text; returns the settlement as JSON text (yibao::to_json).");
+  m.def("settle_columns", &settle_columns, py::arg("tariff"), py::arg("catalog").none(true), py::arg("n_bills"),
+        py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false,
+        "Settles a table of bills given as columns of text; returns result columns (money in fen).");
+  m.attr("bill_columns") = [] {
+    py::list l;
+    for (const char* n : yibao_py::bill_column_names) l.append(n);
+    return l;
+  }();
+  m.attr("line_columns") = [] {
+    py::list l;
+    for (const char* n : yibao_py::line_column_names) l.append(n);
+    return l;
+  }();
+  m.attr("money_columns") = [] {
+    py::list l;
+    for (const char* n : yibao_py::money_column_names) l.append(n);
+    return l;
+  }();
+  m.attr("ytd_columns") = [] {
+    py::list l;
+    for (const char* n : yibao_py::ytd_column_names) l.append(n);
+    return l;
+  }();
+}
