@@ -11,15 +11,17 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
     const std::int64_t hi = in.hi.fen() - in.shift.fen();
     const auto& bands = *lp.bands;
     if (lp.method == band_method::whole) {
-      // The band the cumulative total falls in (upper edges inclusive) sets one rate.
-      const band* chosen = &bands.back();
+      // The band the cumulative total falls in (upper edges inclusive) sets one
+      // rate; a total above a bounded last band falls in no band and gets none,
+      // as the same table would pay nothing there progressively.
+      const band* chosen = nullptr;
       for (const band& b : bands) {
-        if (b.upto && hi <= b.upto->fen()) {
+        if (!b.upto || hi <= b.upto->fen()) {
           chosen = &b;
           break;
         }
       }
-      out.exact_num = static_cast<__int128>(hi - lo) * lp.rate(*chosen).ppm();
+      if (chosen != nullptr) out.exact_num = static_cast<__int128>(hi - lo) * lp.rate(*chosen).ppm();
     } else {
       // Progressive: each band's part at its own rate; the first band reaches down
       // to minus infinity so every eligible fen lies in some band.

@@ -426,7 +426,7 @@ TEST(settle_property, oracle_and_identities_over_random_bills) {
   int ineligible = 0;
   int unfiled = 0;
   int failures = 0;
-  int disputed = 0;
+  int beyond_last_band = 0;
   int capped = 0, upper = 0, account = 0, first_pay = 0, on_edge = 0;
   for (int i = 0; i < bill_count && failures < 5; ++i) {
     const std::uint64_t seed = base_seed + static_cast<std::uint64_t>(i);
@@ -461,28 +461,23 @@ TEST(settle_property, oracle_and_identities_over_random_bills) {
     }
     const int parts_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
     check_identities(t, b, s, ctx);
-    if (e.whole_beyond_last_band) {
-      // Known engine disagreement, asserted by whole_total_beyond_last_band_has_no_rate
-      // below; compared here once the engine follows the format.
-      ++disputed;
-    } else {
-      check_oracle(e, s, ctx);
-    }
+    if (e.whole_beyond_last_band) ++beyond_last_band;
+    check_oracle(e, s, ctx);
     if (::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count() != parts_before) {
       ++failures;
       ADD_FAILURE() << ctx << "\n" << dump(t, b);
     }
   }
   std::printf(
-      "settle_property: %d bills, %d settled (%d compared with the oracle), %d without a basic rule, "
-      "%d ineligible, %d unfiled\n",
-      bill_count, settled, settled - disputed, no_basic, ineligible, unfiled);
+      "settle_property: %d bills, %d settled and compared with the oracle (%d whole totals beyond the last band), "
+      "%d without a basic rule, %d ineligible, %d unfiled\n",
+      bill_count, settled, beyond_last_band, no_basic, ineligible, unfiled);
   std::printf(
       "settle_property: %d capped layers, %d bills with upper-layer payments, %d with account payments, "
       "%d with a first_pay share, %d basic totals exactly on a band edge\n",
       capped, upper, account, first_pay, on_edge);
   EXPECT_GE(settled, bill_count * 8 / 10);
-  EXPECT_GE(settled - disputed, bill_count * 3 / 4);
+  EXPECT_GT(beyond_last_band, 0);
   EXPECT_GT(ineligible, 0);
   EXPECT_GT(unfiled, 0);
   EXPECT_GT(capped, 0);
