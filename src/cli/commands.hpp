@@ -6,5 +6,11 @@ namespace yibao::cli {
 
 /// Registers `yibao estimate`; the run sets `exit` when the subcommand runs.
 void setup_estimate(CLI::App& app, int& exit);
+/// Registers `yibao check`: validate tariffs and catalogs.
+void setup_check(CLI::App& app, int& exit);
+/// Registers `yibao show`: the resolved tariff as tables.
+void setup_show(CLI::App& app, int& exit);
+/// Registers `yibao diff`: what changed between two tariffs.
+void setup_diff(CLI::App& app, int& exit);
 
 }  // namespace yibao::cli

@@ -1,0 +1,66 @@
+#pragma once
+/// \file tariff_set.hpp
+/// Versions of one place's tariff. A tariff covers one validity period
+/// (`valid_from`..`valid_to`, both inclusive); a place publishes a new version
+/// when its policy changes. A `tariff_set` holds the versions and picks the
+/// one in force on a bill's date.
+///
+/// Like a tariff, a built set is immutable in use and safe to share across
+/// threads (only `add` mutates it).
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "yibao/bill.hpp"
+#include "yibao/error.hpp"
+#include "yibao/tariff.hpp"
+
+namespace yibao {
+
+/// Where a version's validity keys are written, for diagnostics.
+struct window_origin {
+  source_location valid_from;
+  source_location valid_to;
+};
+
+/// Several versions (tariffs) of one insured place.
+class tariff_set {
+ public:
+  /// Adds a version. `where` gives the positions of its `valid_from` and
+  /// `valid_to` keys; when absent, both default to `t.info.origin.where`
+  /// (the [tariff] table), as a loaded tariff does not record key positions.
+  /// Versions are kept ordered by `valid_from` (then by order of addition).
+  void add(tariff t, std::optional<window_origin> where = std::nullopt);
+
+  /// The versions, ordered by `valid_from`.
+  [[nodiscard]] auto versions() const noexcept -> const std::vector<tariff>& { return versions_; }
+  /// The positions of the validity keys of `versions()[i]`.
+  [[nodiscard]] auto window_of(std::size_t i) const -> const window_origin& { return windows_.at(i); }
+  [[nodiscard]] auto size() const noexcept -> std::size_t { return versions_.size(); }
+  [[nodiscard]] auto empty() const noexcept -> bool { return versions_.empty(); }
+
+  /// The version in force on `on` (valid_from <= on <= valid_to), or nullptr
+  /// when none is. If versions overlap (an error `check_windows` reports), the
+  /// one that starts latest wins, as a newer policy supersedes an older one.
+  /// The pointer lives as long as the set is not modified.
+  [[nodiscard]] auto pick(date on) const noexcept -> const tariff*;
+
+  /// Diagnoses the validity windows, in order of `valid_from`:
+  ///  - error at `tariff.place` when a version names another place than the first;
+  ///  - error at `tariff.valid_from` when a version starts on or before the
+  ///    end of an earlier one (overlap: a date would have two policies);
+  ///  - warning at `tariff.valid_from` when a version starts more than a day
+  ///    after the previous one ends (gap: bills of those dates have no policy).
+  /// Each message names the other version's file and position.
+  [[nodiscard]] auto check_windows() const -> std::vector<diagnostic>;
+
+ private:
+  std::vector<tariff> versions_;
+  std::vector<window_origin> windows_;  ///< parallel to versions_
+};
+
+/// The day after `d` (Gregorian calendar).
+[[nodiscard]] auto next_day(date d) noexcept -> date;
+
+}  // namespace yibao

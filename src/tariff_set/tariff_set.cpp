@@ -1,0 +1,94 @@
+#include "yibao/tariff_set.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <utility>
+
+namespace yibao {
+namespace {
+
+constexpr auto is_leap(int y) -> bool { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr auto days_in(int y, int m) -> int {
+  constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/// "file (valid_to 2025-12-31 at file:3:1)"-style reference to another version.
+auto describe(const tariff& t, const source_location& at, const char* key, date value) -> std::string {
+  return std::string(key) + " " + value.to_string() + " of " + (t.info.id.empty() ? t.file : t.info.id) + " at " +
+         at.to_string();
+}
+
+}  // namespace
+
+auto next_day(date d) noexcept -> date {
+  if (d.month < 1 || d.month > 12) return d;
+  if (d.day < days_in(d.year, d.month)) {
+    ++d.day;
+  } else if (d.month < 12) {
+    ++d.month;
+    d.day = 1;
+  } else {
+    ++d.year;
+    d.month = 1;
+    d.day = 1;
+  }
+  return d;
+}
+
+void tariff_set::add(tariff t, std::optional<window_origin> where) {
+  window_origin w = where ? std::move(*where) : window_origin{t.info.origin.where, t.info.origin.where};
+  // After every version that starts on or before this one: stable in addition order.
+  const auto pos = std::upper_bound(versions_.begin(), versions_.end(), t.info.valid_from,
+                                    [](const date& d, const tariff& v) { return d < v.info.valid_from; });
+  const auto i = std::distance(versions_.begin(), pos);
+  versions_.insert(pos, std::move(t));
+  windows_.insert(windows_.begin() + i, std::move(w));
+}
+
+auto tariff_set::pick(date on) const noexcept -> const tariff* {
+  // Versions are ordered by start: scan from the latest start backwards.
+  for (auto it = versions_.rbegin(); it != versions_.rend(); ++it) {
+    if (it->info.valid_from <= on && on <= it->info.valid_to) return &*it;
+  }
+  return nullptr;
+}
+
+auto tariff_set::check_windows() const -> std::vector<diagnostic> {
+  std::vector<diagnostic> out;
+  if (versions_.empty()) return out;
+  const std::string& place = versions_.front().info.place;
+  for (std::size_t i = 1; i < versions_.size(); ++i) {
+    const tariff& t = versions_[i];
+    if (t.info.place != place) {
+      out.push_back({severity::error, t.info.origin.where, "tariff.place",
+                     "expected the place \"" + place + "\" of " + versions_.front().file + ", found \"" +
+                         t.info.place + "\""});
+    }
+  }
+  // The version that ends latest among those before i: an overlap with any
+  // earlier version shows against it; a gap only against all of them.
+  std::size_t last = 0;
+  for (std::size_t i = 1; i < versions_.size(); ++i) {
+    const tariff& prev = versions_[last];
+    const tariff& cur = versions_[i];
+    const window_origin& pw = windows_[last];
+    const window_origin& cw = windows_[i];
+    if (cur.info.valid_from <= prev.info.valid_to) {
+      out.push_back({severity::error, cw.valid_from, "tariff.valid_from",
+                     "expected a date after " + describe(prev, pw.valid_to, "valid_to", prev.info.valid_to) +
+                         " (versions must not overlap), found " + cur.info.valid_from.to_string()});
+    } else if (next_day(prev.info.valid_to) < cur.info.valid_from) {
+      out.push_back({severity::warning, cw.valid_from, "tariff.valid_from",
+                     "expected " + next_day(prev.info.valid_to).to_string() + ", the day after " +
+                         describe(prev, pw.valid_to, "valid_to", prev.info.valid_to) + ", found " +
+                         cur.info.valid_from.to_string() + " (a gap: no version covers bills from " +
+                         next_day(prev.info.valid_to).to_string() + " up to it)"});
+    }
+    if (prev.info.valid_to < cur.info.valid_to) last = i;
+  }
+  return out;
+}
+
+}  // namespace yibao
