@@ -13,4 +13,9 @@ void setup_show(CLI::App& app, int& exit);
 /// Registers `yibao diff`: what changed between two tariffs.
 void setup_diff(CLI::App& app, int& exit);
 
+/// Registers `yibao simulate`: settle many bills and summarise.
+void setup_simulate(CLI::App& app, int& exit);
+/// Registers `yibao generate`: a synthetic population of bills.
+void setup_generate(CLI::App& app, int& exit);
+
 }  // namespace yibao::cli

@@ -1,0 +1,226 @@
+#pragma once
+/// \file simulate.hpp
+/// Bulk simulation: settle a stream of bills (JSON Lines, or a CSV pair of
+/// bills and lines files) with every core, carrying each person's
+/// year-to-date totals from bill to bill, and summarise the result. The bulk
+/// formats are documented in docs/bulk-format.md.
+///
+/// The library does no file I/O here either: inputs are byte streams given as
+/// callbacks, and outputs (per-bill settlements, rejected rows) go to sink
+/// callbacks. The caller owns files, clocks and signals.
+///
+/// Determinism: bills are sharded by person (all bills of one person are
+/// settled by one task, in input order) and every total is an integer, so the
+/// summary and the per-bill output are the same for any thread count.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yibao/bill.hpp"
+#include "yibao/catalog.hpp"
+#include "yibao/error.hpp"
+#include "yibao/money.hpp"
+#include "yibao/settlement.hpp"
+#include "yibao/tariff.hpp"
+
+namespace yibao::sim {
+
+// ---------------------------------------------------------------------------
+// Input and output
+
+/// Fills `buf` with up to `cap` bytes and returns how many; 0 at the end of
+/// the stream, -1 on a read error.
+using read_fn = std::function<std::ptrdiff_t(char* buf, std::size_t cap)>;
+/// Receives output text; returns false if it could not be written.
+using write_fn = std::function<bool(std::string_view text)>;
+
+enum class input_format : std::uint8_t { jsonl, csv };
+
+/// One input: a JSON Lines file, or a CSV bills file with its lines file.
+struct input {
+  input_format format = input_format::jsonl;
+  std::string name;        ///< the file name used in rejects and messages
+  read_fn read;            ///< the bills (JSONL lines or CSV bill rows)
+  std::string lines_name;  ///< csv: the lines file's name
+  read_fn read_lines;      ///< csv: the lines file
+  std::uint64_t size = 0;  ///< total bytes of the input (both files), for progress; 0 unknown
+};
+
+enum class output_format : std::uint8_t { none, csv, jsonl };
+
+/// Counts reported while a run progresses (from one thread, in input order).
+struct progress {
+  std::uint64_t bills = 0;       ///< bills done (settled + rejected)
+  std::uint64_t bytes = 0;       ///< input bytes consumed so far
+  std::uint64_t total_bytes = 0; ///< sum of `input::size` (0 if unknown)
+};
+
+struct options {
+  const tariff* base = nullptr;     ///< required
+  const tariff* reform = nullptr;   ///< optional: settle every bill under both
+  const catalog* items = nullptr;   ///< required (may be empty)
+  unsigned threads = 0;             ///< 0: all hardware threads
+  bool strict = false;              ///< stop at the first rejected bill (summary.stopped_at)
+  output_format out = output_format::none;
+  write_fn write_settlements;       ///< per-bill output (if `out` is not none)
+  write_fn write_rejects;           ///< rejects CSV (file,line,bill_id,person_id,reason); may be empty
+  /// Patient-share thresholds (per bill and per person-year); the summary
+  /// counts how many exceed each. Default: 1,000 / 5,000 / 10,000 / 50,000 yuan.
+  std::vector<money> thresholds;
+  std::size_t batch_bills = 2048;   ///< bills per batch (memory: batches in flight x this)
+  const std::atomic<bool>* stop = nullptr;  ///< set to stop early: the summary is marked partial
+  std::function<void(const progress&)> on_progress;  ///< called after every batch
+};
+
+// ---------------------------------------------------------------------------
+// The summary
+
+/// The money fields of a settlement that the summary totals, in output order.
+enum class field : std::uint8_t {
+  medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
+  inscope_first_pay, act_pay_dedc, hifp_pay, hifmi_pay, hifob_pay, maf_pay,
+  fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, pay_now, claim_later,
+};
+inline constexpr int field_count = 17;
+/// The national field name, e.g. "hifp_pay".
+[[nodiscard]] auto field_name(field f) noexcept -> std::string_view;
+[[nodiscard]] auto field_value(const settlement& s, field f) noexcept -> money;
+
+/// Totals over a set of bills. Sums are exact (128-bit fen).
+struct totals {
+  std::uint64_t bills = 0;
+  std::uint64_t lines = 0;
+  std::uint64_t ineligible = 0;  ///< bills on which no fund paid because of eligibility
+  std::uint64_t unfiled = 0;     ///< bills settled as unfiled (pay all now, claim later)
+  std::array<__int128, field_count> sum{};
+  void add(const settlement& s, std::size_t line_count) noexcept;
+  void merge(const totals& o) noexcept;
+  [[nodiscard]] auto operator[](field f) const noexcept -> __int128 { return sum[static_cast<int>(f)]; }
+};
+
+/// The groupings of the summary tables. `filing` has a sixth value, "local"
+/// (filing does not apply to a local visit).
+enum class dimension : std::uint8_t { scheme, status, group, visit, level, location, filing };
+inline constexpr int dimension_count = 7;
+[[nodiscard]] auto dimension_name(dimension d) noexcept -> std::string_view;
+[[nodiscard]] auto dimension_size(dimension d) noexcept -> int;
+/// The name of value `v` of dimension `d`, e.g. "cross_city", "level 2", "local".
+[[nodiscard]] auto dimension_value(dimension d, int v) -> std::string;
+
+/// Distribution of a non-negative amount in fen: exact below 1,024 fen, then
+/// 512 buckets per power of two (relative width < 0.2%). Percentiles are the
+/// bucket's lower edge; means and counts above a threshold are exact
+/// (thresholds are counted separately).
+struct histogram {
+  static constexpr int sub_bits = 9;
+  static constexpr int buckets = (64 - sub_bits) << sub_bits;
+  std::vector<std::uint64_t> counts;  ///< empty until the first value
+  std::uint64_t n = 0;
+  __int128 sum = 0;
+  std::int64_t max = 0;
+  void add(std::int64_t fen);
+  void merge(const histogram& o);
+  /// The value at quantile q/1000 (q in 0..1000), in fen.
+  [[nodiscard]] auto percentile(int permille) const noexcept -> std::int64_t;
+  /// The mean, rounded half-up to the fen (0 if empty).
+  [[nodiscard]] auto mean() const noexcept -> std::int64_t;
+};
+
+/// Everything summed over the bills settled under one tariff.
+struct scenario {
+  std::string tariff_id;
+  totals all;
+  std::array<std::vector<totals>, dimension_count> by;  ///< by[d][value]
+  histogram patient_share;            ///< psn_part_amt per bill
+  /// psn_part_amt / medfee_sumamt per bill in basis points (floor), 0..10000:
+  /// exact; bills with a zero total are not counted.
+  std::vector<std::uint64_t> share_bp;
+  histogram person_year_share;        ///< psn_part_amt summed per person-year
+  std::vector<std::uint64_t> bills_above;        ///< per threshold: bills with psn_part_amt > it
+  std::vector<std::uint64_t> person_years_above; ///< per threshold: person-years above it
+  /// Person-years in which a layer's annual cap was reached (cap left 0).
+  std::array<std::uint64_t, layer_count> cap_reached{};
+  void merge(const scenario& o);
+};
+
+/// How the reform changes each bill's patient share.
+struct reform_delta {
+  std::uint64_t more = 0, less = 0, same = 0;  ///< bills whose psn_part_amt rose / fell / did not change
+  __int128 raised = 0;   ///< sum of the increases (fen)
+  __int128 lowered = 0;  ///< sum of the decreases (fen, positive)
+  void merge(const reform_delta& o) noexcept;
+};
+
+/// A rejected bill or row, as written to the rejects file.
+struct reject {
+  std::string file;
+  std::uint64_t line = 0;
+  std::string bill_id;
+  std::string person_id;
+  std::string reason;
+};
+
+struct summary {
+  bool partial = false;               ///< stopped early (options::stop): covers the bills read so far
+  std::optional<reject> stopped_at;   ///< strict mode: the first rejected bill
+  std::uint64_t bills_read = 0;       ///< = settled + rejected
+  std::uint64_t settled = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t people = 0;           ///< distinct people with a settled bill (per contiguous run)
+  std::uint64_t person_years = 0;
+  std::uint64_t line_rows_read = 0;   ///< csv: rows of the lines files
+  std::uint64_t line_rows_orphan = 0; ///< csv: line rows matching no bill (in the rejects file)
+  std::uint64_t bytes_read = 0;
+  std::vector<money> thresholds;
+  scenario base;
+  std::optional<scenario> reform;
+  reform_delta delta;  ///< meaningful when `reform` is set
+};
+
+/// Settles every bill of `inputs` in order. A bill that cannot be parsed or
+/// settled, or that breaks the order (a person's bills must be contiguous
+/// and in date order), is rejected with its file, line and reason; every
+/// other bill is settled. Each person's year-to-date totals are carried from
+/// bill to bill and reset at the tariff's year start (`info.year_start_*`).
+///
+/// Errors: invalid_argument for a bad CSV header or a missing tariff;
+/// io_error when an input cannot be read or an output sink fails.
+[[nodiscard]] auto run(const options& opts, const std::vector<input>& inputs) -> result<summary>;
+
+/// The summary as JSON (money as decimal strings).
+[[nodiscard]] auto to_json(const summary& s) -> std::string;
+/// The summary as plain-text tables for a terminal.
+[[nodiscard]] auto to_text(const summary& s) -> std::string;
+/// Formats a 128-bit fen total as yuan with two decimals.
+[[nodiscard]] auto format_fen(__int128 fen) -> std::string;
+
+/// The policy year a date falls in: the calendar year in which the tariff's
+/// year (starting month/day) begins.
+[[nodiscard]] auto policy_year(const tariff& t, date d) noexcept -> int;
+
+// ---------------------------------------------------------------------------
+// Synthetic populations
+
+struct generate_options {
+  std::uint64_t people = 1000;
+  std::uint64_t seed = 1;
+  int first_year = 2025;
+  int years = 1;
+  input_format format = input_format::jsonl;
+};
+
+/// Writes a synthetic population's bills: JSON Lines to `bills`, or CSV bill
+/// rows to `bills` and line rows to `lines`. The same options give the same
+/// bytes on every platform (integer arithmetic only). Returns false if a
+/// sink fails.
+[[nodiscard]] auto generate(const generate_options& opts, const write_fn& bills, const write_fn& lines)
+    -> bool;
+
+}  // namespace yibao::sim

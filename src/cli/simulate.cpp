@@ -1,0 +1,244 @@
+// yibao simulate: settle a stream of bills with every core and summarise.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/report_html.hpp"
+#include "cli/sim_files.hpp"
+#include "yibao/simulate.hpp"
+
+namespace yibao::cli {
+namespace {
+
+struct simulate_options {
+  std::string tariff_path, catalog_path, reform_path;
+  std::vector<std::string> inputs;
+  std::string input_format = "auto";
+  std::string lines_path;
+  std::string out_path, out_format = "auto";
+  std::string summary_path, rejects_path, report_path;
+  std::vector<std::string> thresholds;
+  unsigned threads = 0;
+  std::size_t batch = 2048;
+  bool strict = false;
+  bool json = false;
+  bool sort = false;
+  std::string progress = "auto";
+};
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int /*signal*/) {
+  interrupted.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+auto ends_with(std::string_view s, std::string_view suffix) -> bool {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The progress line: bills/s, bills done, share of the input read, ETA.
+class progress_line {
+ public:
+  explicit progress_line(bool on) : on_{on}, start_{std::chrono::steady_clock::now()} {}
+  void update(const sim::progress& p) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? static_cast<double>(p.bills) / secs : 0;
+    std::string eta = "?";
+    if (p.total_bytes > 0 && p.bytes > 0) {
+      const double left = secs * static_cast<double>(p.total_bytes - std::min(p.bytes, p.total_bytes)) /
+                          static_cast<double>(p.bytes);
+      eta = fmt::format("{:.0f}s", left);
+    }
+    const double pct = p.total_bytes > 0 ? 100.0 * static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes) : 0;
+    fmt::print(stderr, "\r{} bills, {:.0f} bills/s, {:.1f}% read, ETA {}   ", p.bills, rate, pct, eta);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_) fmt::print(stderr, "\r\033[K");
+  }
+
+ private:
+  bool on_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_, last_{};
+};
+
+auto run_simulate(const simulate_options& o) -> int {
+  int code = exit_ok;
+  auto base = load_tariff_file(o.tariff_path, code);
+  if (!base) return code;
+  std::optional<tariff> reform;
+  if (!o.reform_path.empty()) {
+    reform = load_tariff_file(o.reform_path, code);
+    if (!reform) return code;
+  }
+  auto items = load_catalog_file(o.catalog_path, code);
+  if (!items) return code;
+
+  sim::options opts;
+  opts.base = &*base;
+  opts.reform = reform ? &*reform : nullptr;
+  opts.items = &*items;
+  opts.threads = o.threads;
+  opts.strict = o.strict;
+  opts.batch_bills = o.batch;
+  for (const std::string& t : o.thresholds) {
+    auto m = parse_money(t);
+    if (!m || *m < money{}) {
+      fmt::print(stderr, "yibao: --threshold {}: expected an amount in yuan such as 5000 or 5000.00\n", t);
+      return exit_usage;
+    }
+    opts.thresholds.push_back(*m);
+  }
+
+  // Inputs.
+  input_files files;
+  std::vector<sim::input> inputs;
+  for (const std::string& path : o.inputs) {
+    const bool csv = o.input_format == "csv" || (o.input_format == "auto" && ends_with(path, ".csv"));
+    std::string lines;
+    if (csv) {
+      lines = !o.lines_path.empty() ? o.lines_path : lines_file_for(path);
+      if (!o.lines_path.empty() && o.inputs.size() > 1) {
+        fmt::print(stderr, "yibao: --lines names the lines file of one CSV input; with several, each X.csv has X.lines.csv\n");
+        return exit_usage;
+      }
+    }
+    auto in = files.open(path, csv ? sim::input_format::csv : sim::input_format::jsonl, lines);
+    if (!in) return exit_no_input;
+    inputs.push_back(std::move(*in));
+  }
+  if (o.sort) {
+    auto sorted = sort_inputs(inputs, files, code);
+    if (!sorted) return code;
+    inputs = std::move(*sorted);
+  }
+
+  // Outputs, each written to a temporary file and renamed at the end.
+  std::vector<std::unique_ptr<atomic_output>> outputs;
+  auto make_output = [&](const std::string& path) -> atomic_output* {
+    outputs.push_back(std::make_unique<atomic_output>(path));
+    return outputs.back()->ok() ? outputs.back().get() : nullptr;
+  };
+  if (!o.out_path.empty()) {
+    const std::string fmt_name = o.out_format != "auto" ? o.out_format : ends_with(o.out_path, ".csv") ? "csv" : "jsonl";
+    opts.out = fmt_name == "csv" ? sim::output_format::csv : sim::output_format::jsonl;
+    atomic_output* out = make_output(o.out_path);
+    if (out == nullptr) return exit_cant_create;
+    opts.write_settlements = [out](std::string_view text) { return out->write(text); };
+  }
+  std::string rejects_path = o.rejects_path;
+  if (rejects_path.empty() && !o.out_path.empty()) rejects_path = o.out_path + ".rejects.csv";
+  std::string rejects_shown;  // without a rejects file: the first few on stderr
+  std::uint64_t rejects_lines = 0;
+  if (!rejects_path.empty()) {
+    atomic_output* rej = make_output(rejects_path);
+    if (rej == nullptr) return exit_cant_create;
+    opts.write_rejects = [rej](std::string_view text) { return rej->write(text); };
+  } else {
+    opts.write_rejects = [&](std::string_view text) {
+      for (std::size_t i = 0; i < text.size() && rejects_lines < 21; ++i) {
+        rejects_shown += text[i];
+        if (text[i] == '\n') ++rejects_lines;
+      }
+      return true;
+    };
+  }
+
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  progress_line bar{o.progress == "always" || (o.progress == "auto" && tty)};
+  opts.on_progress = [&bar](const sim::progress& p) { bar.update(p); };
+  interrupted.store(false);
+  opts.stop = &interrupted;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  auto result = sim::run(opts, inputs);
+  std::signal(SIGINT, previous);
+  bar.finish();
+
+  if (!result) {
+    fmt::print(stderr, "yibao: {}\n", result.err().message);
+    return exit_code_for(result.err().code);
+  }
+  const sim::summary& s = result.value();
+  if (s.stopped_at) {
+    fmt::print(stderr, "{}:{}: error: {}{}\nyibao: stopped at the first bad row (--strict); nothing was written\n",
+               s.stopped_at->file, s.stopped_at->line,
+               s.stopped_at->bill_id.empty() ? "" : "bill " + s.stopped_at->bill_id + ": ", s.stopped_at->reason);
+    return exit_data;
+  }
+  for (auto& out : outputs) {
+    if (!out->commit()) {
+      fmt::print(stderr, "yibao: cannot write {}\n", out->path());
+      return exit_cant_create;
+    }
+  }
+  const std::string summary_json = sim::to_json(s);
+  if (!o.summary_path.empty() && !write_file_atomic(o.summary_path, summary_json)) {
+    fmt::print(stderr, "yibao: cannot write {}\n", o.summary_path);
+    return exit_cant_create;
+  }
+  if (!o.report_path.empty() && !write_file_atomic(o.report_path, render_report_html(s))) {
+    fmt::print(stderr, "yibao: cannot write {}\n", o.report_path);
+    return exit_cant_create;
+  }
+  const std::string text = o.json ? summary_json : sim::to_text(s);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (s.rejected + s.line_rows_orphan > 0) {
+    if (!rejects_path.empty()) {
+      fmt::print(stderr, "yibao: {} bills and {} line rows rejected, listed in {}\n", s.rejected, s.line_rows_orphan,
+                 rejects_path);
+    } else {
+      fmt::print(stderr, "yibao: {} bills and {} line rows rejected (the first below; --rejects FILE lists all):\n{}",
+                 s.rejected, s.line_rows_orphan, rejects_shown);
+    }
+  }
+  if (s.partial) {
+    fmt::print(stderr, "yibao: interrupted: the summary is PARTIAL ({} bills read)\n", s.bills_read);
+    return exit_failure;
+  }
+  return std::fflush(stdout) == 0 ? exit_ok : exit_cant_create;
+}
+
+}  // namespace
+
+void setup_simulate(CLI::App& app, int& exit) {
+  auto opts = std::make_shared<simulate_options>();
+  CLI::App* sub = app.add_subcommand("simulate", "Settle many bills (JSON Lines or CSV) and summarise");
+  sub->add_option("--tariff,-t", opts->tariff_path, "Tariff TOML file of the insured place")->required();
+  sub->add_option("--catalog,-c", opts->catalog_path, "Catalog CSV of the place of treatment");
+  sub->add_option("--reform", opts->reform_path, "A second tariff: settle every bill under both and compare");
+  sub->add_option("inputs", opts->inputs, "Bills: .jsonl files (- for stdin) or bills .csv files")->required();
+  sub->add_option("--input-format", opts->input_format, "auto (by extension) | jsonl | csv")
+      ->check(CLI::IsMember({"auto", "jsonl", "csv"}));
+  sub->add_option("--lines", opts->lines_path, "Lines CSV of the (one) CSV input (default: X.lines.csv for X.csv)");
+  sub->add_option("--threads,-j", opts->threads, "Worker threads (default: all cores)");
+  sub->add_option("--out,-o", opts->out_path, "Per-bill settlements (.csv, or JSON Lines otherwise)");
+  sub->add_option("--out-format", opts->out_format, "auto | csv | jsonl")->check(CLI::IsMember({"auto", "csv", "jsonl"}));
+  sub->add_option("--summary", opts->summary_path, "Write the summary as JSON to this file");
+  sub->add_option("--rejects", opts->rejects_path, "Rejected rows CSV (default: OUT.rejects.csv with --out)");
+  sub->add_option("--report", opts->report_path, "Write a self-contained HTML report");
+  sub->add_option("--threshold", opts->thresholds, "Patient-share threshold in yuan (repeatable)");
+  sub->add_option("--batch", opts->batch, "Bills per batch")->group("");
+  sub->add_flag("--strict", opts->strict, "Stop at the first bad row");
+  sub->add_flag("--json", opts->json, "Print the summary as JSON");
+  sub->add_flag("--sort", opts->sort, "Sort the input by person and date first (bounded memory, temporary files)");
+  sub->add_option("--progress", opts->progress, "auto (when stderr is a terminal) | always | never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  sub->callback([opts, &exit] { exit = run_simulate(*opts); });
+}
+
+}  // namespace yibao::cli

@@ -1,0 +1,322 @@
+// Synthetic populations for bulk simulation (yibao::sim::generate).
+//
+// Integer arithmetic only (a splitmix64 stream per person, skewed values from
+// a fixed table of log-normal quantiles), so the same options give the same
+// bytes everywhere. The mixes are plausible, not calibrated to any city: most
+// people are local, residents outnumber employees, a minority live elsewhere
+// on a long-term filing, most visits are outpatient at low levels, a few
+// inpatient bills are very large.
+#include <array>
+#include <charconv>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/reader.hpp"
+#include "yibao/simulate.hpp"
+
+namespace yibao::sim {
+namespace {
+
+// exp(z) x 1000 at the midpoints of 64 equal-probability slices of N(0,1).
+constexpr std::array<std::int64_t, 64> lognormal{
+    89,   137,  172,  202,  229,  255,  280,  304,  329,  352,  376,  400,  424,  448,  472,  497,
+    522,  547,  573,  600,  627,  655,  683,  712,  742,  773,  805,  838,  872,  907,  943,  981,
+    1020, 1061, 1103, 1147, 1194, 1242, 1294, 1347, 1404, 1464, 1527, 1595, 1667, 1744, 1827, 1916,
+    2012, 2117, 2233, 2360, 2501, 2659, 2838, 3044, 3284, 3570, 3920, 4364, 4958, 5822, 7297, 11218};
+
+class rng {
+ public:
+  explicit rng(std::uint64_t seed) : s_{seed} {}
+  auto next() -> std::uint64_t {
+    std::uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, n).
+  auto below(std::uint64_t n) -> std::uint64_t {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+  }
+  auto chance(int permille) -> bool { return below(1000) < static_cast<std::uint64_t>(permille); }
+  /// An index drawn with the given weights.
+  template <std::size_t N>
+  auto pick(const std::array<int, N>& weights) -> int {
+    int total = 0;
+    for (const int w : weights) total += w;
+    auto x = static_cast<int>(below(static_cast<std::uint64_t>(total)));
+    for (std::size_t i = 0; i < N; ++i) {
+      if (x < weights[i]) return static_cast<int>(i);
+      x -= weights[i];
+    }
+    return static_cast<int>(N) - 1;
+  }
+  /// Log-normal around `median` (sigma 1, or about 1.4 when `wide`).
+  auto skewed(std::int64_t median, bool wide = false) -> std::int64_t {
+    std::int64_t v = median * lognormal[below(64)] / 1000;
+    if (wide) v = v * lognormal[below(64)] / 1000;
+    return v;
+  }
+
+ private:
+  std::uint64_t s_;
+};
+
+auto mix(std::uint64_t a, std::uint64_t b) -> std::uint64_t {
+  rng r{a ^ (b * 0xd1b54a32d192ed03ULL)};
+  r.next();
+  return r.next();
+}
+
+// Decimal text of value / 10^decimals without trailing zeros (at least `keep`
+// decimals).
+void put_decimal(std::string& out, std::int64_t value, int decimals, int keep) {
+  std::string s = format_fixed(value, decimals);
+  std::size_t end = s.size();
+  const std::size_t dot = s.find('.');
+  while (end > dot + 1 + static_cast<std::size_t>(keep) && s[end - 1] == '0') --end;
+  if (end == dot + 1) --end;
+  out.append(s, 0, end);
+}
+
+struct gen_line {
+  std::string code;
+  char cls = 'A';
+  std::int64_t selfpay_ppm = -1, limit_micro = -1, qty = 0, price_micro = 0, amount_fen = 0;
+};
+
+struct gen_bill {
+  std::string id;
+  visit_type type = visit_type::outpatient;
+  int level = 1;
+  location where = location::local;
+  filing filed = filing::long_term;
+  int admission = 1;
+  date on;
+  std::string disease;
+  int transfer_from = -1;
+  std::vector<gen_line> lines;
+};
+
+struct gen_person {
+  std::string id;
+  scheme sch = scheme::resident;
+  status st = status::active;
+  group grp = group::none;
+  coverage cov = coverage::active;
+  std::int64_t account_fen = 0;
+  bool lives_elsewhere = false;
+  bool chronic = false;
+};
+
+auto day_of_year(int year, int day) -> date {
+  static constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int m = 0;
+  for (;; ++m) {
+    const int n = days[m] + (m == 1 && leap ? 1 : 0);
+    if (day < n) break;
+    day -= n;
+  }
+  return date{static_cast<std::int16_t>(year), static_cast<std::int8_t>(m + 1), static_cast<std::int8_t>(day + 1)};
+}
+
+auto make_person(rng& r, std::uint64_t index) -> gen_person {
+  gen_person p;
+  p.id = fmt::format("P{:08}", index + 1);
+  p.sch = r.chance(360) ? scheme::employee : scheme::resident;
+  if (p.sch == scheme::employee) {
+    p.st = r.chance(270) ? status::retired : status::active;
+    p.account_fen = r.skewed(300'000, true);
+  }
+  p.grp = static_cast<group>(r.pick(std::array<int, 5>{920, 30, 8, 22, 20}));
+  p.cov = static_cast<coverage>(r.pick(std::array<int, 3>{980, 13, 7}));
+  p.lives_elsewhere = r.chance(p.st == status::retired ? 150 : 60);
+  p.chronic = r.chance(p.st == status::retired ? 350 : 100);
+  return p;
+}
+
+void make_line(rng& r, const gen_bill& b, bool huge, gen_line& l) {
+  const bool inpatient = b.type == visit_type::inpatient;
+  const int kind = huge ? 4 : r.pick(std::array<int, 4>{inpatient ? 450 : 650, 150, inpatient ? 250 : 150, inpatient ? 150 : 50});
+  static constexpr std::array<char, 5> prefix{'D', 'E', 'S', 'M', 'K'};
+  l.code = fmt::format("{}{:05}", prefix[kind], r.below(kind == 0 ? 3000 : 800));
+  static constexpr std::array<std::array<int, 3>, 5> classes{
+      {{500, 400, 100}, {600, 350, 50}, {800, 150, 50}, {100, 550, 350}, {0, 800, 200}}};
+  l.cls = static_cast<char>('A' + r.pick(classes[kind]));
+  if (l.cls == 'B' && r.chance(300)) {
+    static constexpr std::array<std::int64_t, 4> ratios{50'000, 100'000, 200'000, 300'000};
+    l.selfpay_ppm = ratios[r.below(4)];
+  }
+  switch (kind) {
+    case 0:  // drugs: packs, or pills at a four-decimal unit price
+      if (r.chance(200)) {
+        l.qty = static_cast<std::int64_t>(10 + r.below(51)) * 10'000;
+        l.price_micro = std::max<std::int64_t>(1, r.skewed(15'000)) * 100;
+      } else {
+        l.qty = r.chance(100) ? 5'000 : static_cast<std::int64_t>(1 + r.below(6)) * 10'000;
+        l.price_micro = std::max<std::int64_t>(10, r.skewed(2'500)) * 10'000;
+      }
+      break;
+    case 1: l.qty = 10'000, l.price_micro = std::max<std::int64_t>(500, r.skewed(8'000)) * 10'000; break;
+    case 2:
+      l.qty = static_cast<std::int64_t>(1 + (inpatient ? r.below(10) : 0)) * 10'000;
+      l.price_micro = std::max<std::int64_t>(200, r.skewed(3'000)) * 10'000;
+      break;
+    case 3:
+      l.qty = static_cast<std::int64_t>(1 + r.below(3)) * 10'000;
+      l.price_micro = std::max<std::int64_t>(100, r.skewed(inpatient && r.chance(30) ? 1'500'000 : 15'000)) * 10'000;
+      break;
+    default:  // a very large item: surgery, implant
+      l.qty = 10'000;
+      l.price_micro = r.skewed(5'000'000, true) * 10'000 + 100'000'000;
+      break;
+  }
+  if ((kind == 1 || kind == 3) && r.chance(150)) l.limit_micro = l.price_micro / 1000 * static_cast<std::int64_t>(900 + r.below(200));
+  l.amount_fen = extend(quantity{l.qty}, price{l.price_micro}, rounding::half_up).fen();
+}
+
+void make_bills(rng& r, const gen_person& p, int year, std::vector<gen_bill>& out) {
+  out.clear();
+  const int outpatient = static_cast<int>(std::min<std::int64_t>(40, r.skewed(3'000, true) / 1000));
+  const int inpatient = r.pick(std::array<int, 4>{840, 120, 30, 10});
+  const int chronic = p.chronic ? static_cast<int>(4 + r.below(9)) : 0;
+  const int days = ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 366 : 365;
+  for (int k = 0; k < outpatient + inpatient + chronic; ++k) {
+    gen_bill b;
+    b.type = k < outpatient ? visit_type::outpatient : k < outpatient + inpatient ? visit_type::inpatient
+                                                                                    : visit_type::chronic;
+    b.on = day_of_year(year, static_cast<int>(r.below(static_cast<std::uint64_t>(days))));
+    out.push_back(std::move(b));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const gen_bill& a, const gen_bill& b) { return a.on < b.on; });
+  int admission = 0;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    gen_bill& b = out[k];
+    b.id = fmt::format("B{}-{}-{:03}", p.id.substr(1), year, k + 1);
+    const bool inpatient = b.type == visit_type::inpatient;
+    b.level = r.pick(inpatient ? std::array<int, 4>{50, 150, 400, 400} : std::array<int, 4>{350, 200, 250, 200});
+    if (inpatient) b.admission = ++admission;
+    if (inpatient && b.level == 3 && r.chance(50)) b.transfer_from = 2;
+    if (b.type == visit_type::chronic) b.disease = r.chance(500) ? "I10" : "E11";
+    if (p.lives_elsewhere ? r.chance(850) : r.chance(50)) {
+      b.where = r.chance(600) ? location::cross_province : location::cross_city;
+      b.filed = p.lives_elsewhere ? static_cast<filing>(r.pick(std::array<int, 5>{800, 50, 30, 20, 100}))
+                                  : static_cast<filing>(r.pick(std::array<int, 5>{100, 200, 300, 250, 150}));
+    }
+    const bool huge = inpatient && r.chance(10);
+    const std::int64_t n = inpatient ? std::clamp<std::int64_t>(r.skewed(40'000) / 1000, 5, 200)
+                                     : std::clamp<std::int64_t>(r.skewed(12'000) / 1000, 1, 60);
+    b.lines.resize(static_cast<std::size_t>(n) + (huge ? 1 : 0));
+    for (std::size_t i = 0; i < b.lines.size(); ++i) make_line(r, b, huge && i == 0, b.lines[i]);
+  }
+}
+
+void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
+  out += fmt::format(R"({{"id":"{}","person":{{"id":"{}","scheme":"{}","status":"{}","group":"{}","coverage":"{}")",
+                     b.id, p.id, to_string(p.sch), to_string(p.st), to_string(p.grp), to_string(p.cov));
+  if (p.sch == scheme::employee) {
+    out += R"(,"account_balance":")";
+    put_decimal(out, p.account_fen, 2, 2);
+    out += '"';
+  }
+  out += fmt::format(R"(}},"visit":{{"type":"{}","level":{},"location":"{}")", to_string(b.type), b.level,
+                     to_string(b.where));
+  if (b.where != location::local) out += fmt::format(R"(,"filing":"{}")", to_string(b.filed));
+  if (b.type == visit_type::inpatient) out += fmt::format(R"(,"admission":{})", b.admission);
+  out += fmt::format(R"(,"date":"{}")", b.on.to_string());
+  if (!b.disease.empty()) out += fmt::format(R"(,"disease":"{}")", b.disease);
+  if (b.transfer_from >= 0) out += fmt::format(R"(,"transfer_from_level":{})", b.transfer_from);
+  out += R"(},"lines":[)";
+  for (std::size_t i = 0; i < b.lines.size(); ++i) {
+    const gen_line& l = b.lines[i];
+    out += i == 0 ? R"({"code":")" : R"(,{"code":")";
+    out += l.code;
+    out += R"(","class":")";
+    out += l.cls;
+    if (l.selfpay_ppm >= 0) {
+      out += R"(","selfpay_ratio":")";
+      put_decimal(out, l.selfpay_ppm, 6, 2);
+    }
+    if (l.limit_micro >= 0) {
+      out += R"(","price_limit":")";
+      put_decimal(out, l.limit_micro, 6, 2);
+    }
+    out += R"(","qty":")";
+    put_decimal(out, l.qty, 4, 0);
+    out += R"(","price":")";
+    put_decimal(out, l.price_micro, 6, 2);
+    out += R"(","amount":")";
+    put_decimal(out, l.amount_fen, 2, 2);
+    out += R"("})";
+  }
+  out += "]}\n";
+}
+
+void write_csv(std::string& bills, std::string& lines, const gen_person& p, const gen_bill& b) {
+  bills += fmt::format("{},{},{},{},{},{},", b.id, p.id, to_string(p.sch), to_string(p.st), to_string(p.grp),
+                       to_string(p.cov));
+  if (p.sch == scheme::employee) put_decimal(bills, p.account_fen, 2, 2);
+  bills += fmt::format(",{},{},{},{},", to_string(b.type), b.level, to_string(b.where),
+                       b.where != location::local ? to_string(b.filed) : "");
+  if (b.type == visit_type::inpatient) bills += std::to_string(b.admission);
+  bills += fmt::format(",{},{},", b.on.to_string(), b.disease);
+  if (b.transfer_from >= 0) bills += std::to_string(b.transfer_from);
+  bills += '\n';
+  for (const gen_line& l : b.lines) {
+    lines += b.id;
+    lines += ',';
+    lines += l.code;
+    lines += ',';
+    lines += l.cls;
+    lines += ',';
+    if (l.selfpay_ppm >= 0) put_decimal(lines, l.selfpay_ppm, 6, 2);
+    lines += ',';
+    if (l.limit_micro >= 0) put_decimal(lines, l.limit_micro, 6, 2);
+    lines += ',';
+    put_decimal(lines, l.qty, 4, 0);
+    lines += ',';
+    put_decimal(lines, l.price_micro, 6, 2);
+    lines += ',';
+    put_decimal(lines, l.amount_fen, 2, 2);
+    lines += '\n';
+  }
+}
+
+}  // namespace
+
+auto generate(const generate_options& o, const write_fn& bills, const write_fn& lines) -> bool {
+  const bool csv = o.format == input_format::csv;
+  std::string bill_text, line_text;
+  if (csv) {
+    bill_text =
+        "bill_id,person_id,scheme,status,group,coverage,account_balance,visit_type,level,location,filing,admission,"
+        "date,disease,transfer_from_level\n";
+    line_text = "bill_id,code,class,selfpay_ratio,price_limit,qty,price,amount\n";
+  }
+  std::vector<gen_bill> year_bills;
+  for (std::uint64_t i = 0; i < o.people; ++i) {
+    rng r{mix(o.seed, i)};
+    const gen_person p = make_person(r, i);
+    for (int y = 0; y < o.years; ++y) {
+      make_bills(r, p, o.first_year + y, year_bills);
+      for (const gen_bill& b : year_bills) {
+        if (csv) {
+          write_csv(bill_text, line_text, p, b);
+        } else {
+          write_jsonl(bill_text, p, b);
+        }
+      }
+    }
+    if (bill_text.size() > (1U << 20) || line_text.size() > (1U << 20)) {
+      if (!bills(bill_text) || (csv && !lines(line_text))) return false;
+      bill_text.clear();
+      line_text.clear();
+    }
+  }
+  if (!bill_text.empty() && !bills(bill_text)) return false;
+  if (csv && !line_text.empty() && !lines(line_text)) return false;
+  return true;
+}
+
+}  // namespace yibao::sim

@@ -1,0 +1,320 @@
+// Reading the bulk formats (docs/bulk-format.md).
+#include "sim/reader.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace yibao::sim::detail {
+
+auto line_reader::fill() -> bool {
+  if (eof_ || failed_) return false;
+  if (begin_ > 0) {  // keep the unfinished line at the front
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+  const std::ptrdiff_t got = (*read_)(buf_.data() + end_, buf_.size() - end_);
+  if (got < 0) {
+    failed_ = true;
+    return false;
+  }
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += static_cast<std::size_t>(got);
+  return true;
+}
+
+auto line_reader::next(std::string_view& out) -> bool {
+  std::size_t scanned = begin_;
+  for (;;) {
+    const void* nl = std::memchr(buf_.data() + scanned, '\n', end_ - scanned);
+    if (nl != nullptr) {
+      const auto pos = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
+      std::size_t len = pos - begin_;
+      if (len > 0 && buf_[begin_ + len - 1] == '\r') --len;
+      out = std::string_view{buf_.data() + begin_, len};
+      consumed_ += pos + 1 - begin_;
+      begin_ = pos + 1;
+      ++line_no_;
+      return true;
+    }
+    const std::size_t offset = end_ - begin_;
+    if (!fill()) {
+      if (failed_ || begin_ == end_) return false;
+      // The last line has no line break.
+      std::size_t len = end_ - begin_;
+      if (len > 0 && buf_[begin_ + len - 1] == '\r') --len;
+      out = std::string_view{buf_.data() + begin_, len};
+      consumed_ += end_ - begin_;
+      begin_ = end_;
+      ++line_no_;
+      return true;
+    }
+    scanned = begin_ + offset;
+  }
+}
+
+auto split_csv(std::string_view row, std::vector<std::string_view>& cells, std::string& scratch, std::string& why)
+    -> bool {
+  cells.clear();
+  std::size_t i = 0;
+  for (;;) {
+    if (i < row.size() && row[i] == '"') {
+      const std::size_t start = scratch.size();
+      ++i;
+      for (;;) {
+        if (i >= row.size()) {
+          why = "unterminated quoted cell";
+          return false;
+        }
+        if (row[i] == '"') {
+          if (i + 1 < row.size() && row[i + 1] == '"') {
+            scratch += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        scratch += row[i++];
+      }
+      cells.emplace_back(scratch.data() + start, scratch.size() - start);
+      if (i < row.size() && row[i] != ',') {
+        why = fmt::format("unexpected text after the closing quote of cell {}", cells.size());
+        return false;
+      }
+    } else {
+      const std::size_t comma = row.find(',', i);
+      const std::size_t end = comma == std::string_view::npos ? row.size() : comma;
+      const std::string_view cell = row.substr(i, end - i);
+      if (cell.find('"') != std::string_view::npos) {
+        why = fmt::format("a quote inside unquoted cell {}", cells.size() + 1);
+        return false;
+      }
+      cells.push_back(cell);
+      i = end;
+    }
+    if (i >= row.size()) return true;
+    ++i;  // the comma
+    if (i == row.size()) {
+      cells.emplace_back();
+      return true;
+    }
+  }
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+void append_csv_cell(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+}
+
+namespace {
+
+constexpr std::array<std::string_view, bill_col_count> bill_names{
+    "bill_id", "person_id", "scheme",   "status", "group",     "coverage", "account_balance", "rejoined",
+    "visit_type", "level",  "location", "filing", "admission", "date",     "disease",         "transfer_from_level"};
+constexpr std::array<bool, bill_col_count> bill_required{true,  true,  true, false, false, false, false, false,
+                                                         true,  true,  true, false, false, true,  false, false};
+constexpr std::array<std::string_view, line_col_count> line_names{
+    "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
+constexpr std::array<bool, line_col_count> line_required{true, true, false, false, false, false, true, true, true};
+
+// JSON field of each bills column: {object, field}; level, admission and
+// transfer_from_level are integers in the JSON contract.
+struct json_field {
+  const char* object;  // "" root, "person", "visit"
+  const char* name;
+  bool integer;
+};
+constexpr std::array<json_field, bill_col_count> bill_json{{
+    {"", "id", false},          {"person", "id", false},       {"person", "scheme", false},
+    {"person", "status", false}, {"person", "group", false},    {"person", "coverage", false},
+    {"person", "account_balance", false}, {"person", "rejoined", false}, {"visit", "type", false},
+    {"visit", "level", true},    {"visit", "location", false},  {"visit", "filing", false},
+    {"visit", "admission", true}, {"visit", "date", false},     {"visit", "disease", false},
+    {"visit", "transfer_from_level", true},
+}};
+
+template <int N>
+auto parse_header(std::string_view row, std::string_view file, const std::array<std::string_view, N>& names,
+                  const std::array<bool, N>& required) -> result<layout<N>> {
+  if (row.substr(0, 3) == "\xEF\xBB\xBF") row.remove_prefix(3);  // UTF-8 byte order mark
+  std::vector<std::string_view> cells;
+  std::string scratch;
+  scratch.reserve(row.size());
+  std::string why;
+  if (!split_csv(row, cells, scratch, why)) {
+    return make_error(errc::invalid_argument, "", fmt::format("{}:1: bad header: {}", file, why));
+  }
+  layout<N> out;
+  out.at.fill(-1);
+  out.cells = cells.size();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    int found = -1;
+    for (int c = 0; c < N; ++c) {
+      if (names[c] == cells[i]) found = c;
+    }
+    if (found < 0) {
+      return make_error(errc::invalid_argument, "",
+                        fmt::format("{}:1: unknown column \"{}\" (known: {})", file, cells[i], fmt::join(names, ", ")));
+    }
+    if (out.at[found] >= 0) {
+      return make_error(errc::invalid_argument, "", fmt::format("{}:1: column \"{}\" appears twice", file, cells[i]));
+    }
+    out.at[found] = static_cast<int>(i);
+  }
+  for (int c = 0; c < N; ++c) {
+    if (required[c] && out.at[c] < 0) {
+      return make_error(errc::invalid_argument, "", fmt::format("{}:1: missing column \"{}\"", file, names[c]));
+    }
+  }
+  return out;
+}
+
+// An integer cell goes into the JSON as a number when it is one (no leading
+// zeros, no sign but '-'); anything else goes in as a string, so that the
+// bill parser reports the type error with its usual wording.
+auto is_json_integer(std::string_view s) -> bool {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+void put(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
+  if (!first) json += ',';
+  first = false;
+  json += '"';
+  json += key;
+  json += "\":";
+  if (integer && is_json_integer(value)) {
+    json += value;
+  } else {
+    append_json_string(json, value);
+  }
+}
+
+}  // namespace
+
+auto bill_column_name(int c) noexcept -> std::string_view { return bill_names[c]; }
+auto line_column_name(int c) noexcept -> std::string_view { return line_names[c]; }
+
+auto parse_bill_header(std::string_view row, std::string_view file) -> result<bill_layout> {
+  return parse_header<bill_col_count>(row, file, bill_names, bill_required);
+}
+auto parse_line_header(std::string_view row, std::string_view file) -> result<line_layout> {
+  return parse_header<line_col_count>(row, file, line_names, line_required);
+}
+
+auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
+                      const line_layout& ll, std::string_view lines_file, std::string& json, std::string& why)
+    -> bool {
+  thread_local std::vector<std::string_view> cells;
+  thread_local std::string scratch;
+  scratch.clear();
+  scratch.reserve(bill_row.size());
+  if (!split_csv(bill_row, cells, scratch, why)) return false;
+  if (cells.size() != bl.cells) {
+    why = fmt::format("expected {} cells, found {}", bl.cells, cells.size());
+    return false;
+  }
+  json.clear();
+  json += '{';
+  bool first_root = true;
+  put(json, first_root, "id", cells[bl.at[bc_bill_id]], false);
+  for (const char* object : {"person", "visit"}) {
+    json += ",\"";
+    json += object;
+    json += "\":{";
+    bool first = true;
+    for (int c = 1; c < bill_col_count; ++c) {
+      if (bl.at[c] < 0 || std::strcmp(bill_json[c].object, object) != 0) continue;
+      const std::string_view cell = cells[bl.at[c]];
+      if (cell.empty() && !bill_required[c]) continue;  // empty: the default
+      put(json, first, bill_json[c].name, cell, bill_json[c].integer);
+    }
+    json += '}';
+  }
+  json += ",\"lines\":[";
+  std::vector<std::string_view> lc;
+  std::string ls;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    ls.clear();
+    ls.reserve(rows[r].text.size());
+    if (!split_csv(rows[r].text, lc, ls, why)) {
+      why = fmt::format("{}:{}: {}", lines_file, rows[r].line, why);
+      return false;
+    }
+    if (lc.size() != ll.cells) {
+      why = fmt::format("{}:{}: expected {} cells, found {}", lines_file, rows[r].line, ll.cells, lc.size());
+      return false;
+    }
+    if (r > 0) json += ',';
+    json += '{';
+    bool first = true;
+    for (int c = 1; c < line_col_count; ++c) {
+      if (ll.at[c] < 0) continue;
+      const std::string_view cell = lc[ll.at[c]];
+      if (cell.empty() && !line_required[c]) continue;
+      put(json, first, line_names[c], cell, false);
+    }
+    json += '}';
+  }
+  json += "]}";
+  return true;
+}
+
+auto csv_reason(const error& e, const std::vector<row_text>& rows, std::string_view lines_file) -> std::string {
+  std::string_view path = e.path;
+  std::string_view rest = e.message;
+  if (!path.empty() && rest.substr(0, path.size()) == path) rest.remove_prefix(std::min(rest.size(), path.size() + 2));
+  if (path.substr(0, 6) == "lines[") {
+    const std::size_t close = path.find(']');
+    const std::size_t index = std::strtoul(std::string{path.substr(6, close - 6)}.c_str(), nullptr, 10);
+    std::string_view column = close + 2 <= path.size() ? path.substr(close + 2) : std::string_view{};
+    if (index < rows.size()) {
+      return fmt::format("{}:{}: {}{}{}", lines_file, rows[index].line, column, column.empty() ? "" : ": ", rest);
+    }
+  }
+  if (path == "lines") return fmt::format("no line rows: {}", rest);
+  // person.x / visit.x -> the bills column
+  for (int c = 0; c < bill_col_count; ++c) {
+    const std::string json_path = *bill_json[c].object == '\0'
+                                      ? std::string{bill_json[c].name}
+                                      : std::string{bill_json[c].object} + "." + bill_json[c].name;
+    if (json_path == path) return fmt::format("{}: {}", bill_names[c], rest);
+  }
+  return e.message;
+}
+
+}  // namespace yibao::sim::detail

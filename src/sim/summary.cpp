@@ -1,0 +1,195 @@
+// The bulk summary: exact integer totals, distributions and their merges.
+#include <algorithm>
+#include <bit>
+
+#include "yibao/simulate.hpp"
+
+namespace yibao::sim {
+
+auto field_name(field f) noexcept -> std::string_view {
+  constexpr std::array<std::string_view, field_count> names{
+      "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "inscope_first_pay",
+      "act_pay_dedc",  "hifp_pay",          "hifmi_pay",       "hifob_pay",      "maf_pay",       "fund_pay_sumamt",
+      "psn_part_amt",  "acct_pay",          "psn_cash_pay",    "pay_now",        "claim_later"};
+  return names[static_cast<int>(f)];
+}
+
+auto field_value(const settlement& s, field f) noexcept -> money {
+  switch (f) {
+    case field::medfee_sumamt: return s.medfee_sumamt;
+    case field::fulamt_ownpay_amt: return s.fulamt_ownpay_amt;
+    case field::overlmt_selfpay: return s.overlmt_selfpay;
+    case field::preselfpay_amt: return s.preselfpay_amt;
+    case field::inscp_scp_amt: return s.inscp_scp_amt;
+    case field::inscope_first_pay: return s.inscope_first_pay;
+    case field::act_pay_dedc: return s.act_pay_dedc;
+    case field::hifp_pay: return s.hifp_pay;
+    case field::hifmi_pay: return s.hifmi_pay;
+    case field::hifob_pay: return s.hifob_pay;
+    case field::maf_pay: return s.maf_pay;
+    case field::fund_pay_sumamt: return s.fund_pay_sumamt;
+    case field::psn_part_amt: return s.psn_part_amt;
+    case field::acct_pay: return s.acct_pay;
+    case field::psn_cash_pay: return s.psn_cash_pay;
+    case field::pay_now: return s.pay_now;
+    case field::claim_later: return s.claim_later;
+  }
+  return money{};
+}
+
+void totals::add(const settlement& s, std::size_t line_count) noexcept {
+  ++bills;
+  lines += line_count;
+  if (!s.eligible) ++ineligible;
+  if (!s.direct) ++unfiled;
+  for (int f = 0; f < field_count; ++f) sum[f] += field_value(s, static_cast<field>(f)).fen();
+}
+
+void totals::merge(const totals& o) noexcept {
+  bills += o.bills;
+  lines += o.lines;
+  ineligible += o.ineligible;
+  unfiled += o.unfiled;
+  for (int f = 0; f < field_count; ++f) sum[f] += o.sum[f];
+}
+
+auto dimension_name(dimension d) noexcept -> std::string_view {
+  constexpr std::array<std::string_view, dimension_count> names{"scheme", "status", "group", "visit",
+                                                                "level",  "location", "filing"};
+  return names[static_cast<int>(d)];
+}
+
+auto dimension_size(dimension d) noexcept -> int {
+  switch (d) {
+    case dimension::scheme: return scheme_count;
+    case dimension::status: return status_count;
+    case dimension::group: return group_count;
+    case dimension::visit: return visit_type_count;
+    case dimension::level: return level_count;
+    case dimension::location: return location_count;
+    case dimension::filing: return filing_count + 1;
+  }
+  return 0;
+}
+
+auto dimension_value(dimension d, int v) -> std::string {
+  switch (d) {
+    case dimension::scheme: return std::string{to_string(static_cast<scheme>(v))};
+    case dimension::status: return std::string{to_string(static_cast<status>(v))};
+    case dimension::group: return std::string{to_string(static_cast<group>(v))};
+    case dimension::visit: return std::string{to_string(static_cast<visit_type>(v))};
+    case dimension::level: return v == 0 ? "community" : "level " + std::to_string(v);
+    case dimension::location: return std::string{to_string(static_cast<location>(v))};
+    case dimension::filing: return v == filing_count ? "local" : std::string{to_string(static_cast<filing>(v))};
+  }
+  return {};
+}
+
+namespace {
+
+auto bucket_of(std::int64_t v) noexcept -> int {
+  constexpr int sub = histogram::sub_bits;
+  const auto u = static_cast<std::uint64_t>(v);
+  if (u < (std::uint64_t{1} << (sub + 1))) return static_cast<int>(u);
+  const int shift = std::bit_width(u) - 1 - sub;
+  return (shift << sub) + static_cast<int>(u >> shift);
+}
+
+auto bucket_floor(int index) noexcept -> std::int64_t {
+  constexpr int sub = histogram::sub_bits;
+  if (index < (2 << sub)) return index;
+  const int shift = (index >> sub) - 1;
+  const std::int64_t mantissa = (index & ((1 << sub) - 1)) | (1 << sub);
+  return mantissa << shift;
+}
+
+}  // namespace
+
+void histogram::add(std::int64_t fen) {
+  if (fen < 0) fen = 0;  // amounts are never negative; guard the bucket index
+  if (counts.empty()) counts.assign(buckets, 0);
+  ++counts[bucket_of(fen)];
+  ++n;
+  sum += fen;
+  max = std::max(max, fen);
+}
+
+void histogram::merge(const histogram& o) {
+  if (o.n == 0) return;
+  if (counts.empty()) counts.assign(buckets, 0);
+  for (int i = 0; i < buckets; ++i) counts[i] += o.counts[i];
+  n += o.n;
+  sum += o.sum;
+  max = std::max(max, o.max);
+}
+
+auto histogram::percentile(int permille) const noexcept -> std::int64_t {
+  if (n == 0) return 0;
+  if (permille >= 1000) return max;
+  // The smallest value with at least ceil(n * p) values at or below it.
+  const unsigned __int128 want = (static_cast<unsigned __int128>(n) * static_cast<unsigned>(permille) + 999) / 1000;
+  const std::uint64_t rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(want));
+  std::uint64_t seen = 0;
+  for (int i = 0; i < buckets; ++i) {
+    seen += counts[i];
+    if (seen >= rank) return std::min(bucket_floor(i), max);
+  }
+  return max;
+}
+
+auto histogram::mean() const noexcept -> std::int64_t {
+  if (n == 0) return 0;
+  return static_cast<std::int64_t>(divide_round(sum, n, rounding::half_up));
+}
+
+void scenario::merge(const scenario& o) {
+  if (tariff_id.empty()) tariff_id = o.tariff_id;
+  all.merge(o.all);
+  for (int d = 0; d < dimension_count; ++d) {
+    if (by[d].size() < o.by[d].size()) by[d].resize(o.by[d].size());
+    for (std::size_t v = 0; v < o.by[d].size(); ++v) by[d][v].merge(o.by[d][v]);
+  }
+  patient_share.merge(o.patient_share);
+  person_year_share.merge(o.person_year_share);
+  if (share_bp.size() < o.share_bp.size()) share_bp.resize(o.share_bp.size());
+  for (std::size_t i = 0; i < o.share_bp.size(); ++i) share_bp[i] += o.share_bp[i];
+  if (bills_above.size() < o.bills_above.size()) bills_above.resize(o.bills_above.size());
+  for (std::size_t i = 0; i < o.bills_above.size(); ++i) bills_above[i] += o.bills_above[i];
+  if (person_years_above.size() < o.person_years_above.size()) person_years_above.resize(o.person_years_above.size());
+  for (std::size_t i = 0; i < o.person_years_above.size(); ++i) person_years_above[i] += o.person_years_above[i];
+  for (int l = 0; l < layer_count; ++l) cap_reached[l] += o.cap_reached[l];
+}
+
+void reform_delta::merge(const reform_delta& o) noexcept {
+  more += o.more;
+  less += o.less;
+  same += o.same;
+  raised += o.raised;
+  lowered += o.lowered;
+}
+
+auto format_fen(__int128 fen) -> std::string {
+  const bool negative = fen < 0;
+  unsigned __int128 v = negative ? static_cast<unsigned __int128>(-fen) : static_cast<unsigned __int128>(fen);
+  std::string digits;
+  const unsigned cents = static_cast<unsigned>(v % 100);
+  v /= 100;
+  do {
+    digits += static_cast<char>('0' + static_cast<int>(v % 10));
+    v /= 10;
+  } while (v != 0);
+  std::string out = negative ? "-" : "";
+  out.append(digits.rbegin(), digits.rend());
+  out += '.';
+  out += static_cast<char>('0' + cents / 10);
+  out += static_cast<char>('0' + cents % 10);
+  return out;
+}
+
+auto policy_year(const tariff& t, date d) noexcept -> int {
+  const bool before_start =
+      d.month < t.info.year_start_month || (d.month == t.info.year_start_month && d.day < t.info.year_start_day);
+  return before_start ? d.year - 1 : d.year;
+}
+
+}  // namespace yibao::sim
