@@ -195,6 +195,9 @@ void put(frame_result& r, std::size_t i, const yb::settlement& s) {
                                                    y.hifob_paid,      y.maf_paid,  y.hifp_base,
                                                    y.hifmi_base,      y.hifob_base, y.maf_base};
   for (std::size_t k = 0; k < yv.size(); ++k) r.ytd[k][i] = yv[k].fen();
+  for (const yb::fund_detail& f : s.funds) {
+    if (f.cap_left) r.cap_left[static_cast<std::size_t>(f.layer)][i] = f.cap_left->fen();
+  }
   r.ok[i] = true;
   r.direct[i] = s.direct;
   r.eligible[i] = s.eligible;
@@ -213,6 +216,7 @@ auto sized(std::size_t n) -> frame_result {
   frame_result r;
   for (auto& col : r.money) col.assign(n, 0);
   for (auto& col : r.ytd) col.assign(n, 0);
+  for (auto& col : r.cap_left) col.assign(n, -1);
   r.ok.assign(n, false);
   r.direct.assign(n, false);
   r.eligible.assign(n, false);

@@ -61,6 +61,9 @@ using line_columns = text_columns<line_column_count>;
 struct frame_result {
   std::array<std::vector<std::int64_t>, money_column_count> money;
   std::array<std::vector<std::int64_t>, ytd_column_count> ytd;
+  /// Per layer (basic, critical, large, assistance): the annual cap left after
+  /// the bill (crt_payb_lmt_amt), -1 when the layer has no cap or did not take part.
+  std::array<std::vector<std::int64_t>, yibao::layer_count> cap_left;
   std::vector<bool> ok, direct, eligible;
   std::vector<std::int64_t> lines, admission, level, year;  ///< year: policy year (0 if not settled)
   std::vector<std::string_view> scheme, status, group, visit_type, location;  ///< static enum names

@@ -194,6 +194,9 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   for (std::size_t k = 0; k < yibao_py::ytd_column_count; ++k) {
     out[yibao_py::ytd_column_names[k]] = to_array(r.ytd[k]);
   }
+  for (int l = 0; l < yb::layer_count; ++l) {
+    out[py::str("cap_left_" + std::string(yb::to_string(static_cast<yb::layer_id>(l))))] = to_array(r.cap_left[l]);
+  }
   out["ok"] = to_array(r.ok);
   out["direct"] = to_array(r.direct);
   out["eligible"] = to_array(r.eligible);

@@ -280,10 +280,32 @@ def test_settle_frame_empty(tariff, catalog):
 def test_summary_counts(tariff, catalog):
     bills, lines = synth.tables(people=10, bills_per_person=4)
     s = yibao.summarize(yibao.settle_frame(tariff, catalog, bills, lines))
-    assert (s["bills_read"], s["settled"], s["rejected"], s["people"], s["lines"]) == (40, 40, 0, 10, len(lines))
-    total = sum(fen(v) for v in s["fund_by_layer"].values())
-    assert total == fen(s["totals"]["fund_pay_sumamt"])
-    for dim, table in s["by"].items():
-        assert sum(t["bills"] for t in table.values()) == 40, dim
-        assert sum(fen(t["hifp_pay"]) for t in table.values()) == fen(s["totals"]["hifp_pay"]), dim
-    assert sum(s["patient_share"]["share_bands"].values()) == 40
+    assert s["counts"] == {"bills_read": 40, "settled": 40, "rejected": 0, "people": 10,
+                           "person_years": s["counts"]["person_years"], "lines": len(lines)}
+    base = s["base"]
+    assert sum(fen(v) for v in s["fund_by_layer"].values()) == fen(base["totals"]["fund_pay_sumamt"])
+    for dim, table in base["by"].items():
+        assert sum(t["bills"] for t in table) == 40, dim
+        assert sum(fen(t["hifp_pay"]) for t in table) == fen(base["totals"]["hifp_pay"]), dim
+    assert base["patient_share"]["n"] == 40
+
+
+@needs_cli
+def test_summary_equals_cli_simulate(tmp_path, tariff, catalog):
+    """The same summary as `yibao simulate --json` over the same table (the
+    CLI wants each person's bills together and in date order)."""
+    bills, lines = synth.tables(people=30, bills_per_person=5, seed=9)
+    bad = lines["bill_id"] == bills["bill_id"].iloc[3]
+    lines.loc[bad, "code"], lines.loc[bad, "class"] = "ZZZ", ""  # one rejected bill
+    ordered = bills.sort_values(["person_id", "date"], kind="stable")
+    ordered.to_csv(tmp_path / "bills.csv", index=False)
+    lines.set_index("bill_id").loc[ordered["bill_id"]].reset_index().to_csv(tmp_path / "lines.csv", index=False)
+    proc = subprocess.run([CLI, "simulate", "--tariff", synth.TARIFF, "--catalog", synth.CATALOG, "--json",
+                           "--threads", "2", "--lines", str(tmp_path / "lines.csv"), str(tmp_path / "bills.csv")],
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    want = json.loads(proc.stdout)
+    got = yibao.summarize(yibao.settle_frame(tariff, catalog, bills, lines, errors="collect"))
+    assert got["counts"]["rejected"] == 1
+    assert got["base"] == want["base"]
+    assert got["counts"] == {k: want["counts"][k] for k in got["counts"]}

@@ -32,6 +32,7 @@ _RESULT_ORDER = (
      "ineligible_reason"]
     + list(MONEY_COLUMNS)
     + list(YTD_COLUMNS)
+    + ["cap_left_basic", "cap_left_critical", "cap_left_large", "cap_left_assistance"]
 )
 
 
@@ -81,8 +82,9 @@ def settle_frame(
     bill_id, person_id, ok, error_code, error, tariff_id, the visit
     attributes (scheme, status, group, visit_type, level, location), filing
     (as settled), admission, year (the policy year), lines, direct, eligible, ineligible_reason, the
-    17 money fields of the settlement and the 9 ``ytd_*`` totals after the
-    bill. Money is int64 fen (``money="fen"``, exact and fast to sum),
+    17 money fields of the settlement, the 9 ``ytd_*`` totals after the
+    bill and ``cap_left_<layer>`` (the layer's annual cap left after the bill,
+    -1 if it has no cap or took no part). Money is int64 fen (``money="fen"``, exact and fast to sum),
     ``decimal.Decimal`` yuan (``"decimal"``) or decimal text (``"str"``).
 
     ``errors="raise"`` (default) raises the first problem as a yibao.Error
@@ -120,7 +122,7 @@ def to_yuan(df: "pd.DataFrame", *, as_text: bool = False) -> "pd.DataFrame":
     """A copy of a settle_frame result with the int64 fen money columns as
     ``decimal.Decimal`` yuan (or as decimal text with ``as_text``)."""
     out = df.copy()
-    for name in MONEY_COLUMNS + YTD_COLUMNS:
+    for name in MONEY_COLUMNS + YTD_COLUMNS:  # cap_left_* stay fen (-1 means none)
         if name in out.columns:
             text = out[name].map(_fen_to_text)
             out[name] = text if as_text else text.map(decimal.Decimal)
@@ -128,7 +130,8 @@ def to_yuan(df: "pd.DataFrame", *, as_text: bool = False) -> "pd.DataFrame":
 
 
 _BOOL_COLUMNS = {"ok", "direct", "eligible"}
-_INT_RESULT_COLUMNS = {"level", "admission", "year", "lines"} | set(MONEY_COLUMNS) | set(YTD_COLUMNS)
+_INT_RESULT_COLUMNS = ({"level", "admission", "year", "lines"} | set(MONEY_COLUMNS) | set(YTD_COLUMNS)
+                       | {n for n in _RESULT_ORDER if n.startswith("cap_left_")})
 
 
 def result_meta() -> "pd.DataFrame":

@@ -21,12 +21,23 @@ import numpy as np
 
 from .frame import MONEY_COLUMNS
 
-# As in yibao::sim: patient-share thresholds (yuan) and the histogram layout.
+# As in yibao::sim (include/yibao/simulate.hpp, src/sim/summary_format.cpp).
 DEFAULT_THRESHOLDS = ("1000.00", "5000.00", "10000.00", "50000.00")
 DIMENSIONS = ("scheme", "status", "group", "visit", "level", "location", "filing")
+# Every value of every dimension, in the engine's enum order (zero rows are kept).
+DIMENSION_VALUES = {
+    "scheme": ("employee", "resident"),
+    "status": ("active", "retired"),
+    "group": ("none", "dibao", "tekun", "poverty", "low_income"),
+    "visit": ("outpatient", "inpatient", "chronic"),
+    "level": ("community", "level 1", "level 2", "level 3"),
+    "location": ("local", "cross_city", "cross_province"),
+    "filing": ("long_term", "temporary", "referral", "emergency", "unfiled", "local"),
+}
 LAYERS = (("basic", "hifp_pay"), ("critical", "hifmi_pay"), ("large", "hifob_pay"), ("assistance", "maf_pay"))
 _SUB_BITS = 9
-_PERCENTILES = (("p50", 500), ("p90", 900), ("p99", 990))
+_PERCENTILES = (("p10", 100), ("p25", 250), ("p50", 500), ("p75", 750), ("p90", 900), ("p95", 950), ("p99", 990),
+                ("max", 1000))
 
 
 def _fen(text: str) -> int:
@@ -97,8 +108,12 @@ def partial(settled, thresholds: Sequence[str] = DEFAULT_THRESHOLDS) -> dict:
     share = ok["psn_part_amt"].to_numpy(np.int64)
     total = ok["medfee_sumamt"].to_numpy(np.int64)
     positive = total > 0
-    bands = np.minimum(share[positive] * 10 // total[positive], 9)  # floor(share/total * 10), 100% in the top band
-    person_years = ok.groupby(["person_id", "year"], sort=False)["psn_part_amt"].sum().to_numpy(np.int64)
+    bp = np.minimum(share[positive] * 10_000 // total[positive], 10_000)  # floor, as yibao::sim
+    bp_values, bp_counts = np.unique(bp, return_counts=True)
+    years = ok.assign(**{f"_capped_{layer}": ok[f"cap_left_{layer}"] == 0 for layer, _ in LAYERS})
+    per_year = years.groupby(["person_id", "year"], sort=False)
+    person_years = per_year["psn_part_amt"].sum().to_numpy(np.int64)
+    capped = per_year[[f"_capped_{layer}" for layer, _ in LAYERS]].any().sum()
     tariffs = ok["tariff_id"].unique()
     return {
         "tariff_id": str(tariffs[0]) if len(tariffs) else "",
@@ -111,8 +126,9 @@ def partial(settled, thresholds: Sequence[str] = DEFAULT_THRESHOLDS) -> dict:
         "all": _totals(ok),
         "by": {d: {str(k): _totals(g) for k, g in ok.groupby(_dimension(ok, d), sort=True)} for d in DIMENSIONS},
         "patient_share": _histogram(share, limits),
-        "share_bands": np.bincount(bands.astype(np.int64), minlength=10).tolist(),
+        "share_bp": {int(v): int(c) for v, c in zip(bp_values, bp_counts)},
         "person_year_share": _histogram(person_years, limits),
+        "cap_reached": {layer: int(capped.get(f"_capped_{layer}", 0)) for layer, _ in LAYERS},
     }
 
 
@@ -139,53 +155,81 @@ def merge(a: dict, b: dict) -> dict:
     return out
 
 
-def _percentile(h: dict, permille: int) -> int:
-    n = h["n"]
+def _rank_value(counts: dict, n: int, permille: int):
+    """The key at quantile permille/1000 of a sparse distribution (None if empty)."""
     if n == 0:
-        return 0
+        return None
     rank = max(1, (n * permille + 999) // 1000)
     seen = 0
-    for index in sorted(h["counts"]):
-        seen += h["counts"][index]
+    for key in sorted(counts):
+        seen += counts[key]
         if seen >= rank:
-            return min(_bucket_floor(index), h["max"])
-    return h["max"]
+            return key
+    return max(counts)
+
+
+def _half_up(num: int, den: int) -> int:
+    return (2 * num + den) // (2 * den) if den else 0
+
+
+def _percent(count: int, total: int) -> str:
+    bp = _half_up(count * 10_000, total)
+    return f"{bp // 100}.{bp % 100:02d}"
 
 
 def _format_totals(t: dict) -> dict:
-    out = {k: t[k] for k in ("bills", "lines", "ineligible", "unfiled")}
-    out.update({f: _yuan(t[f]) for f in MONEY_COLUMNS})
+    out = {k: t.get(k, 0) for k in ("bills", "lines", "ineligible", "unfiled")}
+    out.update({f: _yuan(t.get(f, 0)) for f in MONEY_COLUMNS})
     return out
 
 
-def _format_histogram(h: dict, thresholds, count_name: str) -> dict:
+def _format_histogram(h: dict) -> dict:
     n = h["n"]
-    out = {count_name: n, "mean": _yuan((2 * h["sum"] + n) // (2 * n) if n else 0)}  # half-up to the fen
-    out.update({name: _yuan(_percentile(h, pm)) for name, pm in _PERCENTILES})
-    out["max"] = _yuan(h["max"])
-    out["above"] = {t: c for t, c in zip(thresholds, h["above"])}
+    out = {"n": n, "sum": _yuan(h["sum"]), "mean": _yuan(_half_up(h["sum"], n))}
+    for name, permille in _PERCENTILES:
+        if permille >= 1000 or n == 0:
+            value = h["max"] if n else 0
+        else:
+            value = min(_bucket_floor(_rank_value(h["counts"], n, permille)), h["max"])
+        out[name] = _yuan(value)
     return out
+
+
+def _format_above(thresholds, counts, total: int, unit: str) -> list:
+    return [{"threshold": _yuan(_fen(t)), unit: c, "percent": _percent(c, total)} for t, c in zip(thresholds, counts)]
 
 
 def finish(p: dict) -> dict:
-    """Formats a (merged) partial summary; money as decimal text in yuan."""
+    """Formats a (merged) partial summary like ``yibao simulate --json``:
+    ``counts`` and ``base`` (the file-level counts bytes_read, line_rows_read
+    and line_rows_orphan, and partial/stopped_at, have no meaning here), plus
+    ``fund_by_layer`` for convenience. Money as decimal text in yuan."""
     thresholds = p["thresholds"]
-    everything = _format_totals(p["all"])
-    ps = _format_histogram(p["patient_share"], thresholds, "bills")
-    ps["share_bands"] = {f"{10 * i}-{10 * (i + 1)}%": c for i, c in enumerate(p["share_bands"])}
-    return {
+    bp = p["share_bp"]
+    n_bp = sum(bp.values())
+    share_percent = {"mean": _percent(_half_up(sum(k * c for k, c in bp.items()), n_bp), 10_000)}
+    for name, permille in _PERCENTILES:
+        value = _rank_value(bp, n_bp, permille)
+        share_percent[name] = _percent(value or 0, 10_000)
+    totals = _format_totals(p["all"])
+    base = {
         "tariff_id": p["tariff_id"],
-        "bills_read": p["bills_read"],
-        "settled": p["settled"],
-        "rejected": p["rejected"],
-        "people": p["people"],
-        "person_years": p["person_years"],
-        "lines": p["all"]["lines"],
-        "totals": everything,
-        "fund_by_layer": {layer: everything[f] for layer, f in LAYERS},
-        "by": {d: {v: _format_totals(t) for v, t in sorted(p["by"][d].items())} for d in DIMENSIONS},
-        "patient_share": ps,
-        "person_year_share": _format_histogram(p["person_year_share"], thresholds, "person_years"),
+        "totals": totals,
+        "by": {d: [{"value": v, **_format_totals(p["by"][d].get(v, {}))} for v in DIMENSION_VALUES[d]]
+               for d in DIMENSIONS},
+        "patient_share": _format_histogram(p["patient_share"]),
+        "patient_share_percent": share_percent,
+        "bills_above": _format_above(thresholds, p["patient_share"]["above"], p["all"]["bills"], "bills"),
+        "person_year_share": _format_histogram(p["person_year_share"]),
+        "person_years_above": _format_above(thresholds, p["person_year_share"]["above"],
+                                            p["person_year_share"]["n"], "person_years"),
+        "cap_reached": dict(p["cap_reached"]),
+    }
+    return {
+        "counts": {k: p[k] for k in ("bills_read", "settled", "rejected", "people", "person_years")}
+        | {"lines": p["all"]["lines"]},
+        "base": base,
+        "fund_by_layer": {layer: totals[f] for layer, f in LAYERS},
     }
 
 
