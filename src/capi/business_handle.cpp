@@ -60,7 +60,11 @@ class registry {
       if (auto it = map.find(ref); it != map.end()) return it->second;
     }
     auto loaded = load(ref);
-    if (!loaded) return loaded;
+    if (!loaded) {
+      error e = std::move(loaded).err();
+      if (e.code == errc::io_error) e.message += " (nor is anything registered under this name)";
+      return e;
+    }
     const std::unique_lock lock{m_};
     return map.try_emplace(ref, std::move(loaded).value()).first->second;  // first loader wins
   }

@@ -40,7 +40,7 @@ void clear_error() noexcept;
 /// returns its status.
 auto fail(const error& e) noexcept -> yibao_status;
 
-/// Reads a whole file; nullopt if it cannot be read.
+/// Reads a whole regular file (at most 64 MiB); nullopt if it cannot be read.
 [[nodiscard]] auto read_file(const std::string& path) -> std::optional<std::string>;
 
 /// Loads a tariff / catalog file (shared by the handle API and the registry).

@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -71,6 +73,13 @@ auto fail(const error& e) noexcept -> yibao_status {
 }
 
 auto read_file(const std::string& path) -> std::optional<std::string> {
+  // Only regular files of a sane size: a request naming /dev/zero or a FIFO
+  // must not hang the caller (tariff paths can come from yibao_business_handle).
+  constexpr std::uintmax_t max_size = std::uintmax_t{64} << 20;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) > max_size || ec) {
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
