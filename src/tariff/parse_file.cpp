@@ -1,0 +1,421 @@
+// Reads one tariff file (as a TOML tree) into a file_part: the tables of
+// docs/tariff-format.md, its rules and their selectors. Values go through the
+// converters of reader.hpp.
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tariff/loader.hpp"
+#include "tariff/reader.hpp"
+#include "tariff/tree.hpp"
+#include "yibao/bill.hpp"
+#include "yibao/money.hpp"
+
+namespace yibao::tariff_detail {
+namespace {
+
+using namespace std::string_view_literals;
+
+constexpr key_list top_keys{"tariff"sv, "sources"sv, "catalog"sv, "account"sv, "coverage"sv, "unfiled"sv, "rule"sv};
+constexpr key_list tariff_keys{"id"sv,       "name"sv,       "place"sv,   "valid_from"sv, "valid_to"sv,
+                               "rounding"sv, "year_start"sv, "extends"sv, "source"sv,     "assumed"sv};
+constexpr key_list catalog_keys{"b_first_pay"sv, "source"sv, "assumed"sv};
+constexpr key_list account_keys{"pays"sv, "schemes"sv, "on_unfiled"sv, "source"sv, "assumed"sv};
+constexpr key_list coverage_keys{"waiting_months"sv, "source"sv, "assumed"sv};
+constexpr key_list unfiled_keys{"documents"sv, "source"sv, "assumed"sv};
+constexpr key_list rule_keys{"name"sv,       "layer"sv,      "when"sv,      "deductible"sv, "per"sv,
+                             "bands"sv,      "method"sv,     "basis"sv,     "cap"sv,        "floor"sv,
+                             "reimbursed"sv, "reason"sv,     "first_pay"sv, "transfer"sv,   "add_points"sv,
+                             "deductible_factor"sv, "deductible_minus"sv, "source"sv, "assumed"sv};
+constexpr key_list when_keys{"scheme"sv, "status"sv,   "group"sv,     "visit"sv,         "level"sv,        "location"sv,
+                             "filing"sv, "admission"sv, "admission_min"sv, "admission_max"sv, "disease"sv};
+constexpr key_list band_keys{"upto"sv, "ratio"sv};
+
+const std::string tariff_name = "tariff";
+const std::string catalog_name = "catalog";
+const std::string account_name = "account";
+const std::string coverage_name = "coverage";
+const std::string unfiled_name = "unfiled";
+
+auto days_in_month(int m) -> int {
+  constexpr std::array<int, 12> days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return days[static_cast<std::size_t>(m - 1)];
+}
+
+class file_parser : value_reader {
+ public:
+  using value_reader::value_reader;
+
+  void run(const node& root) {
+    check_keys(root, "", top_keys);
+    if (const auto* n = root.get("tariff")) {
+      if (const auto* t = table_of(*n, "tariff")) tariff_table(*t);
+    }
+    if (const auto* n = root.get("sources")) {
+      if (const auto* t = table_of(*n, "sources")) sources_table(*t);
+    }
+    if (const auto* n = root.get("catalog")) {
+      if (const auto* t = table_of(*n, "catalog")) catalog_table(*t);
+    }
+    if (const auto* n = root.get("account")) {
+      if (const auto* t = table_of(*n, "account")) account_table(*t);
+    }
+    if (const auto* n = root.get("coverage")) {
+      if (const auto* t = table_of(*n, "coverage")) coverage_table(*t);
+    }
+    if (const auto* n = root.get("unfiled")) {
+      if (const auto* t = table_of(*n, "unfiled")) unfiled_table(*t);
+    }
+    if (const auto* n = root.get("rule")) rules(*n);
+  }
+
+ private:
+  // --- tables --------------------------------------------------------------
+
+  void tariff_table(const node& t) {
+    part_.present.insert("tariff");
+    part_.tariff_where = t.where;
+    check_keys(t, "tariff", tariff_keys);
+    tariff_info& info = part_.t.info;
+    const std::initializer_list<std::pair<std::string_view, std::string*>> texts{
+        {"id"sv, &info.id}, {"name"sv, &info.name}, {"place"sv, &info.place}};
+    for (const auto& [key, field] : texts) {
+      with(t, tariff_name, key, [&, out = field](const node& n, const std::string& p) {
+        if (auto s = string_of(n, p)) *out = std::move(*s);
+      });
+    }
+    with(t, tariff_name, "valid_from", [&](const node& n, const std::string& p) {
+      if (auto d = date_of(n, p)) part_.valid_from = located_date{*d, n.where};
+    });
+    with(t, tariff_name, "valid_to", [&](const node& n, const std::string& p) {
+      if (auto d = date_of(n, p)) part_.valid_to = located_date{*d, n.where};
+    });
+    with(t, tariff_name, "rounding", [&](const node& n, const std::string& p) {
+      if (auto r = enum_of<rounding, 4>(n, p)) info.round = *r;
+    });
+    with(t, tariff_name, "year_start", [&](const node& n, const std::string& p) { year_start(n, p); });
+    with(t, tariff_name, "extends", [&](const node& n, const std::string& p) {
+      if (const auto* a = n.as_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i) {
+          const node& item = (*a)[i];
+          if (auto s = string_of(item, index(p, i))) part_.extends.push_back({*s, item.where, index(p, i)});
+        }
+      } else if (const auto* s = n.as_string()) {
+        part_.extends.push_back({*s, n.where, p});
+      } else {
+        error(n, p, "expected a file name or an array of file names, found " + kind_of(n));
+      }
+    });
+    origin_of(t, "tariff", "tariff", info.origin);
+  }
+
+  void year_start(const node& n, const std::string& p) {
+    const auto* s = n.as_string();
+    if (s) {
+      const std::string& v = *s;
+      auto digit = [&v](std::size_t i) { return v[i] >= '0' && v[i] <= '9'; };
+      if (v.size() == 5 && v[2] == '-' && digit(0) && digit(1) && digit(3) && digit(4)) {
+        const int month = (v[0] - '0') * 10 + (v[1] - '0');
+        const int day = (v[3] - '0') * 10 + (v[4] - '0');
+        // 02-29 is refused: the totals must reset on a day every year has.
+        if (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(month) && !(month == 2 && day == 29)) {
+          part_.t.info.year_start_month = month;
+          part_.t.info.year_start_day = day;
+          return;
+        }
+      }
+    }
+    error(n, p, "expected a day of the year \"MM-DD\" such as \"01-01\", found " + found(n));
+  }
+
+  void sources_table(const node& t) {
+    part_.present.insert("sources");
+    for (const entry& e : t.entries) {
+      part_.present.insert("sources." + e.key);
+      part_.source_where[e.key] = e.where;
+      if (auto s = string_of(e.value, join("sources", e.key))) part_.t.sources[e.key] = std::move(*s);
+    }
+  }
+
+  void catalog_table(const node& t) {
+    part_.present.insert("catalog");
+    check_keys(t, "catalog", catalog_keys);
+    with(t, catalog_name, "b_first_pay", [&](const node& n, const std::string& p) {
+      if (auto r = ratio_of(n, p)) part_.t.b_first_pay_default = *r;
+    });
+    origin_of(t, "catalog", "catalog", part_.t.b_first_pay_origin);
+    check_cited(t, "catalog");
+  }
+
+  void account_table(const node& t) {
+    part_.present.insert("account");
+    check_keys(t, "account", account_keys);
+    with(t, account_name, "pays", [&](const node& n, const std::string& p) {
+      if (auto v = enum_of<account_use, 3>(n, p)) part_.t.account = *v;
+    });
+    with(t, account_name, "schemes", [&](const node& n, const std::string& p) {
+      if (auto m = mask_of<scheme, scheme_count>(n, p)) {
+        for (int i = 0; i < scheme_count; ++i) part_.t.account_for[static_cast<std::size_t>(i)] = (*m >> i) & 1U;
+      }
+    });
+    with(t, account_name, "on_unfiled", [&](const node& n, const std::string& p) {
+      if (auto b = bool_of(n, p)) part_.t.account_on_unfiled = *b;
+    });
+    origin_of(t, "account", "account", part_.t.account_origin);
+    check_cited(t, "account");
+  }
+
+  void coverage_table(const node& t) {
+    part_.present.insert("coverage");
+    check_keys(t, "coverage", coverage_keys);
+    with(t, coverage_name, "waiting_months", [&](const node& n, const std::string& p) {
+      if (auto m = int_of(n, p, 0, 120, "a number of months from 0 to 120")) part_.t.waiting_months = *m;
+    });
+    origin_of(t, "coverage", "coverage", part_.t.waiting_origin);
+    check_cited(t, "coverage");
+  }
+
+  void unfiled_table(const node& t) {
+    part_.present.insert("unfiled");
+    check_keys(t, "unfiled", unfiled_keys);
+    with(t, unfiled_name, "documents", [&](const node& n, const std::string& p) {
+      if (!n.as_array()) {
+        error(n, p, "expected an array of strings, found " + kind_of(n));
+      } else if (auto v = strings_of(n, p)) {
+        part_.t.claim_documents = std::move(*v);
+      }
+    });
+    provenance unused;  // the model keeps no provenance for [unfiled]; citations still count
+    origin_of(t, "unfiled", "unfiled", unused);
+    check_cited(t, "unfiled");
+  }
+
+  // --- rules ---------------------------------------------------------------
+
+  void rules(const node& n) {
+    const auto* a = n.as_array();
+    if (!a) {
+      error(n, "rule", "expected an array of tables [[rule]], found " + kind_of(n));
+      return;
+    }
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const node& item = (*a)[i];
+      const std::string path = index("rule", i);
+      if (const auto* t = item.as_table()) {
+        part_.t.rules.push_back(rule_of(*t, path));
+      } else {
+        error(item, path, "expected a table, found " + kind_of(item));
+      }
+    }
+  }
+
+  auto rule_of(const node& t, const std::string& path) -> rule {
+    rule r;
+    r.label = path;
+    check_keys(t, path, rule_keys);
+    auto get = [&](std::string_view key, auto&& f) {
+      if (const auto* n = t.get(key)) f(*n, join(path, key));
+    };
+    get("name", [&](const node& n, const std::string& p) {
+      if (auto s = string_of(n, p)) r.label = std::move(*s);
+    });
+    get("layer", [&](const node& n, const std::string& p) {
+      if (auto v = enum_of<layer_id, layer_count>(n, p)) r.layer = *v;
+    });
+    get("when", [&](const node& n, const std::string& p) {
+      if (const auto* w = n.as_table()) {
+        r.when = selector_of(*w, p);
+      } else {
+        error(n, p, "expected a table such as { scheme = \"employee\" }, found " + kind_of(n));
+      }
+    });
+    get("deductible", [&](const node& n, const std::string& p) { r.deductible = money_of(n, p); });
+    get("per", [&](const node& n, const std::string& p) { r.per = enum_of<deductible_scope, 2>(n, p); });
+    get("bands", [&](const node& n, const std::string& p) { r.bands = bands_of(n, p); });
+    get("method", [&](const node& n, const std::string& p) { r.method = enum_of<band_method, 2>(n, p); });
+    get("basis", [&](const node& n, const std::string& p) { r.basis = enum_of<band_basis, 2>(n, p); });
+    get("cap", [&](const node& n, const std::string& p) {
+      const auto* s = n.as_string();
+      if (s && *s == "none") {
+        r.cap = std::optional<money>{};
+      } else if (s && !parse_fixed(*s, 2)) {
+        error(n, p, std::string("expected ") + money_example + ", or \"none\", found " + quote(*s));
+      } else if (s || n.as_integer()) {
+        if (auto m = money_of(n, p)) r.cap = m;
+      } else {
+        error(n, p, std::string("expected ") + money_example + ", or \"none\", found " + kind_of(n));
+      }
+    });
+    get("floor", [&](const node& n, const std::string& p) { r.floor = ratio_of(n, p); });
+    get("reimbursed", [&](const node& n, const std::string& p) { r.reimbursed = bool_of(n, p); });
+    get("reason", [&](const node& n, const std::string& p) { r.reason = string_of(n, p); });
+    get("first_pay", [&](const node& n, const std::string& p) { r.first_pay = ratio_of(n, p); });
+    get("transfer", [&](const node& n, const std::string& p) {
+      if (const auto* s = n.as_string(); s && *s == "difference") {
+        r.transfer_difference = true;
+      } else {
+        error(n, p, "expected one of \"difference\", found " + found(n));
+      }
+    });
+    get("add_points", [&](const node& n, const std::string& p) { r.add = points_of(n, p); });
+    // A factor above 1 is a legitimate policy (a higher deductible), so no warning.
+    get("deductible_factor",
+        [&](const node& n, const std::string& p) { r.deductible_factor = ratio_of(n, p, false); });
+    get("deductible_minus", [&](const node& n, const std::string& p) { r.deductible_minus = money_of(n, p); });
+    origin_of(t, path, path, r.origin);
+    check_cited(t, path);
+
+    if (r.cap && *r.cap && r.deductible && **r.cap < *r.deductible) {
+      warn(*t.get("cap"), join(path, "cap"),
+           "expected a cap of at least the deductible " + r.deductible->to_string() + ", found " +
+               (*r.cap)->to_string());
+    }
+    return r;
+  }
+
+  auto bands_of(const node& n, const std::string& path) -> std::optional<std::vector<band>> {
+    const auto* a = n.as_array();
+    if (!a) {
+      error(n, path, "expected an array of bands such as [ { upto = \"50000.00\", ratio = \"0.85\" } ], found " +
+                         kind_of(n));
+      return std::nullopt;
+    }
+    if (a->empty()) {
+      error(n, path, "expected at least one band { ratio = \"0.85\" }, found an empty array");
+      return std::nullopt;
+    }
+    std::vector<band> out;
+    bool ok = true;
+    std::optional<money> previous;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const node& item = (*a)[i];
+      const std::string p = index(path, i);
+      const auto* t = item.as_table();
+      if (!t) {
+        error(item, p, "expected a band { upto = \"50000.00\", ratio = \"0.85\" }, found " + kind_of(item));
+        ok = false;
+        continue;
+      }
+      check_keys(*t, p, band_keys);
+      band b;
+      if (const auto* u = t->get("upto")) {
+        if (auto m = money_of(*u, join(p, "upto"))) {
+          if (previous && *m <= *previous) {
+            error(*u, join(p, "upto"),
+                  "expected an edge above the previous band's " + previous->to_string() +
+                      " (bands ascend), found " + m->to_string());
+            ok = false;
+          }
+          b.upto = *m;
+          previous = *m;
+        } else {
+          ok = false;
+        }
+      } else if (i + 1 < a->size()) {
+        error(*t, join(p, "upto"), "expected an upper edge (only the last band may omit \"upto\"), found none");
+        ok = false;
+      }
+      if (const auto* r = t->get("ratio")) {
+        if (auto v = ratio_of(*r, join(p, "ratio"))) {
+          b.rate = *v;
+        } else {
+          ok = false;
+        }
+      } else {
+        error(*t, join(p, "ratio"), std::string("expected ") + ratio_example + ", found none");
+        ok = false;
+      }
+      out.push_back(b);
+    }
+    return ok ? std::optional{std::move(out)} : std::nullopt;
+  }
+
+  auto selector_of(const node& t, const std::string& path) -> selector {
+    selector s;
+    check_keys(t, path, when_keys);
+    auto get = [&](std::string_view key, auto&& f) {
+      if (const auto* n = t.get(key)) f(*n, join(path, key));
+    };
+    auto set = [](std::uint8_t& field, std::optional<std::uint8_t> m) {
+      if (m) field = *m;
+    };
+    get("scheme", [&](const node& n, const std::string& p) { set(s.schemes, mask_of<scheme, scheme_count>(n, p)); });
+    get("status", [&](const node& n, const std::string& p) { set(s.statuses, mask_of<status, status_count>(n, p)); });
+    get("group", [&](const node& n, const std::string& p) { set(s.groups, mask_of<group, group_count>(n, p)); });
+    get("visit", [&](const node& n, const std::string& p) {
+      set(s.visits, mask_of<visit_type, visit_type_count>(n, p));
+    });
+    get("location", [&](const node& n, const std::string& p) {
+      set(s.locations, mask_of<location, location_count>(n, p));
+    });
+    get("filing", [&](const node& n, const std::string& p) { set(s.filings, mask_of<filing, filing_count>(n, p)); });
+    get("level", [&](const node& n, const std::string& p) {
+      std::uint8_t mask = 0;
+      bool ok = for_each_int(n, p, 0, level_count - 1, "a level 0..3 (an integer or an array of them)",
+                             [&](int v) { mask = static_cast<std::uint8_t>(mask | (1U << v)); });
+      if (ok) s.levels = mask;
+    });
+    constexpr std::int64_t admission_limit = 1000;
+    const char* admission_what = "an admission number >= 1 (an integer or an array of them)";
+    get("admission", [&](const node& n, const std::string& p) {
+      int lo = std::numeric_limits<int>::max();
+      int hi = 0;
+      std::vector<int> seen;
+      bool ok = for_each_int(n, p, 1, admission_limit, admission_what, [&](int v) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        seen.push_back(v);
+      });
+      if (!ok) return;
+      // The selector holds a range: an array must list consecutive numbers.
+      for (int v = lo; v <= hi; ++v) {
+        if (std::find(seen.begin(), seen.end(), v) == seen.end()) {
+          error(n, p, "expected consecutive admission numbers such as [2, 3], found a gap at " + std::to_string(v));
+          return;
+        }
+      }
+      s.admission_min = std::max(s.admission_min, lo);
+      s.admission_max = std::min(s.admission_max, hi);
+    });
+    get("admission_min", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 1, admission_limit, "an admission number >= 1")) {
+        s.admission_min = std::max(s.admission_min, *v);
+      }
+    });
+    get("admission_max", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 1, admission_limit, "an admission number >= 1")) {
+        s.admission_max = std::min(s.admission_max, *v);
+      }
+    });
+    if (s.admission_min > s.admission_max) {
+      const char* last = t.contains("admission_max") ? "admission_max" : "admission";
+      error(*t.get(last), join(path, last),
+            "expected an admission range that is not empty, found " + std::to_string(s.admission_min) + ".." +
+                std::to_string(s.admission_max));
+    }
+    get("disease", [&](const node& n, const std::string& p) {
+      if (auto v = strings_of(n, p)) s.diseases = std::move(*v);
+    });
+    return s;
+  }
+};
+
+}  // namespace
+
+auto parse_file(std::string_view text, const std::string& file, sink& out) -> file_part {
+  file_part part;
+  part.tariff_where = {file, 1, 1};
+  const std::optional<node> root = read_toml(text, file, out.errors);
+  if (!root) return part;
+  part.parsed = true;
+  file_parser(file, out, part).run(*root);
+  return part;
+}
+
+}  // namespace yibao::tariff_detail
