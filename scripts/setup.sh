@@ -6,6 +6,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost-dev libfmt-dev libtomlplusplus-dev libsimdjson-dev libcli11-dev libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The Python package (python/, built when these are found) and its tests.
+  pybind11-dev python3-dev python3-pandas python3-numpy python3-dask python3-distributed python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do
