@@ -78,7 +78,7 @@ def main():
             order.to_csv(bpath, index=False)
             lines.set_index("bill_id").loc[order["bill_id"]].reset_index().to_csv(lpath, index=False)
             cmd = [args.cli, "simulate", "--tariff", synth.TARIFF, "--catalog", synth.CATALOG, "--threads", "1",
-                   "--bills", bpath, "--lines", lpath]
+                   "--lines", lpath, bpath]
             probe = subprocess.run(cmd, capture_output=True, text=True)
             if probe.returncode != 0:
                 print(f"yibao simulate: skipped ({probe.stderr.strip().splitlines()[-1:] or probe.returncode})")
