@@ -19,6 +19,9 @@ if(WIN32)
   target_compile_definitions(yibao PRIVATE YIBAO_BUILDING_SHARED)
 endif()
 
+# The public headers use C++20 (<=>, designated defaults); say so to consumers.
+target_compile_features(yibao PUBLIC cxx_std_20)
+
 option(YIBAO_BUILD_SHARED "Build the shared library libyibao.so (the C API)" ON)
 if(YIBAO_BUILD_SHARED)
   add_library(yibao_shared SHARED $<TARGET_OBJECTS:yibao>)
