@@ -1,7 +1,7 @@
 #pragma once
 /// \file bill.hpp
 /// The bill contract: an insured person, a visit, year-to-date totals and
-/// itemized lines. The JSON shape is documented in README.md ("Bill input").
+/// itemized lines. The JSON shape is documented in docs/bill-format.md.
 
 #include <cstdint>
 #include <optional>
@@ -117,8 +117,10 @@ struct bill {
 /// Parses one bill from JSON text (the contract in README.md). Every problem
 /// is reported with its field path (e.g. `lines[3].amount`): unknown fields,
 /// wrong types, negative amounts, `amount != qty x price`, unknown enum values.
-/// `require_ytd`: whether "ytd" may be present (true for estimate; bulk input
+/// `allow_ytd`: whether "ytd" may be present (true for estimate; bulk input
 /// carries no ytd and passes false, which makes a present "ytd" an error).
+/// Limits: money <= 1,000,000,000.00 yuan, prices <= 1,000,000,000 yuan,
+/// quantities <= 1,000,000 units (docs/bill-format.md).
 /// errc::invalid_argument on any problem.
 [[nodiscard]] auto parse_bill_json(std::string_view json, bool allow_ytd = true) -> result<bill>;
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file catalog.hpp
 /// The catalog of the place of treatment: item code -> class, B first-pay
-/// ratio, price limit. Loaded from CSV (see README.md "Catalog CSV").
+/// ratio, price limit. Loaded from CSV (docs/catalog-format.md).
 
 #include <memory>
 #include <optional>

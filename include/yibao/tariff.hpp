@@ -162,6 +162,7 @@ struct tariff {
   int waiting_months = 0;  ///< waiting period after coverage resumes (person.rejoined)
   provenance waiting_origin;
   std::vector<std::string> claim_documents;  ///< documents an unfiled claim needs
+  provenance claim_documents_origin;
   std::map<std::string, std::string> sources;  ///< [sources] key -> citation
   std::vector<rule> rules;
 

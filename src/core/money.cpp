@@ -93,11 +93,18 @@ auto parse_fixed(std::string_view text, int decimals, std::string* why) -> std::
     negative = true;
     i = 1;
   }
-  __int128 value = 0;
+  // 18 digits always fit in int64; past that every step is checked.
+  std::int64_t value = 0;
+  int digits = 0;
   int int_digits = 0;
   int frac_digits = 0;
   bool seen_dot = false;
-  constexpr __int128 limit = static_cast<__int128>(std::numeric_limits<std::int64_t>::max());
+  constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max();
+  auto push = [&](int d) -> bool {
+    if (++digits > 18 && value > (limit - d) / 10) return false;
+    value = value * 10 + d;
+    return true;
+  };
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '.') {
@@ -112,16 +119,14 @@ auto parse_fixed(std::string_view text, int decimals, std::string* why) -> std::
     } else {
       ++int_digits;
     }
-    value = value * 10 + (c - '0');
-    if (value > limit) return fail("number too large");
+    if (!push(c - '0')) return fail("number too large");
   }
   if (int_digits == 0) return fail("no digits");
   if (seen_dot && frac_digits == 0) return fail("no digit after the decimal point");
   for (int k = frac_digits; k < decimals; ++k) {
-    value *= 10;
-    if (value > limit) return fail("number too large");
+    if (!push(0)) return fail("number too large");
   }
-  return static_cast<std::int64_t>(negative ? -value : value);
+  return negative ? -value : value;
 }
 
 auto parse_money(std::string_view text, std::string* why) -> std::optional<money> {

@@ -76,6 +76,7 @@ void overlay(file_part& base, file_part&& child) {
   overlay_origin(child, "coverage", c.waiting_origin, b.waiting_origin);
 
   if (has("unfiled.documents")) b.claim_documents = std::move(c.claim_documents);
+  overlay_origin(child, "unfiled", c.claim_documents_origin, b.claim_documents_origin);
 
   for (rule& r : c.rules) b.rules.push_back(std::move(r));
   base.citations.insert(base.citations.end(), child.citations.begin(), child.citations.end());
@@ -198,6 +199,7 @@ class loader {
     resolve(t.b_first_pay_origin);
     resolve(t.account_origin);
     resolve(t.waiting_origin);
+    resolve(t.claim_documents_origin);
     for (rule& r : t.rules) resolve(r.origin);
   }
 

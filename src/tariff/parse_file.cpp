@@ -191,8 +191,7 @@ class file_parser : value_reader {
         part_.t.claim_documents = std::move(*v);
       }
     });
-    provenance unused;  // the model keeps no provenance for [unfiled]; citations still count
-    origin_of(t, "unfiled", "unfiled", unused);
+    origin_of(t, "unfiled", "unfiled", part_.t.claim_documents_origin);
     check_cited(t, "unfiled");
   }
 
