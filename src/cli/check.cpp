@@ -128,11 +128,10 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
         const bool below = raw < ratio{} && lp.rate(b) == ratio{};
         if ((above || below) && clip_seen.insert({rb, k, lp.adjustment.ppm()}).second) {
           out.push_back(warning(rb->origin.where, fmt::format("{}.bands[{}].ratio", rule_path(t, *rb), k),
-                                fmt::format("expected an adjusted rate within 0%..100%, found {} {} {} points = {} "
+                                fmt::format("expected an adjusted rate within 0%..100%, found {} {} points = {} "
                                             "for {} (clipped to {})",
-                                            percent(b.rate), lp.adjustment < ratio{} ? "-" : "+",
-                                            percent(lp.adjustment < ratio{} ? ratio{} - lp.adjustment : lp.adjustment),
-                                            percent(raw), describe(c), above ? "100%" : "0%")));
+                                            percent(b.rate), signed_points(lp.adjustment), percent(raw), describe(c),
+                                            above ? "100%" : "0%")));
         }
       }
     }
@@ -238,7 +237,7 @@ auto run_check(const check_options& o) -> int {
   std::vector<std::string> places;  // in order of first appearance
   std::map<std::string, const tariff*> by_id;
   for (checked_file& f : files) {
-    if (f.loaded && bases.count(normal_path(f.path))) continue;
+    if (bases.count(normal_path(f.path))) continue;
     // Errors and warnings of a file in the order of their positions.
     std::map<std::string, std::size_t> rank;  // files in order of first appearance (parents first)
     for (const diagnostic& d : f.diagnostics) rank.emplace(d.where.file, rank.size());
@@ -249,7 +248,16 @@ auto run_check(const check_options& o) -> int {
     for (const diagnostic& d : f.diagnostics) emit(d);
     if (!f.loaded) continue;
     const tariff& t = *f.loaded;
-    for (const diagnostic& d : semantic_checks(t)) emit(d);
+    std::vector<diagnostic> semantic = semantic_checks(t);
+    auto file_rank = [&t](const std::string& file) {  // parents first, as the loader orders its diagnostics
+      const auto it = std::find(t.info.extends.begin(), t.info.extends.end(), file);
+      return static_cast<std::size_t>(it - t.info.extends.begin());
+    };
+    std::stable_sort(semantic.begin(), semantic.end(), [&file_rank](const diagnostic& a, const diagnostic& b) {
+      return std::tuple(file_rank(a.where.file), a.where.line, a.where.column) <
+             std::tuple(file_rank(b.where.file), b.where.line, b.where.column);
+    });
+    for (const diagnostic& d : semantic) emit(d);
     if (auto [it, fresh] = by_id.emplace(t.info.id, &t); !fresh) {
       emit({severity::error, t.info.origin.where, "tariff.id",
             fmt::format("expected an id no other tariff has, found \"{}\" as in {}", t.info.id,

@@ -109,6 +109,12 @@ auto percent(ratio r) -> std::string {
   return s + "%";
 }
 
+auto signed_points(ratio r) -> std::string {
+  std::string p = percent(r);
+  p.pop_back();
+  return r < ratio{} ? p : "+" + p;
+}
+
 auto band_text(const layer_policy& lp, std::size_t i) -> std::string {
   const band& b = (*lp.bands)[i];
   const std::string rate = percent(lp.rate(b));

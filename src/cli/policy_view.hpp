@@ -66,6 +66,8 @@ struct field {
 
 /// "85%", "87.5%", "-10%".
 [[nodiscard]] auto percent(ratio r) -> std::string;
+/// Percentage points with a sign: "+5", "-10", "+2.5".
+[[nodiscard]] auto signed_points(ratio r) -> std::string;
 /// "to 50000.00: 85%" or "above: 90%" (or "all: 90%" for a single band), at the adjusted rate.
 [[nodiscard]] auto band_text(const layer_policy& lp, std::size_t i) -> std::string;
 /// A set of (location, filing) pairs as text: "local", "cross_city filed",

@@ -49,9 +49,7 @@ auto cell_of(const tariff& t, const layer_policy& lp) -> cell {
     const band& b = (*lp.bands)[i];
     if (lp.rate(b) != b.rate) {
       // The written rate and the adjustment, as a policy states them ("+5 points").
-      const bool minus = lp.adjustment < ratio{};
-      line += fmt::format(" ({}{}{})", percent(b.rate), minus ? "-" : "+",
-                          percent(minus ? ratio{} - lp.adjustment : lp.adjustment));
+      line += fmt::format(" ({} {} points)", percent(b.rate), signed_points(lp.adjustment));
     }
     c[1].push_back(std::move(line));
   }
@@ -159,9 +157,9 @@ auto render_table(const tariff& t, const combo_space& space, layer_id layer, sch
     for (std::size_t ri : g) lvs.insert(rows[ri].level), sts.insert(rows[ri].st);
     std::vector<std::string> st_names;
     for (status st : sts) st_names.emplace_back(to_string(st));
-    const std::string lv_label = list_label({lvs.begin(), lvs.end()}, static_cast<int>(space.levels.size()));
+    const std::string lv_label = list_label({lvs.begin(), lvs.end()}, level_count);
     const std::string st_label =
-        sts.size() == space.statuses.size() && sts.size() > 1 ? "all" : fmt::format("{}", fmt::join(st_names, ","));
+        static_cast<int>(sts.size()) == status_count ? "all" : fmt::format("{}", fmt::join(st_names, ","));
     const std::vector<cell>& cells = row_cells[g.front()];
     bool first = true;
     lines.emplace_back();  // a blank line between rows

@@ -1,0 +1,146 @@
+// tariff_set: the version of a place's tariff in force on a date, and the
+// diagnostics of the validity windows (src/tariff_set/tariff_set.cpp), on
+// tariffs built in code.
+#include "yibao/tariff_set.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using yibao::date;
+using yibao::diagnostic;
+using yibao::severity;
+using yibao::source_location;
+
+auto day(int y, int m, int d) -> date {
+  return date{static_cast<std::int16_t>(y), static_cast<std::int8_t>(m), static_cast<std::int8_t>(d)};
+}
+
+auto version(const std::string& id, date from, date to, const std::string& place = "Test city") -> yibao::tariff {
+  yibao::tariff t;
+  t.info.id = id;
+  t.info.place = place;
+  t.info.valid_from = from;
+  t.info.valid_to = to;
+  t.file = id + ".toml";
+  t.info.origin.where = source_location{t.file, 2, 1};
+  return t;
+}
+
+/// valid_from on line 6, valid_to on line 7 of the version's file.
+auto keys(const std::string& id) -> yibao::window_origin {
+  return {source_location{id + ".toml", 6, 1}, source_location{id + ".toml", 7, 1}};
+}
+
+auto contiguous() -> yibao::tariff_set {
+  yibao::tariff_set s;
+  // Added out of order: the set orders versions by valid_from.
+  s.add(version("v2025", day(2025, 1, 1), day(2025, 12, 31)), keys("v2025"));
+  s.add(version("v2024", day(2024, 1, 1), day(2024, 12, 31)), keys("v2024"));
+  return s;
+}
+
+TEST(tariff_set, versions_are_ordered_by_valid_from) {
+  const auto s = contiguous();
+  ASSERT_EQ(s.size(), 2U);
+  EXPECT_EQ(s.versions()[0].info.id, "v2024");
+  EXPECT_EQ(s.versions()[1].info.id, "v2025");
+  EXPECT_EQ(s.window_of(1).valid_from.to_string(), "v2025.toml:6:1");
+}
+
+TEST(tariff_set, pick_the_version_in_force_both_ends_inclusive) {
+  const auto s = contiguous();
+  EXPECT_EQ(s.pick(day(2024, 1, 1))->info.id, "v2024");
+  EXPECT_EQ(s.pick(day(2024, 12, 31))->info.id, "v2024");
+  EXPECT_EQ(s.pick(day(2025, 1, 1))->info.id, "v2025");
+  EXPECT_EQ(s.pick(day(2025, 12, 31))->info.id, "v2025");
+}
+
+TEST(tariff_set, pick_nothing_outside_every_window) {
+  const auto s = contiguous();
+  EXPECT_EQ(s.pick(day(2023, 12, 31)), nullptr);
+  EXPECT_EQ(s.pick(day(2026, 1, 1)), nullptr);
+  EXPECT_EQ(yibao::tariff_set{}.pick(day(2025, 6, 1)), nullptr);
+}
+
+TEST(tariff_set, pick_in_a_gap_is_nothing) {
+  yibao::tariff_set s = contiguous();
+  s.add(version("v2026", day(2026, 3, 1), day(2026, 12, 31)), keys("v2026"));
+  EXPECT_EQ(s.pick(day(2026, 2, 28)), nullptr);
+  EXPECT_EQ(s.pick(day(2026, 3, 1))->info.id, "v2026");
+}
+
+TEST(tariff_set, overlapping_versions_pick_the_latest_start) {
+  yibao::tariff_set s = contiguous();
+  s.add(version("mid", day(2024, 7, 1), day(2025, 6, 30)), keys("mid"));
+  EXPECT_EQ(s.pick(day(2024, 6, 30))->info.id, "v2024");
+  EXPECT_EQ(s.pick(day(2024, 7, 1))->info.id, "mid");
+  // v2025 starts after mid: it supersedes mid from its first day.
+  EXPECT_EQ(s.pick(day(2025, 1, 1))->info.id, "v2025");
+}
+
+TEST(tariff_set, contiguous_windows_are_clean) { EXPECT_TRUE(contiguous().check_windows().empty()); }
+
+TEST(tariff_set, a_gap_is_a_warning_at_valid_from) {
+  yibao::tariff_set s = contiguous();
+  s.add(version("v2026", day(2026, 3, 1), day(2026, 12, 31)), keys("v2026"));
+  const auto ds = s.check_windows();
+  ASSERT_EQ(ds.size(), 1U);
+  EXPECT_EQ(ds[0].level, severity::warning);
+  EXPECT_EQ(ds[0].to_string(),
+            "v2026.toml:6:1: warning: tariff.valid_from: expected 2026-01-01, the day after valid_to 2025-12-31 of "
+            "v2025 at v2025.toml:7:1, found 2026-03-01 (a gap: no version covers bills from 2026-01-01 up to it)");
+}
+
+TEST(tariff_set, an_overlap_is_an_error_naming_the_other_version) {
+  yibao::tariff_set s = contiguous();
+  s.add(version("mid", day(2024, 7, 1), day(2025, 6, 30)), keys("mid"));
+  const auto ds = s.check_windows();
+  ASSERT_EQ(ds.size(), 2U);
+  EXPECT_EQ(ds[0].to_string(),
+            "mid.toml:6:1: error: tariff.valid_from: expected a date after valid_to 2024-12-31 of v2024 at "
+            "v2024.toml:7:1 (versions must not overlap), found 2024-07-01");
+  EXPECT_EQ(ds[1].to_string(),
+            "v2025.toml:6:1: error: tariff.valid_from: expected a date after valid_to 2025-06-30 of mid at "
+            "mid.toml:7:1 (versions must not overlap), found 2025-01-01");
+}
+
+TEST(tariff_set, a_version_inside_a_longer_one_overlaps_and_the_next_is_checked_against_the_longer) {
+  yibao::tariff_set s;
+  s.add(version("long", day(2024, 1, 1), day(2025, 12, 31)), keys("long"));
+  s.add(version("inner", day(2024, 3, 1), day(2024, 4, 30)), keys("inner"));
+  s.add(version("next", day(2026, 1, 1), day(2026, 12, 31)), keys("next"));
+  const auto ds = s.check_windows();
+  ASSERT_EQ(ds.size(), 1U);  // next follows long's end: no gap after inner
+  EXPECT_EQ(ds[0].level, severity::error);
+  EXPECT_EQ(ds[0].where.to_string(), "inner.toml:6:1");
+}
+
+TEST(tariff_set, another_place_is_an_error) {
+  yibao::tariff_set s = contiguous();
+  s.add(version("other", day(2026, 1, 1), day(2026, 12, 31), "Other city"));
+  const auto ds = s.check_windows();
+  ASSERT_EQ(ds.size(), 1U);
+  EXPECT_EQ(ds[0].to_string(),
+            "other.toml:2:1: error: tariff.place: expected the place \"Test city\" of v2024.toml, found \"Other city\"");
+}
+
+TEST(tariff_set, without_key_positions_the_tariff_table_is_named) {
+  yibao::tariff_set s;
+  s.add(version("a", day(2024, 1, 1), day(2024, 12, 31)));
+  s.add(version("b", day(2024, 6, 1), day(2025, 12, 31)));
+  const auto ds = s.check_windows();
+  ASSERT_EQ(ds.size(), 1U);
+  EXPECT_EQ(ds[0].where.to_string(), "b.toml:2:1");
+}
+
+TEST(tariff_set, next_day_rolls_months_years_and_leap_days) {
+  EXPECT_EQ(yibao::next_day(day(2025, 1, 31)), day(2025, 2, 1));
+  EXPECT_EQ(yibao::next_day(day(2025, 2, 28)), day(2025, 3, 1));
+  EXPECT_EQ(yibao::next_day(day(2024, 2, 28)), day(2024, 2, 29));
+  EXPECT_EQ(yibao::next_day(day(2024, 2, 29)), day(2024, 3, 1));
+  EXPECT_EQ(yibao::next_day(day(2025, 12, 31)), day(2026, 1, 1));
+  EXPECT_EQ(yibao::next_day(day(2025, 4, 30)), day(2025, 5, 1));
+}
+
+}  // namespace
