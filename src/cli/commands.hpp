@@ -12,12 +12,6 @@ void setup_check(CLI::App& app, int& exit);
 void setup_show(CLI::App& app, int& exit);
 /// Registers `yibao diff`: what changed between two tariffs.
 void setup_diff(CLI::App& app, int& exit);
-/// Registers `yibao check`: validate tariffs and catalogs.
-void setup_check(CLI::App& app, int& exit);
-/// Registers `yibao show`: the resolved tariff as tables.
-void setup_show(CLI::App& app, int& exit);
-/// Registers `yibao diff`: what changed between two tariffs.
-void setup_diff(CLI::App& app, int& exit);
 
 /// Registers `yibao simulate`: settle many bills and summarise.
 void setup_simulate(CLI::App& app, int& exit);

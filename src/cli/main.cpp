@@ -16,9 +16,6 @@ auto main(int argc, char** argv) -> int {
   app.require_subcommand(1);
   int exit = exit_ok;
   setup_estimate(app, exit);
-  setup_check(app, exit);
-  setup_show(app, exit);
-  setup_diff(app, exit);
   setup_simulate(app, exit);
   setup_generate(app, exit);
   setup_check(app, exit);
