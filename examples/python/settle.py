@@ -61,4 +61,4 @@ print(yibao.to_yuan(settled)[["bill_id", "person_id", "medfee_sumamt", "act_pay_
                               "psn_part_amt", "pay_now", "claim_later", "ytd_hifp_paid"]].to_string(index=False))
 summary = yibao.summarize(settled)
 print("fund by layer:", summary["fund_by_layer"])
-assert summary["settled"] == 3 and settled["ok"].all()
+assert summary["counts"]["settled"] == 3 and settled["ok"].all()

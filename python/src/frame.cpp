@@ -5,6 +5,7 @@
 #include <charconv>
 #include <numeric>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -232,7 +233,8 @@ auto sized(std::size_t n) -> frame_result {
 }  // namespace
 
 auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills, const bill_columns& bills,
-                  std::size_t n_lines, const line_columns& lines, bool collect_errors) -> yb::result<frame_result> {
+                  std::size_t n_lines, const line_columns& lines, bool collect_errors, unsigned threads)
+    -> yb::result<frame_result> {
   for (const std::size_t col : {b_id, b_person, b_scheme, b_type, b_level, b_location, b_date}) {
     if (n_bills > 0 && !bills.has(col)) {
       return yb::make_error(yb::errc::invalid_argument, std::string("bills.") + bill_column_names[col],
@@ -301,31 +303,59 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
     if (bs[a].who.id != bs[b].who.id) return bs[a].who.id < bs[b].who.id;
     return bs[a].at.on < bs[b].at.on;
   });
-  const std::string* person = nullptr;
-  int year = 0;
-  yb::ytd totals;
-  for (const std::size_t i : order) {
-    yb::bill& b = bs[i];
-    if (errs[i]) {
-      if (!collect_errors) return prefixed(b.id, std::move(*errs[i]));
-      put_error(r, i, prefixed(b.id, std::move(*errs[i])));
-      continue;
+  // Settle runs of whole people, `threads` runs at once; every bill writes
+  // only its own row, so the result does not depend on the thread count.
+  auto settle_run = [&](std::size_t begin, std::size_t end) -> std::optional<yb::error> {
+    const std::string* person = nullptr;
+    int year = 0;
+    yb::ytd totals;
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::size_t i = order[k];
+      yb::bill& b = bs[i];
+      if (errs[i]) {
+        if (!collect_errors) return prefixed(b.id, std::move(*errs[i]));
+        put_error(r, i, prefixed(b.id, std::move(*errs[i])));
+        continue;
+      }
+      const int y = policy_year(t, b.at.on);
+      if (person == nullptr || *person != b.who.id || y != year) {
+        person = &b.who.id;
+        year = y;
+        totals = yb::ytd{};
+      }
+      auto s = yb::settle(t, c, b, totals);
+      if (!s) {
+        if (!collect_errors) return prefixed(b.id, std::move(s).err());
+        put_error(r, i, prefixed(b.id, std::move(s).err()));
+        continue;
+      }
+      totals = s.value().ytd_after;
+      put(r, i, s.value());
+      r.year[i] = y;
     }
-    const int y = policy_year(t, b.at.on);
-    if (person == nullptr || *person != b.who.id || y != year) {
-      person = &b.who.id;
-      year = y;
-      totals = yb::ytd{};
+    return std::nullopt;
+  };
+  std::vector<std::size_t> starts;  // where each person's run begins in `order`
+  for (std::size_t k = 0; k < n_bills; ++k) {
+    if (k == 0 || bs[order[k]].who.id != bs[order[k - 1]].who.id) starts.push_back(k);
+  }
+  std::size_t runs = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+  runs = std::max<std::size_t>(1, std::min(runs, starts.size()));
+  std::vector<std::size_t> bounds;  // run j covers order[bounds[j], bounds[j + 1])
+  for (std::size_t j = 0; j < runs; ++j) bounds.push_back(starts.empty() ? 0 : starts[j * starts.size() / runs]);
+  bounds.push_back(n_bills);
+  std::vector<std::optional<yb::error>> failed(runs);
+  if (runs == 1) {
+    failed[0] = settle_run(bounds[0], bounds[1]);
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t j = 0; j < runs; ++j) {
+      pool.emplace_back([&, j] { failed[j] = settle_run(bounds[j], bounds[j + 1]); });
     }
-    auto s = yb::settle(t, c, b, totals);
-    if (!s) {
-      if (!collect_errors) return prefixed(b.id, std::move(s).err());
-      put_error(r, i, prefixed(b.id, std::move(s).err()));
-      continue;
-    }
-    totals = s.value().ytd_after;
-    put(r, i, s.value());
-    r.year[i] = y;
+    for (std::thread& th : pool) th.join();
+  }
+  for (auto& f : failed) {  // the first failure in settlement order
+    if (f) return std::move(*f);
   }
   return r;
 }

@@ -64,7 +64,7 @@ struct frame_result {
   /// Per layer (basic, critical, large, assistance): the annual cap left after
   /// the bill (crt_payb_lmt_amt), -1 when the layer has no cap or did not take part.
   std::array<std::vector<std::int64_t>, yibao::layer_count> cap_left;
-  std::vector<bool> ok, direct, eligible;
+  std::vector<std::uint8_t> ok, direct, eligible;  ///< booleans (bytes: rows are written from several threads)
   std::vector<std::int64_t> lines, admission, level, year;  ///< year: policy year (0 if not settled)
   std::vector<std::string_view> scheme, status, group, visit_type, location;  ///< static enum names
   std::vector<std::string> tariff_id, filed_as, ineligible_reason, error_code, error;
@@ -76,6 +76,9 @@ struct frame_result {
 /// `year_start`), as `yibao simulate` does. A missing `admission` is 1 (as in
 /// the bill JSON); it is not derived from the person's earlier bills.
 ///
+/// `threads` (0: all hardware threads) settle runs of whole people at once;
+/// the result is the same for any count.
+///
 /// Errors: with `collect_errors` false, the first bad row or failed settlement
 /// (in settlement order) is returned, its message prefixed "bill ID: ". With it
 /// true, such bills get ok=false, error_code and error, zero money, and leave
@@ -84,6 +87,6 @@ struct frame_result {
 /// invalid_argument error for the whole table.
 [[nodiscard]] auto settle_frame(const yibao::tariff& t, const yibao::catalog& c, std::size_t n_bills,
                                 const bill_columns& bills, std::size_t n_lines, const line_columns& lines,
-                                bool collect_errors) -> yibao::result<frame_result>;
+                                bool collect_errors, unsigned threads = 1) -> yibao::result<frame_result>;
 
 }  // namespace yibao_py

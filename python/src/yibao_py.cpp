@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -154,6 +155,12 @@ auto to_array(const std::vector<T>& v) -> py::array_t<T> {
   return a;
 }
 
+auto to_bool_array(const std::vector<std::uint8_t>& v) -> py::array_t<bool> {
+  py::array_t<bool> a(static_cast<py::ssize_t>(v.size()));
+  std::transform(v.begin(), v.end(), a.mutable_data(), [](std::uint8_t x) { return x != 0; });
+  return a;
+}
+
 template <typename S>
 auto to_list(const std::vector<S>& v) -> py::list {
   py::list out(v.size());
@@ -166,7 +173,7 @@ auto to_list(const std::vector<S>& v) -> py::list {
 
 /// Settles a whole table given as columns (see frame.hpp); returns columns.
 auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills, const py::dict& bills,
-                    std::size_t n_lines, const py::dict& lines, bool collect_errors) -> py::dict {
+                    std::size_t n_lines, const py::dict& lines, bool collect_errors, unsigned threads) -> py::dict {
   yibao_py::bill_columns in;
   for (std::size_t k = 0; k < yibao_py::bill_column_count; ++k) {
     in.cols[k] = column(bills, yibao_py::bill_column_names[k], n_bills);
@@ -179,7 +186,7 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   std::optional<yb::error> failed;
   {
     py::gil_scoped_release nogil;
-    auto settled = yibao_py::settle_frame(*t.t, catalog_of(c), n_bills, in, n_lines, ln, collect_errors);
+    auto settled = yibao_py::settle_frame(*t.t, catalog_of(c), n_bills, in, n_lines, ln, collect_errors, threads);
     if (settled) {
       r = std::move(settled).value();
     } else {
@@ -197,9 +204,9 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   for (int l = 0; l < yb::layer_count; ++l) {
     out[py::str("cap_left_" + std::string(yb::to_string(static_cast<yb::layer_id>(l))))] = to_array(r.cap_left[l]);
   }
-  out["ok"] = to_array(r.ok);
-  out["direct"] = to_array(r.direct);
-  out["eligible"] = to_array(r.eligible);
+  out["ok"] = to_bool_array(r.ok);
+  out["direct"] = to_bool_array(r.direct);
+  out["eligible"] = to_bool_array(r.eligible);
   out["lines"] = to_array(r.lines);
   out["admission"] = to_array(r.admission);
   out["level"] = to_array(r.level);
@@ -275,7 +282,7 @@ PYBIND11_MODULE(_yibao, m) {
         py::arg("filing") = py::none(), py::arg("trace") = false,
         "Settles one bill given as JSON text; returns the settlement as JSON text (yibao::to_json).");
   m.def("settle_columns", &settle_columns, py::arg("tariff"), py::arg("catalog").none(true), py::arg("n_bills"),
-        py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false,
+        py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false, py::arg("threads") = 1,
         "Settles a table of bills given as columns of text; returns result columns (money in fen).");
   m.attr("bill_columns") = [] {
     py::list l;

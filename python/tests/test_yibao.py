@@ -224,6 +224,22 @@ def test_settle_frame_equals_cli(tmp_path, tariff, catalog):
         assert [got[f] for f in yibao.MONEY_COLUMNS] == [fen(s[f]) for f in yibao.MONEY_COLUMNS]
 
 
+def test_settle_frame_threads_give_the_same_result(tariff, catalog):
+    bills, lines = synth.tables(people=50, bills_per_person=4, seed=13)
+    one = yibao.settle_frame(tariff, catalog, bills, lines, threads=1)
+    for n in (2, 3, 0):
+        pd.testing.assert_frame_equal(yibao.settle_frame(tariff, catalog, bills, lines, threads=n), one)
+    # Unknown items in two people's bills: the first in settlement order wins.
+    bad = lines.copy()
+    hit = bad["bill_id"].isin([bills["bill_id"].iloc[3], bills["bill_id"].iloc[150]])
+    bad.loc[hit, "code"], bad.loc[hit, "class"] = "ZZZ", ""
+    with pytest.raises(yibao.NotFound) as e1:
+        yibao.settle_frame(tariff, catalog, bills, bad, threads=1)
+    with pytest.raises(yibao.NotFound) as e4:
+        yibao.settle_frame(tariff, catalog, bills, bad, threads=4)
+    assert str(e1.value) == str(e4.value)
+
+
 def test_settle_frame_money_options(tariff, catalog):
     bills, lines = synth.tables(people=3, bills_per_person=2)
     fen_frame = yibao.settle_frame(tariff, catalog, bills, lines)

@@ -58,7 +58,9 @@ def _resolve(spec, kind: str):
 
 
 def _settle_partition(bills: pd.DataFrame, lines: pd.DataFrame, tariff, catalog, errors: str) -> pd.DataFrame:
-    return settle_frame(_resolve(tariff, "tariff"), _resolve(catalog, "catalog"), bills, lines, errors=errors)
+    # One C++ thread per task: Dask runs as many tasks as the worker has threads.
+    return settle_frame(_resolve(tariff, "tariff"), _resolve(catalog, "catalog"), bills, lines, errors=errors,
+                        threads=1)
 
 
 def read_csv(path, **kwargs) -> dd.DataFrame:

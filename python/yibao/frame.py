@@ -69,6 +69,7 @@ def settle_frame(
     *,
     errors: str = "raise",
     money: str = "fen",
+    threads: int = 0,
 ) -> "pd.DataFrame":
     """Settles every bill of ``bills`` (one row per bill) with its rows of
     ``lines`` (one row per item, joined on ``bill_id``).
@@ -87,6 +88,9 @@ def settle_frame(
     -1 if it has no cap or took no part). Money is int64 fen (``money="fen"``, exact and fast to sum),
     ``decimal.Decimal`` yuan (``"decimal"``) or decimal text (``"str"``).
 
+    ``threads`` C++ threads settle runs of whole people at once (0, the
+    default: every hardware thread; the result is the same for any count).
+
     ``errors="raise"`` (default) raises the first problem as a yibao.Error
     with the engine's message prefixed "bill ID: "; ``errors="collect"`` keeps
     going: such bills get ok=False, error_code, error and zero money, and do
@@ -101,7 +105,7 @@ def settle_frame(
         raise ValueError(f'money must be "fen", "decimal" or "str", not {money!r}')
     cols = _yibao.settle_columns(
         tariff, catalog, len(bills), _columns(bills, BILL_COLUMNS), len(lines), _columns(lines, LINE_COLUMNS),
-        errors == "collect")
+        errors == "collect", threads)
     cols["bill_id"] = _text(bills["bill_id"], "bill_id") if "bill_id" in bills.columns else []
     cols["person_id"] = _text(bills["person_id"], "person_id") if "person_id" in bills.columns else []
     cols["filing"] = cols.pop("filed_as")
