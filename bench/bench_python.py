@@ -6,7 +6,8 @@
 Measures, on the same synthetic bills (python/tests/synth.py, fixture tariff):
   settle(dict)        one call per bill, dict in, dict out (JSON round trip)
   settle(json text)   one call per bill, JSON text in
-  settle_frame        the whole table: pandas -> text columns -> C++ -> DataFrame
+  settle_frame        the whole table: pandas -> text columns -> C++ -> DataFrame (1 thread;
+                      "all": every core)
   core columns        _yibao.settle_columns alone (columns prepared): the C++
                       parse + ordering + settlement loop, no pandas
   yibao simulate      (with --cli) the C++ bulk CLI on the same table as CSV, 1 thread
@@ -65,7 +66,9 @@ def main():
     rate("settle(json text)", len(texts),
          best(lambda: [_yibao.settle_json(tariff, catalog, t, None, False) for t in texts], args.repeat))
 
-    rate("settle_frame", n, best(lambda: yibao.settle_frame(tariff, catalog, bills, lines), args.repeat), m)
+    rate("settle_frame", n, best(lambda: yibao.settle_frame(tariff, catalog, bills, lines, threads=1), args.repeat), m)
+    rate("settle_frame, all", n,
+         best(lambda: yibao.settle_frame(tariff, catalog, bills, lines, threads=0), args.repeat), m)
     bcols = frame._columns(bills, frame.BILL_COLUMNS)
     lcols = frame._columns(lines, frame.LINE_COLUMNS)
     rate("core columns", n,
