@@ -127,8 +127,7 @@ void settle_unit(const options& o, const std::vector<input>& in, std::vector<rec
     year_open = false;
   };
   auto fail = [&](const record& r, std::string reason) {
-    reject j{in[r.input].name, r.line, r.ok ? r.b.id : std::string{}, r.ok ? r.b.who.id : std::string{},
-             std::move(reason)};
+    reject j{in[r.input].name, r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
     append_reject_csv(rejected, j);
     if (!first) first = std::move(j);
     ++acc.rejected;

@@ -69,7 +69,7 @@ struct captured {
   std::string out, rejects;
 };
 
-inline auto run(yibao::sim::options o, const std::vector<yibao::sim::input>& inputs) -> captured {
+inline auto simulate(yibao::sim::options o, const std::vector<yibao::sim::input>& inputs) -> captured {
   captured c;
   o.write_settlements = [&c](std::string_view t) {
     c.out += t;
