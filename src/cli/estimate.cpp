@@ -19,6 +19,7 @@ struct estimate_options {
   bool json = false;
   bool explain = false;
   bool compare_filing = false;
+  std::string filed_as;  ///< the filing of the "filed" column of --compare-filing
 };
 
 auto run_estimate(const estimate_options& o) -> int {
@@ -43,7 +44,8 @@ auto run_estimate(const estimate_options& o) -> int {
   std::vector<settle_options> runs;
   std::vector<std::string> titles;
   if (o.compare_filing) {
-    const filing filed = b.at.filed == filing::unfiled ? filing::temporary : b.at.filed;
+    filing filed = b.at.filed == filing::unfiled ? filing::temporary : b.at.filed;
+    if (!o.filed_as.empty()) filed = *parse_filing(o.filed_as);
     runs.push_back(settle_options{o.explain, filed});
     titles.push_back(fmt::format("filed ({})", to_string(filed)));
     runs.push_back(settle_options{o.explain, filing::unfiled});
@@ -96,6 +98,9 @@ void setup_estimate(CLI::App& app, int& exit) {
   sub->add_flag("--json", opts->json, "Print the settlement as JSON");
   sub->add_flag("--explain", opts->explain, "Print the trace of every step");
   sub->add_flag("--compare-filing", opts->compare_filing, "Settle as filed and as unfiled, side by side");
+  sub->add_option("--filed-as", opts->filed_as,
+                  "Filing of the filed column (default: the bill's, or temporary if it is unfiled)")
+      ->check(CLI::IsMember({"long_term", "temporary", "referral", "emergency"}));
   sub->callback([opts, &exit] { exit = run_estimate(*opts); });
 }
 

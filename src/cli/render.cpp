@@ -98,8 +98,9 @@ auto render_breakdown(const tariff& t, const bill& b, const std::vector<const se
                       const std::vector<std::string>& titles) -> std::string {
   std::string out;
   out += fmt::format("账单 bill {} · 参保人 person {} · 政策 tariff {} ({})\n", b.id, b.who.id, t.info.id, t.info.name);
-  out += fmt::format("就医 visit: {} {}, {} {}, level {}, {}{}, {}\n", to_string(b.who.scheme_),
-                     to_string(b.who.status_), b.who.group_ == group::none ? "" : to_string(b.who.group_),
+  out += fmt::format("就医 visit: {} {}{}, {}, level {}, {}{}, {}\n", to_string(b.who.scheme_),
+                     to_string(b.who.status_),
+                     b.who.group_ == group::none ? "" : fmt::format(" ({})", to_string(b.who.group_)),
                      to_string(b.at.type), b.at.level, to_string(b.at.where),
                      b.at.where == location::local ? "" : fmt::format(" ({})", to_string(b.at.filed)),
                      b.at.on.to_string());
@@ -139,9 +140,22 @@ auto render_trace(const settlement& s) -> std::string {
   int n = 0;
   for (const trace_step& t : s.trace) {
     out += fmt::format("{:>3}. [{}] {}\n", ++n, t.step, t.detail);
-    if (!t.rule.empty()) out += fmt::format("     rule: {}\n", t.rule);
-    if (!t.where.empty()) out += fmt::format("     at:   {}\n", t.where);
-    if (!t.source.empty()) out += fmt::format("     from: {}\n", t.source);
+    // Several rules may stand behind one step: one line each.
+    auto each = [&out](const std::string& list, std::string_view sep, const char* label) {
+      std::size_t from = 0;
+      while (from < list.size()) {
+        std::size_t to = list.find(sep, from);
+        if (to == std::string::npos) to = list.size();
+        out += fmt::format("     {} {}\n", label, list.substr(from, to - from));
+        from = to + sep.size();
+      }
+    };
+    if (t.step == "classify") {
+      if (!t.rule.empty()) out += fmt::format("     class {} (from the {})\n", t.rule, t.source);
+    } else {
+      each(t.rule, "; ", "rule:");
+      each(t.source, " | ", "from:");
+    }
     if (!t.exact.empty()) out += fmt::format("     exact {} -> rounded {}\n", t.exact, t.value.to_string());
   }
   return out;

@@ -19,28 +19,40 @@ auto describe_visit(const person& p, const visit& v) -> std::string {
                      to_string(v.where), v.where == location::local ? "n/a" : to_string(v.filed), v.admission);
 }
 
-auto rule_labels(const layer_policy& lp) -> std::string {
-  std::string out;
-  for (const rule* r : lp.applied) {
-    if (!out.empty()) out += ", ";
-    out += r->label;
+// Which part of a layer's policy a trace step explains; a rule counts for a
+// step only if it set or adjusted one of that part's values.
+enum class aspect { eligibility, first_pay, deductible, payment };
+
+auto touches(const rule& r, aspect a) -> bool {
+  switch (a) {
+    case aspect::eligibility: return r.reimbursed.has_value() || r.reason.has_value();
+    case aspect::first_pay: return r.first_pay.has_value();
+    case aspect::deductible:
+      return r.deductible || r.per || r.deductible_factor || r.deductible_minus || r.transfer_difference;
+    case aspect::payment: return r.bands || r.method || r.basis || r.cap || r.add || r.floor;
   }
-  return out;
+  return false;
 }
 
-auto rule_where(const layer_policy& lp) -> std::string {
-  return lp.applied.empty() ? std::string{} : lp.applied.back()->origin.where.to_string();
-}
+/// The rules behind one step: "label (file:line:col)" each, the position of
+/// the last one, and their citations.
+struct cited {
+  std::string rules, where, source;
+};
 
-auto rule_source(const layer_policy& lp) -> std::string {
-  std::string out;
+auto cite(const layer_policy& lp, aspect a) -> cited {
+  cited c;
   for (const rule* r : lp.applied) {
-    const std::string& s = r->origin.assumed.empty() ? r->origin.source : "assumed: " + r->origin.assumed;
-    if (s.empty() || out.find(s) != std::string::npos) continue;
-    if (!out.empty()) out += " | ";
-    out += s;
+    if (!touches(*r, a)) continue;
+    c.where = r->origin.where.to_string();
+    if (!c.rules.empty()) c.rules += "; ";
+    c.rules += fmt::format("{} ({})", r->label, c.where);
+    const std::string s = r->origin.assumed.empty() ? r->origin.source : "assumed: " + r->origin.assumed;
+    if (s.empty()) continue;
+    if (!c.source.empty()) c.source += " | ";
+    c.source += r->label + ": " + s;
   }
-  return out;
+  return c;
 }
 
 class settler {
@@ -63,6 +75,12 @@ class settler {
     if (!o_.trace) return;
     s_.trace.push_back(trace_step{std::move(name), std::move(rule), std::move(where), std::move(source),
                                   std::move(detail), std::move(exact), value});
+  }
+  void step(std::string name, const layer_policy& lp, aspect a, std::string detail, std::string exact, money value) {
+    if (!o_.trace) return;
+    cited c = cite(lp, a);
+    step(std::move(name), std::move(c.rules), std::move(c.where), std::move(c.source), std::move(detail),
+         std::move(exact), value);
   }
 
   const tariff& t_;
@@ -183,7 +201,7 @@ auto settler::eligibility() -> void {
   }
   if (!s_.eligible) {
     const layer_policy& lp = policy_[layer_id::basic];
-    step("eligibility", rule_labels(lp), rule_where(lp), rule_source(lp), s_.ineligible_reason + ": no fund pays", "",
+    step("eligibility", lp, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
          money{});
   }
 }
@@ -195,7 +213,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   s_.inscope_first_pay = apply(in_scope, lp.first_pay, mode);
   const money entering = in_scope - s_.inscope_first_pay;
   if (s_.inscope_first_pay > money{}) {
-    step("first_pay", rule_labels(lp), rule_where(lp), rule_source(lp),
+    step("first_pay", lp, aspect::first_pay,
          fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
          s_.inscope_first_pay);
   }
@@ -206,7 +224,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
     from.level = *v_.transfer_from_level;
     const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
     deductible = max(money{}, deductible - lower);
-    step("deductible", rule_labels(lp), rule_where(lp), rule_source(lp),
+    step("deductible", lp, aspect::deductible,
          fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
                      lower.to_string()),
          "", deductible);
@@ -214,7 +232,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   const bool annual = lp.per == deductible_scope::year;
   const money remaining = annual ? max(money{}, deductible - before_.deductible_paid) : deductible;
   s_.act_pay_dedc = min(entering, remaining);
-  step("deductible", rule_labels(lp), rule_where(lp), rule_source(lp),
+  step("deductible", lp, aspect::deductible,
        fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
                    annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
                    s_.act_pay_dedc.to_string()),
@@ -230,7 +248,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   s_.ytd_after.hifp_paid += out.paid;
   s_.ytd_after.hifp_base += entering;
   if (o_.trace) {
-    step("basic", rule_labels(lp), rule_where(lp), rule_source(lp), describe_layer(lp, in, out), out.exact, out.paid);
+    step("basic", lp, aspect::payment, describe_layer(lp, in, out), out.exact, out.paid);
   }
 }
 
@@ -259,7 +277,7 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
     case layer_id::basic: return;
   }
   if (!lp.reimbursed) {
-    step(std::string{to_string(id)}, rule_labels(lp), rule_where(lp), rule_source(lp),
+    step(std::string{to_string(id)}, lp, aspect::eligibility,
          lp.reason.empty() ? "not reimbursed for this treatment" : lp.reason, "", money{});
     return;
   }
@@ -275,7 +293,7 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
   *ytd_base += left;
   s_.funds.push_back(fund_detail{id, left, dedc, out.paid, out.capped, out.cap_left});
   if (o_.trace) {
-    step(std::string{to_string(id)}, rule_labels(lp), rule_where(lp), rule_source(lp),
+    step(std::string{to_string(id)}, lp, aspect::payment,
          fmt::format("in-scope self-pay left {}, deductible {} per {} (borne now {}); {}", left.to_string(),
                      lp.deductible.to_string(), to_string(lp.per), dedc.to_string(), describe_layer(lp, in, out)),
          out.exact, out.paid);
