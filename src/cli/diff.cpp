@@ -71,7 +71,8 @@ auto settings_of(const tariff& t) -> std::vector<setting> {
       {"account.schemes", schemes_text(t), t.account_origin.where.to_string()},
       {"account.on_unfiled", t.account_on_unfiled ? "true" : "false", t.account_origin.where.to_string()},
       {"coverage.waiting_months", std::to_string(t.waiting_months), t.waiting_origin.where.to_string()},
-      {"unfiled.documents", fmt::format("[{}]", fmt::join(t.claim_documents, ", ")), t.file},
+      {"unfiled.documents", fmt::format("[{}]", fmt::join(t.claim_documents, ", ")),
+       t.claim_documents_origin.where.to_string()},
   };
   for (const auto& [key, text] : t.sources) out.push_back({"sources." + key, text, t.file});
   return out;
@@ -162,7 +163,7 @@ void describe(const combo_space& s, const std::vector<point>& set, std::vector<s
 }
 
 auto where_of(const std::vector<const rule*>& from) -> std::string {
-  if (from.empty()) return "default";
+  if (from.empty()) return "no rule (the default)";
   std::vector<std::string> v;
   for (const rule* r : from) v.push_back(rule_where(*r));
   return fmt::format("{}", fmt::join(v, "; "));
