@@ -1,0 +1,1 @@
+yibao estimate -t tests/cli/inputs/bad-tariff.toml examples/bills/critical-illness-anhui.json

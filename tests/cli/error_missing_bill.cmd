@@ -1,0 +1,1 @@
+yibao estimate -t tariffs/anhui/anhui-2025.toml tests/cli/inputs/no-such-bill.json

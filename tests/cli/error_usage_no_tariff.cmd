@@ -1,0 +1,1 @@
+yibao estimate examples/bills/critical-illness-anhui.json
