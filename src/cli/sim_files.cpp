@@ -91,11 +91,4 @@ auto atomic_output::commit() -> bool {
   return true;
 }
 
-auto sort_inputs(const std::vector<sim::input>& /*inputs*/, input_files& /*files*/, int& code)
-    -> std::optional<std::vector<sim::input>> {
-  fmt::print(stderr, "yibao: --sort is not implemented yet\n");
-  code = exit_usage;
-  return std::nullopt;
-}
-
 }  // namespace yibao::cli

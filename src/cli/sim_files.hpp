@@ -1,6 +1,6 @@
 #pragma once
 // Files of the bulk commands: input streams for yibao::sim, outputs written
-// to a temporary file and renamed into place, and the external sort.
+// to a temporary file and renamed into place.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -48,12 +48,5 @@ class atomic_output {
   std::FILE* file_ = nullptr;
   bool committed_ = false;
 };
-
-/// Sorts the bills of `inputs` by person, date and input order into
-/// temporary JSON Lines runs merged on the fly (memory bounded by the run
-/// size); returns one JSONL input that reads the merged stream. Rejects of
-/// rows that cannot be read keep their original file and line.
-[[nodiscard]] auto sort_inputs(const std::vector<sim::input>& inputs, input_files& files, int& code)
-    -> std::optional<std::vector<sim::input>>;
 
 }  // namespace yibao::cli

@@ -31,7 +31,6 @@ struct simulate_options {
   std::size_t batch = 2048;
   bool strict = false;
   bool json = false;
-  bool sort = false;
   std::string progress = "auto";
 };
 
@@ -121,11 +120,6 @@ auto run_simulate(const simulate_options& o) -> int {
     auto in = files.open(path, csv ? sim::input_format::csv : sim::input_format::jsonl, lines);
     if (!in) return exit_no_input;
     inputs.push_back(std::move(*in));
-  }
-  if (o.sort) {
-    auto sorted = sort_inputs(inputs, files, code);
-    if (!sorted) return code;
-    inputs = std::move(*sorted);
   }
 
   // Outputs, each written to a temporary file and renamed at the end.
@@ -235,7 +229,6 @@ void setup_simulate(CLI::App& app, int& exit) {
   sub->add_option("--batch", opts->batch, "Bills per batch")->group("");
   sub->add_flag("--strict", opts->strict, "Stop at the first bad row");
   sub->add_flag("--json", opts->json, "Print the summary as JSON");
-  sub->add_flag("--sort", opts->sort, "Sort the input by person and date first (bounded memory, temporary files)");
   sub->add_option("--progress", opts->progress, "auto (when stderr is a terminal) | always | never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   sub->callback([opts, &exit] { exit = run_simulate(*opts); });

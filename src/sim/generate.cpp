@@ -154,7 +154,7 @@ void make_line(rng& r, const gen_bill& b, bool huge, gen_line& l) {
         l.qty = static_cast<std::int64_t>(10 + r.below(51)) * 10'000;
         l.price_micro = std::max<std::int64_t>(1, r.skewed(15'000)) * 100;
       } else {
-        l.qty = r.chance(100) ? 5'000 : static_cast<std::int64_t>(1 + r.below(6)) * 10'000;
+        l.qty = r.chance(100) ? 5'000 : static_cast<std::int64_t>(1 + r.below(inpatient ? 6 : 3)) * 10'000;
         l.price_micro = std::max<std::int64_t>(10, r.skewed(2'500)) * 10'000;
       }
       break;
@@ -171,6 +171,9 @@ void make_line(rng& r, const gen_bill& b, bool huge, gen_line& l) {
       l.qty = 10'000;
       l.price_micro = r.skewed(5'000'000, true) * 10'000 + 100'000'000;
       break;
+  }
+  if (!inpatient && kind != 4 && l.price_micro >= 30'000) {
+    l.price_micro = l.price_micro / 30'000 * 10'000;  // outpatient items cost about a third
   }
   if ((kind == 1 || kind == 3) && r.chance(150)) l.limit_micro = l.price_micro / 1000 * static_cast<std::int64_t>(900 + r.below(200));
   l.amount_fen = extend(quantity{l.qty}, price{l.price_micro}, rounding::half_up).fen();

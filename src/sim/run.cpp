@@ -295,7 +295,7 @@ class orderer {
       if (r.b.at.on < last_date_) {
         r.ok = false;
         r.reason = fmt::format("out of order: dated {}, after this person's bill dated {} ({}:{}); a person's bills "
-                               "must be in date order (use --sort)",
+                               "must be in date order",
                                r.b.at.on.to_string(), last_date_.to_string(), in_[last_input_].name, last_line_);
         return;
       }
@@ -303,7 +303,7 @@ class orderer {
       if (!seen_.insert(id)) {
         r.ok = false;
         r.reason = fmt::format("out of order: person {} reappears after other people's bills; the input must be "
-                               "grouped by person (use --sort)",
+                               "grouped by person",
                                id);
         return;
       }
