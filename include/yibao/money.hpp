@@ -50,8 +50,14 @@ class money {
   static constexpr auto from_fen(std::int64_t fen) noexcept -> money { return money{fen}; }
   [[nodiscard]] constexpr auto fen() const noexcept -> std::int64_t { return fen_; }
 
-  auto operator+=(money other) -> money&;
-  auto operator-=(money other) -> money&;
+  auto operator+=(money other) -> money& {
+    if (__builtin_add_overflow(fen_, other.fen_, &fen_)) overflow();
+    return *this;
+  }
+  auto operator-=(money other) -> money& {
+    if (__builtin_sub_overflow(fen_, other.fen_, &fen_)) overflow();
+    return *this;
+  }
   friend auto operator+(money a, money b) -> money { return a += b; }
   friend auto operator-(money a, money b) -> money { return a -= b; }
   friend constexpr auto operator<=>(money, money) noexcept = default;
@@ -61,6 +67,8 @@ class money {
 
  private:
   constexpr explicit money(std::int64_t fen) noexcept : fen_{fen} {}
+  /// Throws std::overflow_error (kept out of line: the hot path only branches).
+  [[noreturn]] static void overflow();
   std::int64_t fen_ = 0;
 };
 

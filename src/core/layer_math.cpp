@@ -37,7 +37,6 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
     }
   }
   out.rounded = money::from_fen(static_cast<std::int64_t>(divide_round(out.exact_num, ratio::one_ppm, mode)));
-  out.exact = exact_yuan(out.exact_num);
   out.paid = out.rounded;
   if (lp.cap) {
     const money left = max(money{}, *lp.cap - paid_before);
@@ -61,7 +60,7 @@ auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_o
   // Points are shown exactly, without floating point.
   const std::string pts = format_fixed(lp.adjustment.ppm() / 100, 2);
   std::string text = fmt::format("{} bands [{}] on {} .. {} ({}; adjustment {} points): exact {} -> {}", to_string(lp.method), bands,
-                     (in.lo - in.shift).to_string(), (in.hi - in.shift).to_string(), to_string(lp.basis), pts, out.exact,
+                     (in.lo - in.shift).to_string(), (in.hi - in.shift).to_string(), to_string(lp.basis), pts, exact_yuan(out.exact_num),
                      out.rounded.to_string());
   if (lp.cap) {
     text += fmt::format("; cap {} leaves {}{}", lp.cap->to_string(), out.cap_left->to_string(),

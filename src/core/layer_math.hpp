@@ -19,7 +19,6 @@ struct layer_output {
   money paid;               ///< after rounding and the cap
   money rounded;            ///< after rounding, before the cap
   __int128 exact_num = 0;   ///< exact payment in fen x ppm
-  std::string exact;        ///< exact payment as decimal yuan text
   bool capped = false;
   std::optional<money> cap_left;  ///< cap left after this payment; none: no cap
 };

@@ -51,14 +51,7 @@ auto checked(__int128 v) -> std::int64_t {
 }
 }  // namespace
 
-auto money::operator+=(money other) -> money& {
-  fen_ = checked(static_cast<__int128>(fen_) + other.fen_);
-  return *this;
-}
-auto money::operator-=(money other) -> money& {
-  fen_ = checked(static_cast<__int128>(fen_) - other.fen_);
-  return *this;
-}
+void money::overflow() { throw std::overflow_error("yibao: money overflow"); }
 
 auto money::to_string() const -> std::string { return format_fixed(fen_, 2); }
 auto ratio::to_string(int decimals) const -> std::string {
@@ -70,13 +63,42 @@ auto ratio::to_string(int decimals) const -> std::string {
   return format_fixed(checked(divide_round(ppm_, scale, rounding::half_up)), decimals);
 }
 
+namespace {
+// The same rounding on 64-bit operands: the common case of apply().
+auto divide_round64(std::int64_t num, std::int64_t den, rounding mode) noexcept -> std::int64_t {
+  const std::int64_t q = num / den;
+  const std::int64_t r = num % den;
+  if (r == 0) return q;
+  const std::int64_t sign = num < 0 ? -1 : 1;
+  const std::int64_t twice = (r < 0 ? -r : r) * 2;
+  switch (mode) {
+    case rounding::down: return q;
+    case rounding::up: return q + sign;
+    case rounding::half_up: return twice >= den ? q + sign : q;
+    case rounding::half_even:
+      if (twice > den) return q + sign;
+      if (twice < den) return q;
+      return (q % 2 == 0) ? q : q + sign;
+  }
+  return q;
+}
+}  // namespace
+
 auto apply(money amount, ratio r, rounding mode) -> money {
+  std::int64_t num64 = 0;
+  if (!__builtin_mul_overflow(amount.fen(), r.ppm(), &num64)) {
+    return money::from_fen(divide_round64(num64, ratio::one_ppm, mode));
+  }
   const __int128 num = static_cast<__int128>(amount.fen()) * r.ppm();
   return money::from_fen(checked(divide_round(num, ratio::one_ppm, mode)));
 }
 
 auto extend(quantity q, price p, rounding mode) -> money {
   // 1e-4 units x 1e-6 yuan = 1e-10 yuan; a fen is 1e-2 yuan.
+  std::int64_t num64 = 0;
+  if (!__builtin_mul_overflow(q.ten_thousandths, p.micro, &num64)) {
+    return money::from_fen(divide_round64(num64, 100'000'000, mode));
+  }
   const __int128 num = static_cast<__int128>(q.ten_thousandths) * p.micro;
   return money::from_fen(checked(divide_round(num, 100'000'000, mode)));
 }

@@ -111,6 +111,7 @@ auto settler::run() -> result<settlement> {
                       fmt::format("tariff {} has no basic-fund rule for {}", t_.info.id, describe_visit(b_.who, v_)));
   }
   s_.direct = v_.where == location::local || v_.filed != filing::unfiled;
+  s_.funds.reserve(layer_count);
   s_.ytd_after = before_;
   eligibility();
   if (s_.eligible) {
@@ -130,7 +131,7 @@ auto settler::classify() -> std::optional<error> {
   const rounding mode = t_.info.round;
   for (std::size_t i = 0; i < b_.lines.size(); ++i) {
     const line& l = b_.lines[i];
-    const catalog_entry* entry = c_.find(l.code);
+    const catalog_entry* entry = c_.size() == 0 ? nullptr : c_.find(l.code);
     std::optional<item_class> cls = l.cls;
     if (!cls && entry) cls = entry->cls;
     if (!cls) {
@@ -172,7 +173,7 @@ auto settler::classify() -> std::optional<error> {
            "", part.inscope);
     }
   }
-  step("classify", "", "", "",
+  if (o_.trace) step("classify", "", "", "",
        fmt::format("total {} = self-pay {} + over limit {} + first-pay {} + in scope {}", s_.medfee_sumamt.to_string(),
                    s_.fulamt_ownpay_amt.to_string(), s_.overlmt_selfpay.to_string(), s_.preselfpay_amt.to_string(),
                    s_.inscp_scp_amt.to_string()),
@@ -201,7 +202,7 @@ auto settler::eligibility() -> void {
   }
   if (!s_.eligible) {
     const layer_policy& lp = policy_[layer_id::basic];
-    step("eligibility", lp, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
+    if (o_.trace) step("eligibility", lp, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
          money{});
   }
 }
@@ -213,7 +214,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   s_.inscope_first_pay = apply(in_scope, lp.first_pay, mode);
   const money entering = in_scope - s_.inscope_first_pay;
   if (s_.inscope_first_pay > money{}) {
-    step("first_pay", lp, aspect::first_pay,
+    if (o_.trace) step("first_pay", lp, aspect::first_pay,
          fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
          s_.inscope_first_pay);
   }
@@ -224,7 +225,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
     from.level = *v_.transfer_from_level;
     const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
     deductible = max(money{}, deductible - lower);
-    step("deductible", lp, aspect::deductible,
+    if (o_.trace) step("deductible", lp, aspect::deductible,
          fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
                      lower.to_string()),
          "", deductible);
@@ -232,7 +233,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   const bool annual = lp.per == deductible_scope::year;
   const money remaining = annual ? max(money{}, deductible - before_.deductible_paid) : deductible;
   s_.act_pay_dedc = min(entering, remaining);
-  step("deductible", lp, aspect::deductible,
+  if (o_.trace) step("deductible", lp, aspect::deductible,
        fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
                    annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
                    s_.act_pay_dedc.to_string()),
@@ -248,7 +249,7 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   s_.ytd_after.hifp_paid += out.paid;
   s_.ytd_after.hifp_base += entering;
   if (o_.trace) {
-    step("basic", lp, aspect::payment, describe_layer(lp, in, out), out.exact, out.paid);
+    step("basic", lp, aspect::payment, describe_layer(lp, in, out), exact_yuan(out.exact_num), out.paid);
   }
 }
 
@@ -277,7 +278,7 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
     case layer_id::basic: return;
   }
   if (!lp.reimbursed) {
-    step(std::string{to_string(id)}, lp, aspect::eligibility,
+    if (o_.trace) step(std::string{to_string(id)}, lp, aspect::eligibility,
          lp.reason.empty() ? "not reimbursed for this treatment" : lp.reason, "", money{});
     return;
   }
@@ -296,7 +297,7 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
     step(std::string{to_string(id)}, lp, aspect::payment,
          fmt::format("in-scope self-pay left {}, deductible {} per {} (borne now {}); {}", left.to_string(),
                      lp.deductible.to_string(), to_string(lp.per), dedc.to_string(), describe_layer(lp, in, out)),
-         out.exact, out.paid);
+         exact_yuan(out.exact_num), out.paid);
   }
 }
 
@@ -308,7 +309,7 @@ auto settler::account_and_cash() -> void {
     money payable = s_.psn_part_amt;
     if (t_.account == account_use::inscope_selfpay) payable = payable - s_.fulamt_ownpay_amt - s_.overlmt_selfpay;
     s_.acct_pay = max(money{}, min(p.account_balance, payable));
-    step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
+    if (o_.trace) step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
          fmt::format("personal account (balance {}) pays {} of the patient's {} payable from it",
                      p.account_balance.to_string(), s_.acct_pay.to_string(), payable.to_string()),
          "", s_.acct_pay);
@@ -322,7 +323,7 @@ auto settler::account_and_cash() -> void {
     s_.claim_later = s_.fund_pay_sumamt;
     s_.claim_documents = t_.claim_documents;
   }
-  step("cash", "", "", "",
+  if (o_.trace) step("cash", "", "", "",
        s_.direct ? fmt::format("direct settlement: fund pays {}, patient pays {} ({} from the account, {} in cash)",
                                s_.fund_pay_sumamt.to_string(), s_.psn_part_amt.to_string(), s_.acct_pay.to_string(),
                                s_.psn_cash_pay.to_string())

@@ -101,7 +101,7 @@ TEST(layer_math, progressive_bands_split_at_edges) {
   // 10,000 .. 60,000 on the scale: 10k at 30%, 30k at 40%, 10k at 50% = 3000 + 12000 + 5000.
   const auto out = yibao::pay_layer(lp, {yuan(10000), yuan(60000), money{}}, yibao::rounding::half_up, money{});
   EXPECT_EQ(out.paid, yuan(20000));
-  EXPECT_EQ(out.exact, "20000.00");
+  EXPECT_EQ(yibao::exact_yuan(out.exact_num), "20000.00");
 }
 
 // "Whole: the band the cumulative total falls in sets one ratio"; edges are inclusive.
@@ -135,7 +135,7 @@ TEST(layer_math, rounds_once_with_the_named_mode) {
   EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::half_up, money{}).paid, money::from_fen(3));
   EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::half_even, money{}).paid, money::from_fen(2));
   EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::down, money{}).paid, money::from_fen(2));
-  EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::half_up, money{}).exact, "0.025");
+  EXPECT_EQ(yibao::exact_yuan(yibao::pay_layer(lp, in, yibao::rounding::half_up, money{}).exact_num), "0.025");
 }
 
 }  // namespace
