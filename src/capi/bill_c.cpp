@@ -18,66 +18,83 @@
 namespace yibao::capi {
 namespace {
 
-auto bad(std::string path, std::string message) -> error {
-  return make_error(errc::invalid_argument, std::move(path), std::move(message));
+// A field path, built into text only when something is wrong (the hot path
+// allocates nothing for paths): "id", "person.id", "lines[3].amount".
+struct path {
+  const char* base = "";
+  const char* field = "";
+  std::size_t index = static_cast<std::size_t>(-1);
+  [[nodiscard]] auto str() const -> std::string {
+    std::string out = base;
+    if (index != static_cast<std::size_t>(-1)) out += "[" + std::to_string(index) + "]";
+    if (*field != '\0') {
+      if (!out.empty()) out += '.';
+      out += field;
+    }
+    return out;
+  }
+};
+
+auto bad(const path& at, std::string message) -> error {
+  return make_error(errc::invalid_argument, at.str(), std::move(message));
 }
 
 /// A required (or optional, if `required` is false) NUL-terminated UTF-8 string.
-auto read_text(const char* in, const std::string& path, bool required, std::string& out) -> std::optional<error> {
+auto read_text(const char* in, const path& at, bool required, std::string& out) -> std::optional<error> {
   if (in == nullptr) {
-    if (required) return bad(path, "is NULL");
+    if (required) return bad(at, "is NULL");
     out.clear();
     return std::nullopt;
   }
   const std::string_view text{in};
-  if (required && text.empty()) return bad(path, "must not be empty");
-  if (const std::size_t at = io::first_invalid_utf8(text); at != text.size()) {
-    return bad(path, "invalid UTF-8 at byte " + std::to_string(at));
+  if (required && text.empty()) return bad(at, "must not be empty");
+  if (const std::size_t byte = io::first_invalid_utf8(text); byte != text.size()) {
+    return bad(at, "invalid UTF-8 at byte " + std::to_string(byte));
   }
   out.assign(text);
   return std::nullopt;
 }
 
-auto read_enum(std::int32_t v, int count, const std::string& path, std::uint8_t& out) -> std::optional<error> {
+auto read_enum(std::int32_t v, int count, const path& at, std::uint8_t& out) -> std::optional<error> {
   if (v < 0 || v >= count) {
-    return bad(path, "must be between 0 and " + std::to_string(count - 1) + ", found " + std::to_string(v));
+    return bad(at, "must be between 0 and " + std::to_string(count - 1) + ", found " + std::to_string(v));
   }
   out = static_cast<std::uint8_t>(v);
   return std::nullopt;
 }
 
 template <typename E>
-auto read_enum_as(std::int32_t v, int count, const std::string& path, E& out) -> std::optional<error> {
+auto read_enum_as(std::int32_t v, int count, const path& at, E& out) -> std::optional<error> {
   std::uint8_t raw = 0;
-  if (auto e = read_enum(v, count, path, raw)) return e;
+  if (auto e = read_enum(v, count, at, raw)) return e;
   out = static_cast<E>(raw);
   return std::nullopt;
 }
 
 /// A scaled decimal in the bounds of `kind` (the JSON contract's limits).
-auto read_scaled(std::int64_t v, const io::decimal_kind& kind, const std::string& path) -> std::optional<error> {
+auto read_scaled(std::int64_t v, const io::decimal_kind& kind, const path& at) -> std::optional<error> {
   if (v < kind.min) {
     if (kind.range_text != nullptr) {
-      return bad(path, std::string("must be ") + kind.range_text + ", found " + format_fixed(v, kind.decimals));
+      return bad(at, std::string("must be ") + kind.range_text + ", found " + format_fixed(v, kind.decimals));
     }
-    return bad(path, "must not be negative, found " + format_fixed(v, kind.decimals));
+    return bad(at, "must not be negative, found " + format_fixed(v, kind.decimals));
   }
   if (v > kind.max) {
     if (kind.range_text != nullptr) {
-      return bad(path, std::string("must be ") + kind.range_text + ", found " + format_fixed(v, kind.decimals));
+      return bad(at, std::string("must be ") + kind.range_text + ", found " + format_fixed(v, kind.decimals));
     }
-    return bad(path, format_fixed(v, kind.decimals) + " exceeds the limit " + format_fixed(kind.max, kind.decimals));
+    return bad(at, format_fixed(v, kind.decimals) + " exceeds the limit " + format_fixed(kind.max, kind.decimals));
   }
   return std::nullopt;
 }
 
-auto read_money(std::int64_t fen, const std::string& path, money& out) -> std::optional<error> {
-  if (auto e = read_scaled(fen, io::money_kind, path)) return e;
+auto read_money(std::int64_t fen, const path& at, money& out) -> std::optional<error> {
+  if (auto e = read_scaled(fen, io::money_kind, at)) return e;
   out = money::from_fen(fen);
   return std::nullopt;
 }
 
-auto read_date(const yibao_date_c& d, const std::string& path, date& out) -> std::optional<error> {
+auto read_date(const yibao_date_c& d, const path& at, date& out) -> std::optional<error> {
   const bool plausible = d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31;
   std::optional<date> parsed;
   if (plausible) {
@@ -87,7 +104,7 @@ auto read_date(const yibao_date_c& d, const std::string& path, date& out) -> std
     parsed = parse_date(text);
   }
   if (!parsed) {
-    return bad(path, std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
+    return bad(at, std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
                          " is not a valid date");
   }
   out = *parsed;
@@ -95,42 +112,42 @@ auto read_date(const yibao_date_c& d, const std::string& path, date& out) -> std
 }
 
 auto read_person(const yibao_person_c& in, person& out) -> std::optional<error> {
-  if (auto e = read_text(in.id, "person.id", true, out.id)) return e;
-  if (auto e = read_enum_as(in.scheme, scheme_count, "person.scheme", out.scheme_)) return e;
-  if (auto e = read_enum_as(in.status, status_count, "person.status", out.status_)) return e;
-  if (auto e = read_enum_as(in.group, group_count, "person.group", out.group_)) return e;
-  if (auto e = read_enum_as(in.coverage, 3, "person.coverage", out.coverage_)) return e;
-  if (auto e = read_money(in.account_balance_fen, "person.account_balance", out.account_balance)) return e;
+  if (auto e = read_text(in.id, path{"person", "id"}, true, out.id)) return e;
+  if (auto e = read_enum_as(in.scheme, scheme_count, path{"person", "scheme"}, out.scheme_)) return e;
+  if (auto e = read_enum_as(in.status, status_count, path{"person", "status"}, out.status_)) return e;
+  if (auto e = read_enum_as(in.group, group_count, path{"person", "group"}, out.group_)) return e;
+  if (auto e = read_enum_as(in.coverage, 3, path{"person", "coverage"}, out.coverage_)) return e;
+  if (auto e = read_money(in.account_balance_fen, path{"person", "account_balance"}, out.account_balance)) return e;
   if (in.rejoined.year != 0 || in.rejoined.month != 0 || in.rejoined.day != 0) {
     date d;
-    if (auto e = read_date(in.rejoined, "person.rejoined", d)) return e;
+    if (auto e = read_date(in.rejoined, path{"person", "rejoined"}, d)) return e;
     out.rejoined = d;
   }
   return std::nullopt;
 }
 
 auto read_visit(const yibao_visit_c& in, visit& out) -> std::optional<error> {
-  if (auto e = read_enum_as(in.type, visit_type_count, "visit.type", out.type)) return e;
+  if (auto e = read_enum_as(in.type, visit_type_count, path{"visit", "type"}, out.type)) return e;
   if (in.level < 0 || in.level >= level_count) {
-    return bad("visit.level", "must be between 0 and 3, found " + std::to_string(in.level));
+    return bad(path{"visit", "level"}, "must be between 0 and 3, found " + std::to_string(in.level));
   }
   out.level = in.level;
-  if (auto e = read_enum_as(in.location, location_count, "visit.location", out.where)) return e;
+  if (auto e = read_enum_as(in.location, location_count, path{"visit", "location"}, out.where)) return e;
   if (in.filing != YIBAO_FILING_NONE) {
-    if (auto e = read_enum_as(in.filing, filing_count, "visit.filing", out.filed)) return e;
+    if (auto e = read_enum_as(in.filing, filing_count, path{"visit", "filing"}, out.filed)) return e;
   }
-  if (in.admission < 1) return bad("visit.admission", "must be at least 1, found " + std::to_string(in.admission));
+  if (in.admission < 1) return bad(path{"visit", "admission"}, "must be at least 1, found " + std::to_string(in.admission));
   out.admission = in.admission;
-  if (auto e = read_date(in.date, "visit.date", out.on)) return e;
-  if (auto e = read_text(in.disease, "visit.disease", false, out.disease)) return e;
+  if (auto e = read_date(in.date, path{"visit", "date"}, out.on)) return e;
+  if (auto e = read_text(in.disease, path{"visit", "disease"}, false, out.disease)) return e;
   if (in.transfer_from_level != YIBAO_ABSENT) {
     if (in.transfer_from_level < 0 || in.transfer_from_level >= level_count) {
-      return bad("visit.transfer_from_level",
+      return bad(path{"visit", "transfer_from_level"},
                  "must be YIBAO_ABSENT or between 0 and 3, found " + std::to_string(in.transfer_from_level));
     }
     // An upward transfer comes from a lower level (as in the JSON contract).
     if (in.transfer_from_level >= in.level) {
-      return bad("visit.transfer_from_level", "must be below visit.level (" + std::to_string(in.level) +
+      return bad(path{"visit", "transfer_from_level"}, "must be below visit.level (" + std::to_string(in.level) +
                                                   "), found " + std::to_string(in.transfer_from_level));
     }
     out.transfer_from_level = in.transfer_from_level;
@@ -148,37 +165,37 @@ auto read_ytd(const yibao_ytd_c& in, ytd& out) -> std::optional<error> {
   const char* names[] = {"deductible_paid", "hifp_paid", "hifmi_paid", "hifob_paid", "maf_paid",
                          "hifp_base",       "hifmi_base", "hifob_base", "maf_base"};
   for (std::size_t i = 0; i < std::size(slots); ++i) {
-    if (auto e = read_money(slots[i].first, std::string("ytd.") + names[i], out.*slots[i].second)) return e;
+    if (auto e = read_money(slots[i].first, path{"ytd", names[i]}, out.*slots[i].second)) return e;
   }
   return std::nullopt;
 }
 
 auto read_line(const yibao_line_c& in, std::size_t index, line& out) -> std::optional<error> {
-  const std::string at = "lines[" + std::to_string(index) + "].";
-  if (auto e = read_text(in.code, at + "code", true, out.code)) return e;
-  if (auto e = read_text(in.name, at + "name", false, out.name)) return e;
+  const auto at = [index](const char* field) { return path{"lines", field, index}; };
+  if (auto e = read_text(in.code, at("code"), true, out.code)) return e;
+  if (auto e = read_text(in.name, at("name"), false, out.name)) return e;
   if (in.item_class != YIBAO_CLASS_NONE) {
     item_class c = item_class::C;
-    if (auto e = read_enum_as(in.item_class, 3, at + "class", c)) return e;
+    if (auto e = read_enum_as(in.item_class, 3, at("class"), c)) return e;
     out.cls = c;
   }
   if (in.selfpay_ratio_ppm != YIBAO_ABSENT) {
-    if (auto e = read_scaled(in.selfpay_ratio_ppm, io::ratio_kind, at + "selfpay_ratio")) return e;
+    if (auto e = read_scaled(in.selfpay_ratio_ppm, io::ratio_kind, at("selfpay_ratio"))) return e;
     out.selfpay_ratio = ratio::from_ppm(in.selfpay_ratio_ppm);
   }
   if (in.price_limit_micro != YIBAO_ABSENT) {
-    if (auto e = read_scaled(in.price_limit_micro, io::price_kind, at + "price_limit")) return e;
+    if (auto e = read_scaled(in.price_limit_micro, io::price_kind, at("price_limit"))) return e;
     out.price_limit = price{in.price_limit_micro};
   }
-  if (auto e = read_scaled(in.qty_ten_thousandths, io::quantity_kind, at + "qty")) return e;
+  if (auto e = read_scaled(in.qty_ten_thousandths, io::quantity_kind, at("qty"))) return e;
   out.qty = quantity{in.qty_ten_thousandths};
-  if (auto e = read_scaled(in.price_micro, io::price_kind, at + "price")) return e;
+  if (auto e = read_scaled(in.price_micro, io::price_kind, at("price"))) return e;
   out.unit_price = price{in.price_micro};
-  if (auto e = read_money(in.amount_fen, at + "amount", out.amount)) return e;
+  if (auto e = read_money(in.amount_fen, at("amount"), out.amount)) return e;
   // qty <= 1e6 units and price <= 1e9 yuan keep the product inside int64 fen.
   const money expected = extend(out.qty, out.unit_price, rounding::half_up);
   if (out.amount != expected) {
-    return bad(at + "amount", out.amount.to_string() + " is not qty x price = " + expected.to_string());
+    return bad(at("amount"), out.amount.to_string() + " is not qty x price = " + expected.to_string());
   }
   return std::nullopt;
 }
@@ -187,20 +204,20 @@ auto read_line(const yibao_line_c& in, std::size_t index, line& out) -> std::opt
 
 auto bill_from_c(const yibao_bill_c& in) -> result<bill> {
   if (in.version != YIBAO_BILL_VERSION) {
-    return bad("version", "expected YIBAO_BILL_VERSION (" + std::to_string(YIBAO_BILL_VERSION) + "), found " +
+    return bad(path{"", "version"}, "expected YIBAO_BILL_VERSION (" + std::to_string(YIBAO_BILL_VERSION) + "), found " +
                               std::to_string(in.version));
   }
   bill b;
-  if (auto e = read_text(in.id, "id", true, b.id)) return std::move(*e);
+  if (auto e = read_text(in.id, path{"", "id"}, true, b.id)) return std::move(*e);
   if (auto e = read_person(in.person, b.who)) return std::move(*e);
   if (auto e = read_visit(in.visit, b.at)) return std::move(*e);
   if (auto e = read_ytd(in.ytd, b.totals)) return std::move(*e);
-  if (in.line_count == 0) return bad("lines", "must not be empty");
+  if (in.line_count == 0) return bad(path{"", "lines"}, "must not be empty");
   constexpr std::size_t max_lines = 1'000'000;  // a sanity limit: no bill has more
   if (in.line_count > max_lines) {
-    return bad("lines", std::to_string(in.line_count) + " lines exceed the limit " + std::to_string(max_lines));
+    return bad(path{"", "lines"}, std::to_string(in.line_count) + " lines exceed the limit " + std::to_string(max_lines));
   }
-  if (in.lines == nullptr) return bad("lines", "is NULL");
+  if (in.lines == nullptr) return bad(path{"", "lines"}, "is NULL");
   b.lines.resize(in.line_count);
   for (std::size_t i = 0; i < in.line_count; ++i) {
     if (auto e = read_line(in.lines[i], i, b.lines[i])) return std::move(*e);

@@ -159,7 +159,12 @@ auto read_input(element v, request& out) -> std::optional<error> {
 }
 
 auto parse_request(std::string_view in, request& out) -> std::optional<error> {
-  thread_local simdjson::dom::parser parser;
+  // One parser per thread, reused; a large request gets a parser of its own
+  // so that the thread's does not keep a large buffer alive.
+  constexpr std::size_t reuse_limit = std::size_t{1} << 20;
+  thread_local simdjson::dom::parser reused;
+  std::optional<simdjson::dom::parser> own;
+  simdjson::dom::parser& parser = in.size() <= reuse_limit ? reused : own.emplace();
   element root;
   if (const auto err = parser.parse(in.data(), in.size(), true).get(root)) {
     return bad("", std::string("malformed request JSON: ") + simdjson::error_message(err));
