@@ -24,6 +24,14 @@ auto read_file(const std::string& path) -> std::optional<std::string> {
   return text;
 }
 
+namespace {
+// Every diagnostic of a failed load, or its message when it has none.
+void print_load_error(const std::string& path, const error& e) {
+  for (const auto& d : e.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
+  if (e.diagnostics.empty()) fmt::print(stderr, "{}: error: {}\n", path, e.message);
+}
+}  // namespace
+
 auto load_tariff_file(const std::string& path, int& code, bool print_warnings) -> std::optional<tariff> {
   auto text = read_file(path);
   if (!text) {
@@ -37,8 +45,7 @@ auto load_tariff_file(const std::string& path, int& code, bool print_warnings) -
     for (const auto& w : warnings) fmt::print(stderr, "{}\n", w.to_string());
   }
   if (!loaded) {
-    for (const auto& d : loaded.err().diagnostics) fmt::print(stderr, "{}\n", d.to_string());
-    if (loaded.err().diagnostics.empty()) fmt::print(stderr, "{}: error: {}\n", path, loaded.err().message);
+    print_load_error(path, loaded.err());
     code = exit_config;
     return std::nullopt;
   }
@@ -55,8 +62,7 @@ auto load_catalog_file(const std::string& path, int& code) -> std::optional<cata
   }
   auto loaded = parse_catalog_csv(*text, path);
   if (!loaded) {
-    for (const auto& d : loaded.err().diagnostics) fmt::print(stderr, "{}\n", d.to_string());
-    if (loaded.err().diagnostics.empty()) fmt::print(stderr, "{}: error: {}\n", path, loaded.err().message);
+    print_load_error(path, loaded.err());
     code = exit_config;
     return std::nullopt;
   }

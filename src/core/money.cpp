@@ -23,13 +23,16 @@ auto to_string(rounding r) noexcept -> std::string_view {
   return "?";
 }
 
-auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128 {
+namespace {
+// Integer quotient rounded with `mode`, for 64- and 128-bit operands alike.
+template <typename Int>
+auto divide_round_impl(Int num, Int den, rounding mode) noexcept -> Int {
   // C++ division truncates toward zero; fix up from quotient and remainder.
-  const __int128 q = num / den;
-  const __int128 r = num % den;
+  const Int q = num / den;
+  const Int r = num % den;
   if (r == 0) return q;
-  const int sign = num < 0 ? -1 : 1;
-  const __int128 twice = (r < 0 ? -r : r) * 2;
+  const Int sign = num < 0 ? -1 : 1;
+  const Int twice = (r < 0 ? -r : r) * 2;
   switch (mode) {
     case rounding::down: return q;
     case rounding::up: return q + sign;
@@ -40,6 +43,15 @@ auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int12
       return (q % 2 == 0) ? q : q + sign;
   }
   return q;
+}
+
+auto divide_round64(std::int64_t num, std::int64_t den, rounding mode) noexcept -> std::int64_t {
+  return divide_round_impl<std::int64_t>(num, den, mode);
+}
+}  // namespace
+
+auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128 {
+  return divide_round_impl<__int128>(num, den, mode);
 }
 
 namespace {
@@ -62,27 +74,6 @@ auto ratio::to_string(int decimals) const -> std::string {
   for (int i = 0; i < drop; ++i) scale *= 10;
   return format_fixed(checked(divide_round(ppm_, scale, rounding::half_up)), decimals);
 }
-
-namespace {
-// The same rounding on 64-bit operands: the common case of apply().
-auto divide_round64(std::int64_t num, std::int64_t den, rounding mode) noexcept -> std::int64_t {
-  const std::int64_t q = num / den;
-  const std::int64_t r = num % den;
-  if (r == 0) return q;
-  const std::int64_t sign = num < 0 ? -1 : 1;
-  const std::int64_t twice = (r < 0 ? -r : r) * 2;
-  switch (mode) {
-    case rounding::down: return q;
-    case rounding::up: return q + sign;
-    case rounding::half_up: return twice >= den ? q + sign : q;
-    case rounding::half_even:
-      if (twice > den) return q + sign;
-      if (twice < den) return q;
-      return (q % 2 == 0) ? q : q + sign;
-  }
-  return q;
-}
-}  // namespace
 
 auto apply(money amount, ratio r, rounding mode) -> money {
   std::int64_t num64 = 0;

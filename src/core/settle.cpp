@@ -47,7 +47,8 @@ auto cite(const layer_policy& lp, aspect a) -> cited {
     c.where = r->origin.where.to_string();
     if (!c.rules.empty()) c.rules += "; ";
     c.rules += fmt::format("{} ({})", r->label, c.where);
-    const std::string s = r->origin.assumed.empty() ? r->origin.source : "assumed: " + r->origin.assumed;
+    std::string s = r->origin.source;
+    if (!r->origin.assumed.empty()) s += (s.empty() ? "assumed: " : "; assumed: ") + r->origin.assumed;
     if (s.empty()) continue;
     if (!c.source.empty()) c.source += " | ";
     c.source += r->label + ": " + s;
