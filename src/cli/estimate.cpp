@@ -1,4 +1,5 @@
 // yibao estimate: one bill in, a clear breakdown out.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -7,13 +8,14 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/render.hpp"
+#include "cli/tariff_loading.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::cli {
 namespace {
 
 struct estimate_options {
-  std::string tariff_path;
+  std::vector<std::string> tariff_paths;  ///< one file, or versions (files or a directory)
   std::string catalog_path;
   std::string bill_path;
   bool json = false;
@@ -24,8 +26,17 @@ struct estimate_options {
 
 auto run_estimate(const estimate_options& o) -> int {
   int code = exit_ok;
-  auto t = load_tariff_file(o.tariff_path, code);
-  if (!t) return code;
+  // One tariff file, or several versions of a place: the bill's date picks one.
+  std::optional<tariff> single;
+  std::optional<tariff_set> versions;
+  const bool one_file = o.tariff_paths.size() == 1 && std::filesystem::is_regular_file(o.tariff_paths[0]);
+  if (one_file) {
+    single = load_tariff_file(o.tariff_paths[0], code);
+    if (!single) return code;
+  } else {
+    versions = load_tariff_set(o.tariff_paths, code);
+    if (!versions) return code;
+  }
   auto c = load_catalog_file(o.catalog_path, code);
   if (!c) return code;
   auto text = read_file(o.bill_path);
@@ -39,6 +50,12 @@ auto run_estimate(const estimate_options& o) -> int {
     return exit_data;
   }
   const bill& b = parsed.value();
+  const tariff* t = single ? &*single : versions->pick(b.at.on);
+  if (t == nullptr) {
+    fmt::print(stderr, "{}: error: visit.date: no tariff version is in force on {}\n",
+               o.bill_path == "-" ? "<stdin>" : o.bill_path, b.at.on.to_string());
+    return exit_unavailable;
+  }
 
   // The settlements to show: as given, or filed vs unfiled side by side.
   std::vector<settle_options> runs;
@@ -92,7 +109,12 @@ auto run_estimate(const estimate_options& o) -> int {
 void setup_estimate(CLI::App& app, int& exit) {
   auto opts = std::make_shared<estimate_options>();
   CLI::App* sub = app.add_subcommand("estimate", "Settle one bill and print the breakdown");
-  sub->add_option("--tariff,-t", opts->tariff_path, "Tariff TOML file of the insured place")->required();
+  sub->add_option("--tariff,-t", opts->tariff_paths,
+                  "Tariff TOML file of the insured place; repeat it or name a directory for several "
+                  "versions, of which the bill's date picks the one in force")
+      ->required()
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_option("--catalog,-c", opts->catalog_path, "Catalog CSV of the place of treatment");
   sub->add_option("bill", opts->bill_path, "Bill JSON file, or - for stdin")->required();
   sub->add_flag("--json", opts->json, "Print the settlement as JSON");
