@@ -9,6 +9,9 @@ packages=(
   # The Python package (python/, built when these are found) and its tests.
   pybind11-dev python3-dev python3-pandas python3-numpy python3-dask python3-distributed python3-pytest
 )
+# Callers may ask for more (CI adds clang for the fuzzing leg).
+read -r -a extra <<< "${YIBAO_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
