@@ -43,6 +43,15 @@ using write_fn = std::function<bool(std::string_view text)>;
 
 enum class input_format : std::uint8_t { jsonl, csv };
 
+/// One whole JSON Lines record and where it came from (see `input::next`).
+struct sourced_record {
+  std::string_view text;     ///< the line, without its line break; valid until the next call
+  std::uint32_t origin = 0;  ///< index into `input::origins`
+  std::uint64_t line = 0;    ///< 1-based line number in that file
+};
+/// Yields the next record into `out`: 1, 0 at the end, -1 on a read error.
+using next_fn = std::function<int(sourced_record& out)>;
+
 /// One input: a JSON Lines file, or a CSV bills file with its lines file.
 struct input {
   input_format format = input_format::jsonl;
@@ -51,6 +60,11 @@ struct input {
   std::string lines_name;  ///< csv: the lines file's name
   read_fn read_lines;      ///< csv: the lines file
   std::uint64_t size = 0;  ///< total bytes of the input (both files), for progress; 0 unknown
+  /// jsonl only, instead of `read`: whole records with their origin (e.g. the
+  /// inputs sorted by `yibao simulate --sort`). Rejects and messages name
+  /// `origins[record.origin]` and the record's own line number.
+  next_fn next;
+  std::vector<std::string> origins;
 };
 
 enum class output_format : std::uint8_t { none, csv, jsonl };

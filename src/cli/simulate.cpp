@@ -14,6 +14,7 @@
 #include "cli/common.hpp"
 #include "cli/report_html.hpp"
 #include "cli/sim_files.hpp"
+#include "cli/sim_sort.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::cli {
@@ -31,6 +32,9 @@ struct simulate_options {
   std::size_t batch = 2048;
   bool strict = false;
   bool json = false;
+  bool sort = false;
+  std::size_t sort_memory_mb = 256;
+  std::string tmp_dir;
   std::string progress = "auto";
 };
 
@@ -117,6 +121,10 @@ auto run_simulate(const simulate_options& o) -> int {
         return exit_usage;
       }
     }
+    if (csv && o.sort) {
+      fmt::print(stderr, "yibao: --sort takes JSON Lines inputs only ({} is CSV)\n", path);
+      return exit_usage;
+    }
     auto in = files.open(path, csv ? sim::input_format::csv : sim::input_format::jsonl, lines);
     if (!in) return exit_no_input;
     inputs.push_back(std::move(*in));
@@ -159,7 +167,25 @@ auto run_simulate(const simulate_options& o) -> int {
   interrupted.store(false);
   opts.stop = &interrupted;
   auto previous = std::signal(SIGINT, on_interrupt);
-  auto result = sim::run(opts, inputs);
+  // --sort: the inputs through an external merge sort; the run files go
+  // with `sorter`, on every return.
+  std::optional<sorted_jsonl> sorter;
+  if (o.sort) {
+    std::error_code ec;
+    const std::filesystem::path tmp = !o.tmp_dir.empty() ? std::filesystem::path{o.tmp_dir}
+                                                         : std::filesystem::temp_directory_path(ec);
+    sorter.emplace(tmp, o.sort_memory_mb << 20);
+    if (auto why = sorter->prepare(inputs)) {
+      std::signal(SIGINT, previous);
+      fmt::print(stderr, "yibao: --sort: {}\n", *why);
+      return exit_failure;
+    }
+    std::uint64_t size = 0;
+    for (const sim::input& in : inputs) size += in.size;
+    inputs.assign(1, sorter->input());
+    inputs.front().size = size;
+  }
+  auto result = sim::run(opts, inputs);  // interrupted while sorting: stops at once, partial
   std::signal(SIGINT, previous);
   bar.finish();
 
@@ -228,6 +254,10 @@ void setup_simulate(CLI::App& app, int& exit) {
   sub->add_option("--threshold", opts->thresholds, "Patient-share threshold in yuan (repeatable)");
   sub->add_option("--batch", opts->batch, "Bills per batch")->group("");
   sub->add_flag("--strict", opts->strict, "Stop at the first bad row");
+  sub->add_flag("--sort", opts->sort, "Sort JSON Lines input by person and date first (external merge sort)");
+  sub->add_option("--sort-memory", opts->sort_memory_mb, "--sort: memory budget in MB (default 256)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  sub->add_option("--tmp", opts->tmp_dir, "--sort: directory for the temporary run files (default: the system's)");
   sub->add_flag("--json", opts->json, "Print the summary as JSON");
   sub->add_option("--progress", opts->progress, "auto (when stderr is a terminal) | always | never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "io/bill_json.hpp"
 #include "sim/output.hpp"
 #include "sim/reader.hpp"
 #include "sim/run_detail.hpp"
@@ -36,6 +37,7 @@ constexpr std::size_t batch_text_limit = 4 << 20;  // bytes of text per batch
 
 struct raw_item {
   std::uint32_t input = 0;
+  std::uint32_t origin = 0;                   // input::next: the record's origin
   std::uint64_t line = 0;
   std::size_t begin = 0, len = 0;             // into batch::text
   std::size_t rows_begin = 0, rows_count = 0;  // csv: into batch::rows
@@ -69,6 +71,12 @@ class reader {
   /// CSV header, a read failure.
   auto fill(batch& b) -> std::optional<error> {
     while (b.items.size() < o_.batch_bills && b.text.size() < batch_text_limit) {
+      if (records_) {  // an input given as whole records (input::next)
+        const int got = record_row(b);
+        if (got < 0) return make_error(errc::io_error, "", fmt::format("cannot read {}", in_[current_].name));
+        if (got == 0) records_ = false;
+        continue;
+      }
       if (!bills_) {
         if (next_ >= in_.size()) {
           b.last = true;
@@ -103,6 +111,10 @@ class reader {
   auto open(std::size_t i) -> std::optional<error> {
     current_ = static_cast<std::uint32_t>(i);
     const input& in = in_[i];
+    if (in.next) {
+      records_ = true;
+      return std::nullopt;
+    }
     bills_ = std::make_unique<line_reader>(&in.read);
     if (in.format == input_format::jsonl) return std::nullopt;
     lines_ = std::make_unique<line_reader>(&in.read_lines);
@@ -137,9 +149,23 @@ class reader {
       if (!bills_->next(row)) return false;
       if (row.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
     }
-    b.items.push_back(raw_item{current_, bills_->line_no(), b.text.size(), row.size(), 0, 0});
+    b.items.push_back(raw_item{current_, 0, bills_->line_no(), b.text.size(), row.size(), 0, 0});
     b.text += row;
     return true;
+  }
+
+  // 1: a record, 0: the end, -1: a read error.
+  auto record_row(batch& b) -> int {
+    sourced_record rec;
+    for (;;) {
+      const int got = in_[current_].next(rec);
+      if (got <= 0) return got;
+      bytes_done_ += rec.text.size() + 1;
+      if (rec.text.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
+    }
+    b.items.push_back(raw_item{current_, rec.origin, rec.line, b.text.size(), rec.text.size(), 0, 0});
+    b.text += rec.text;
+    return 1;
   }
 
   // The cell of column `col` of a CSV row ("" if the row is malformed).
@@ -179,7 +205,7 @@ class reader {
     pending_row bill_row = std::move(ahead_.front());
     ahead_.pop_front();
     read_ahead();
-    raw_item item{current_, bill_row.line, b.text.size(), bill_row.text.size(), b.rows.size(), 0};
+    raw_item item{current_, 0, bill_row.line, b.text.size(), bill_row.text.size(), b.rows.size(), 0};
     b.text += bill_row.text;
     while (next_line_row()) {
       if (pending_line_->id == bill_row.id) {
@@ -212,6 +238,7 @@ class reader {
   std::size_t next_ = 0;
   std::uint32_t current_ = 0;
   std::unique_ptr<line_reader> bills_, lines_;
+  bool records_ = false;
   std::uint64_t bytes_done_ = 0;
   std::deque<pending_row> ahead_;
   std::optional<pending_row> pending_line_;
@@ -228,11 +255,15 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
     const raw_item& it = b.items[i];
     record& r = b.recs[i];
     r.input = it.input;
+    r.origin = it.origin;
     r.line = it.line;
     r.line_rows = static_cast<std::uint32_t>(it.rows_count);
     const std::string_view text{b.text.data() + it.begin, it.len};
     if (in[it.input].format == input_format::jsonl) {
-      auto parsed = parse_bill_json(text, false);
+      // A bill followed by enough of the batch's text is parsed in place.
+      auto parsed = it.begin + it.len + io::bill_json_padding <= b.text.size()
+                        ? io::parse_bill_json_padded(text, false)
+                        : parse_bill_json(text, false);
       if (parsed) {
         r.b = std::move(parsed).value();
         r.ok = true;
@@ -296,7 +327,8 @@ class orderer {
         r.ok = false;
         r.reason = fmt::format("out of order: dated {}, after this person's bill dated {} ({}:{}); a person's bills "
                                "must be in date order",
-                               r.b.at.on.to_string(), last_date_.to_string(), in_[last_input_].name, last_line_);
+                               r.b.at.on.to_string(), last_date_.to_string(),
+                               source_name(in_, last_input_, last_origin_), last_line_);
         return;
       }
     } else {
@@ -313,6 +345,7 @@ class orderer {
     }
     last_date_ = r.b.at.on;
     last_input_ = r.input;
+    last_origin_ = r.origin;
     last_line_ = r.line;
   }
 
@@ -323,6 +356,7 @@ class orderer {
   std::string current_;
   date last_date_;
   std::uint32_t last_input_ = 0;
+  std::uint32_t last_origin_ = 0;
   std::uint64_t last_line_ = 0;
   id_set seen_;
 };
@@ -335,7 +369,8 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     return make_error(errc::invalid_argument, "", "simulate needs a tariff and a catalog");
   }
   for (const input& in : inputs) {
-    if (!in.read || (in.format == input_format::csv && !in.read_lines)) {
+    if (in.next ? in.format != input_format::jsonl
+                : !in.read || (in.format == input_format::csv && !in.read_lines)) {
       return make_error(errc::invalid_argument, "", fmt::format("input {} has no reader", in.name));
     }
   }

@@ -14,11 +14,20 @@ namespace yibao::sim::detail {
 struct record {
   bill b;
   std::uint32_t input = 0;
+  std::uint32_t origin = 0;  ///< input::next: index into input::origins
   std::uint64_t line = 0;
   std::uint32_t line_rows = 0;  ///< csv: line rows joined to this bill
   bool ok = false;
   std::string reason;
 };
+
+/// The file a record came from: its input's name, or for an input given as
+/// records (input::next) the record's origin.
+inline auto source_name(const std::vector<input>& in, std::uint32_t input, std::uint32_t origin)
+    -> const std::string& {
+  const sim::input& i = in[input];
+  return i.next && origin < i.origins.size() ? i.origins[origin] : i.name;
+}
 
 /// A set of person ids (as 64-bit hashes: 8-16 bytes per person), to tell a
 /// person who reappears after other people's bills.

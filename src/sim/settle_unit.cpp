@@ -72,7 +72,7 @@ void add_bill(const options& o, scenario& sc, const bill& b, const settlement& s
 }
 
 auto source_of(const std::vector<input>& in, const record& r) -> std::string {
-  return fmt::format("{}:{}", in[r.input].name, r.line);
+  return fmt::format("{}:{}", source_name(in, r.input, r.origin), r.line);
 }
 
 }  // namespace
@@ -127,7 +127,7 @@ void settle_unit(const options& o, const std::vector<input>& in, std::vector<rec
     year_open = false;
   };
   auto fail = [&](const record& r, std::string reason) {
-    reject j{in[r.input].name, r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
+    reject j{source_name(in, r.input, r.origin), r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
     append_reject_csv(rejected, j);
     if (!first) first = std::move(j);
     ++acc.rejected;
