@@ -52,12 +52,15 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "io/bill_json.hpp"
 #include "io/json_syntax.hpp"
 #include "io/text.hpp"
 #include "yibao/bill.hpp"
@@ -146,17 +149,21 @@ struct prefix {
   }
 };
 
-// Field names are short: an inline loop beats a call to memcmp.
-auto same(std::string_view a, std::string_view b) noexcept -> bool {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (a[k] != b[k]) return false;
-  }
-  return true;
-}
-
 template <std::size_t N>
 using field_names = std::array<std::string_view, N>;
+
+// The index of `key` in `names`, or names.size(). The names and their
+// lengths are constants, so each test is a length compare and, on a match,
+// a fixed-size memcmp the compiler turns into a word or two of loads.
+template <const auto& names, std::size_t... I>
+inline auto find_name(std::string_view key, std::index_sequence<I...> /*unused*/) noexcept -> std::size_t {
+  std::size_t found = names.size();
+  (void)((key.size() == names[I].size() && std::memcmp(key.data(), names[I].data(), names[I].size()) == 0
+              ? (found = I, true)
+              : false) ||
+         ...);
+  return found;
+}
 
 constexpr field_names<5> root_fields{"id", "person", "visit", "ytd", "lines"};
 constexpr std::uint32_t root_required = 0b10111;
@@ -173,6 +180,47 @@ constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
                                      "price_limit", "qty", "price", "amount"};
 constexpr std::uint32_t line_required = 0b11100001;
 
+constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
+  std::array<std::int64_t, 19> out{};
+  out[0] = 1;
+  for (std::size_t i = 1; i < out.size(); ++i) out[i] = out[i - 1] * 10;
+  return out;
+}();
+
+// The common decimal: "digits" or "digits.digits", within the scale, at most
+// 18 significant digits once scaled, and inside the kind's bounds. Anything
+// else (signs, bad characters, too many decimals, out of range, ...) returns
+// false and takes io::parse_decimal, the one source of values and messages;
+// for what this accepts, parse_decimal returns the same value.
+inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) noexcept -> bool {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const int max_int_digits = 18 - kind.decimals;
+  std::int64_t v = 0;
+  int int_digits = 0;
+  for (; p != end; ++p) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (d > 9) break;
+    if (++int_digits > max_int_digits) return false;
+    v = v * 10 + static_cast<std::int64_t>(d);
+  }
+  if (int_digits == 0) return false;
+  int frac_digits = 0;
+  if (p != end) {
+    if (*p != '.') return false;
+    for (++p; p != end; ++p) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+      if (d > 9 || ++frac_digits > kind.decimals) return false;
+      v = v * 10 + static_cast<std::int64_t>(d);
+    }
+    if (frac_digits == 0) return false;
+  }
+  v *= powers_of_ten[static_cast<std::size_t>(kind.decimals - frac_digits)];
+  if (v < kind.min || v > kind.max) return false;
+  out = v;
+  return true;
+}
+
 class reader {
  public:
   explicit reader(bool allow_ytd) noexcept : allow_ytd_{allow_ytd} {}
@@ -183,7 +231,7 @@ class reader {
                                     type_name(root.type()));
     }
     const prefix at{};
-    return for_each_field(root, at, root_fields, root_required, [&](std::size_t i, element v) {
+    return for_each_field<root_fields>(root, at, root_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_id(v, at, "id", out.id);
         case 1: return expect_object(v, at, "person") && read_person(v, out.who);
@@ -210,26 +258,20 @@ class reader {
   // Calls on_field(index, value) for each field of `obj` (an object), after
   // rejecting unknown and duplicate names; then reports the first missing
   // required field.
-  template <std::size_t N, typename F>
-  auto for_each_field(element obj, const prefix& at, const field_names<N>& names,
-                      std::uint32_t required, F&& on_field) -> bool {
+  template <const auto& names, typename F>
+  auto for_each_field(element obj, const prefix& at, std::uint32_t required, F&& on_field) -> bool {
+    constexpr std::size_t N = names.size();
     static_assert(N <= 32);
     std::uint32_t seen = 0;
-    std::size_t next = 0;  // writers usually keep the contract's order: try that name first
     for (const auto field : simdjson::dom::object(obj)) {
-      std::size_t i = next;
-      if (i >= N || !same(names[i], field.key)) {
-        i = 0;
-        while (i < N && !same(names[i], field.key)) ++i;
-        if (i == N) {
-          if (field.key.empty()) {  // join() would drop an empty name
-            std::string path = at.join({});
-            return fail_path(path + (path.empty() ? "\"\"" : ".\"\""), "unknown field");
-          }
-          return fail(at, field.key, "unknown field");
+      const std::size_t i = find_name<names>(field.key, std::make_index_sequence<N>{});
+      if (i == N) {
+        if (field.key.empty()) {  // join() would drop an empty name
+          std::string path = at.join({});
+          return fail_path(path + (path.empty() ? "\"\"" : ".\"\""), "unknown field");
         }
+        return fail(at, field.key, "unknown field");
       }
-      next = i + 1;
       const std::uint32_t bit = std::uint32_t{1} << i;
       if ((seen & bit) != 0) return fail(at, field.key, "duplicate field");
       seen |= bit;
@@ -249,10 +291,9 @@ class reader {
   }
 
   auto get_string(element v, const prefix& at, std::string_view field, std::string_view& out) -> bool {
-    if (v.type() != element_type::STRING) {
+    if (v.get_string().get(out) != simdjson::SUCCESS) {
       return fail(at, field, std::string("expected a string, found ") + type_name(v.type()));
     }
-    out = std::string_view(v);
     return true;
   }
 
@@ -274,11 +315,13 @@ class reader {
 
   auto read_decimal(element v, const prefix& at, std::string_view field, const io::decimal_kind& kind,
                     std::int64_t& out) -> bool {
-    if (v.type() != element_type::STRING) {
+    std::string_view text;
+    if (v.get_string().get(text) != simdjson::SUCCESS) {
       return fail(at, field, std::string("expected a decimal string, found ") + type_name(v.type()));
     }
+    if (fast_decimal(text, kind, out)) return true;
     std::string what;
-    const auto value = io::parse_decimal(std::string_view(v), kind, what);
+    const auto value = io::parse_decimal(text, kind, what);
     if (!value) return fail(at, field, std::move(what));
     out = *value;
     return true;
@@ -332,7 +375,7 @@ class reader {
 
   auto read_person(element obj, person& p) -> bool {
     const prefix at{"person"};
-    return for_each_field(obj, at, person_fields, person_required, [&](std::size_t i, element v) {
+    return for_each_field<person_fields>(obj, at, person_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_id(v, at, "id", p.id);
         case 1: return read_enum(v, at, "scheme", scheme_count, parse_scheme, p.scheme_);
@@ -352,7 +395,7 @@ class reader {
 
   auto read_visit(element obj, visit& out) -> bool {
     const prefix at{"visit"};
-    const bool ok = for_each_field(obj, at, visit_fields, visit_required, [&](std::size_t i, element v) {
+    const bool ok = for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_enum(v, at, "type", visit_type_count, parse_visit_type, out.type);
         case 1: return read_int(v, at, "level", 0, level_count - 1, out.level);
@@ -385,7 +428,7 @@ class reader {
     const std::array<money*, 9> slots{&out.deductible_paid, &out.hifp_paid,  &out.hifmi_paid,
                                       &out.hifob_paid,      &out.maf_paid,   &out.hifp_base,
                                       &out.hifmi_base,      &out.hifob_base, &out.maf_base};
-    return for_each_field(obj, at, ytd_fields, 0, [&](std::size_t i, element v) {
+    return for_each_field<ytd_fields>(obj, at, 0, [&](std::size_t i, element v) {
       return read_money(v, at, ytd_fields[i], *slots[i]);
     });
   }
@@ -411,7 +454,7 @@ class reader {
   }
 
   auto read_line(element obj, const prefix& at, line& out) -> bool {
-    const bool ok = for_each_field(obj, at, line_fields, line_required, [&](std::size_t i, element v) {
+    const bool ok = for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_id(v, at, "code", out.code);
         case 1: return read_text(v, at, "name", out.name);
@@ -463,6 +506,13 @@ struct thread_state {
   std::string buffer;
 };
 
+auto read_bill(element root, bool allow_ytd) -> result<bill> {
+  reader r{allow_ytd};
+  bill out;
+  if (!r.read(root, out)) return r.take_error();
+  return out;
+}
+
 auto parse_with(simdjson::dom::parser& parser, std::string& buffer, std::string_view json,
                 bool allow_ytd) -> result<bill> {
   buffer.assign(json);
@@ -471,16 +521,48 @@ auto parse_with(simdjson::dom::parser& parser, std::string& buffer, std::string_
   if (const auto code = parser.parse(buffer.data(), json.size(), false).get(root); code) {
     return make_error(errc::invalid_argument, "", describe_syntax_error(json, code));
   }
-  reader r{allow_ytd};
-  bill out;
-  if (!r.read(root, out)) return r.take_error();
-  return out;
+  return read_bill(root, allow_ytd);
+}
+
+auto local_state() -> thread_state& {
+  thread_local thread_state state;
+  return state;
+}
+
+// What parse_bill_json does but catch (shared by both entry points).
+template <typename Parse>
+auto guarded(Parse&& parse) -> result<bill> {
+  try {
+    return parse();
+  } catch (const std::bad_alloc&) {
+    return make_error(errc::invalid_argument, "", "out of memory while parsing the bill");
+  } catch (const std::exception& e) {
+    // Not expected: every simdjson call above uses error codes.
+    return make_error(errc::invalid_argument, "", std::string("internal error while parsing the bill: ") + e.what());
+  }
 }
 
 }  // namespace
 
+static_assert(io::bill_json_padding == simdjson::SIMDJSON_PADDING);
+
+auto io::parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result<bill> {
+  if (json.size() > reuse_limit) return parse_bill_json(json, allow_ytd);
+  return guarded([&]() -> result<bill> {
+    thread_state& state = local_state();
+    element root;
+    // simdjson reads the padding but never lets its bytes decide anything
+    // for valid JSON; a syntax error is re-parsed from a zero-padded copy so
+    // that its message is exactly parse_bill_json's.
+    if (state.parser.parse(json.data(), json.size(), false).get(root) != simdjson::SUCCESS) {
+      return parse_with(state.parser, state.buffer, json, allow_ytd);
+    }
+    return read_bill(root, allow_ytd);
+  });
+}
+
 auto parse_bill_json(std::string_view json, bool allow_ytd) -> result<bill> {
-  try {
+  return guarded([&]() -> result<bill> {
     if (json.size() > reuse_limit) {
       simdjson::dom::parser parser;
       if (const auto code = parser.allocate(json.size(), max_depth); code) {
@@ -489,14 +571,9 @@ auto parse_bill_json(std::string_view json, bool allow_ytd) -> result<bill> {
       std::string buffer;
       return parse_with(parser, buffer, json, allow_ytd);
     }
-    thread_local thread_state state;
+    thread_state& state = local_state();
     return parse_with(state.parser, state.buffer, json, allow_ytd);
-  } catch (const std::bad_alloc&) {
-    return make_error(errc::invalid_argument, "", "out of memory while parsing the bill");
-  } catch (const std::exception& e) {
-    // Not expected: every simdjson call above uses error codes.
-    return make_error(errc::invalid_argument, "", std::string("internal error while parsing the bill: ") + e.what());
-  }
+  });
 }
 
 }  // namespace yibao
