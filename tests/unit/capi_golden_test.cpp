@@ -25,19 +25,16 @@
 #include <vector>
 
 #include "yibao/yibao.h"
+#include "test_files.hpp"
 #include "yibao/yibao.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path source_dir{YIBAO_SOURCE_DIR};
-
-auto read_text(const fs::path& p) -> std::optional<std::string> {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using yibao_test::golden_files;
+using yibao_test::read_text;
+using yibao_test::source_dir;
 
 /// One golden case, as far as settling it goes.
 struct golden {
@@ -48,16 +45,6 @@ struct golden {
   std::string bill;                   ///< minified bill JSON
 };
 
-auto golden_files() -> std::vector<std::string> {
-  std::vector<std::string> out;
-  const fs::path dir = source_dir / "tests" / "golden";
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") out.push_back(entry.path().filename().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 auto load_case(const std::string& file) -> std::optional<golden> {
   const auto text = read_text(source_dir / "tests" / "golden" / file);

@@ -24,19 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "test_files.hpp"
 #include "yibao/yibao.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path source_dir{YIBAO_SOURCE_DIR};
-
-auto read_text(const fs::path& p) -> std::optional<std::string> {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using yibao_test::golden_files;
+using yibao_test::read_text;
+using yibao_test::source_dir;
 
 /// Loads a tariff through the public parser; `extends` paths are read from disk.
 auto load_tariff(const fs::path& p, std::vector<yibao::diagnostic>* warnings = nullptr)
@@ -53,16 +50,6 @@ auto describe(const yibao::error& e) -> std::string {
   return out;
 }
 
-auto golden_files() -> std::vector<std::string> {
-  std::vector<std::string> out;
-  const fs::path dir = source_dir / "tests" / "golden";
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") out.push_back(entry.path().filename().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 /// The settlement fields a case must give, in the order of the national output.
 struct money_field {
