@@ -45,18 +45,7 @@ auto generated(std::uint64_t people, yibao::sim::input_format f) -> std::pair<st
   g.people = people;
   g.seed = 1;
   g.format = f;
-  std::string bills, lines;
-  (void)yibao::sim::generate(
-      g,
-      [&](std::string_view t) {
-        bills += t;
-        return true;
-      },
-      [&](std::string_view t) {
-        lines += t;
-        return true;
-      });
-  return {bills, lines};
+  return yibao::sim::generate_text(g);
 }
 
 // 100,000 generated bills, parsed once, for the core benchmarks.

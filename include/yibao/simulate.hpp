@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "yibao/bill.hpp"
@@ -236,5 +237,8 @@ struct generate_options {
 /// sink fails.
 [[nodiscard]] auto generate(const generate_options& opts, const write_fn& bills, const write_fn& lines)
     -> bool;
+
+/// The same population in memory: {bills text, lines text (empty for JSON Lines)}.
+[[nodiscard]] auto generate_text(const generate_options& opts) -> std::pair<std::string, std::string>;
 
 }  // namespace yibao::sim

@@ -322,4 +322,20 @@ auto generate(const generate_options& o, const write_fn& bills, const write_fn& 
   return true;
 }
 
+auto generate_text(const generate_options& opts) -> std::pair<std::string, std::string> {
+  std::string bills, lines;
+  // In-memory sinks never fail, so neither does generate().
+  (void)generate(
+      opts,
+      [&bills](std::string_view t) {
+        bills += t;
+        return true;
+      },
+      [&lines](std::string_view t) {
+        lines += t;
+        return true;
+      });
+  return {std::move(bills), std::move(lines)};
+}
+
 }  // namespace yibao::sim

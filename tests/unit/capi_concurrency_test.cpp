@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "capi_fixture.hpp"
+#include "concurrency.hpp"
 #include "yibao/yibao.h"
 
 namespace {
@@ -60,23 +61,11 @@ TEST_F(capi_fixture, concurrent_settlement_matches_serial_results) {
   for (const std::string& s : serial) ok += s.rfind("error", 0) == 0 ? 0 : 1;
   ASSERT_GT(ok, 12) << "most fixture bills should settle";
 
-  std::atomic<int> mismatches{0};
-  std::atomic<int> done{0};
-  std::vector<std::thread> threads;
-  for (int k = 0; k < thread_count; ++k) {
-    threads.emplace_back([&, k] {
-      for (int r = 0; r < rounds; ++r) {
-        for (std::size_t i = 0; i < bills.size(); ++i) {
-          const std::size_t j = (i + static_cast<std::size_t>(k) * 5) % bills.size();  // different orders
-          if (settle_struct(tariff_, catalog_, bills[j]) != serial[j]) ++mismatches;
-          ++done;
-        }
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(mismatches.load(), 0);
-  EXPECT_EQ(done.load(), thread_count * rounds * static_cast<int>(bills.size()));
+  const auto got = yibao_test::hammer(thread_count, rounds, bills.size(), [&](std::size_t j) {
+    return settle_struct(tariff_, catalog_, bills[j]) == serial[j];
+  });
+  EXPECT_EQ(got.mismatches, 0);
+  EXPECT_EQ(got.calls, thread_count * rounds * static_cast<int>(bills.size()));
 }
 
 TEST_F(capi_fixture, concurrent_business_handle_with_registry_updates) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "yibao/yibao.h"
+#include "concurrency.hpp"
 #include "test_files.hpp"
 #include "yibao/yibao.hpp"
 
@@ -289,23 +290,11 @@ TEST(capi_concurrency, golden_cases_from_8_threads) {
     EXPECT_EQ(serial.back(), cpp_settle(cases[i])) << cases[i].file;
   }
 
-  std::atomic<int> mismatches{0};
-  std::atomic<int> done{0};
-  std::vector<std::thread> threads;
-  for (int k = 0; k < thread_count; ++k) {
-    threads.emplace_back([&, k] {
-      for (int r = 0; r < rounds; ++r) {
-        for (std::size_t i = 0; i < cases.size(); ++i) {
-          const std::size_t j = (i + static_cast<std::size_t>(k) * 7 + static_cast<std::size_t>(r)) % cases.size();
-          if (capi_settle(handles[j].first, handles[j].second, cases[j]) != serial[j]) ++mismatches;
-          ++done;
-        }
-      }
-    });
-  }
-  for (std::thread& th : threads) th.join();
-  EXPECT_EQ(mismatches.load(), 0);
-  EXPECT_EQ(done.load(), thread_count * rounds * static_cast<int>(cases.size()));
+  const auto got = yibao_test::hammer(thread_count, rounds, cases.size(), [&](std::size_t j) {
+    return capi_settle(handles[j].first, handles[j].second, cases[j]) == serial[j];
+  });
+  EXPECT_EQ(got.mismatches, 0);
+  EXPECT_EQ(got.calls, thread_count * rounds * static_cast<int>(cases.size()));
 }
 
 }  // namespace

@@ -92,19 +92,7 @@ inline auto generated(std::uint64_t people, std::uint64_t seed, yibao::sim::inpu
   g.seed = seed;
   g.format = f;
   g.years = years;
-  std::string bills, lines;
-  const bool ok = yibao::sim::generate(
-      g,
-      [&](std::string_view t) {
-        bills += t;
-        return true;
-      },
-      [&](std::string_view t) {
-        lines += t;
-        return true;
-      });
-  if (!ok) throw std::runtime_error("generate failed");
-  return {bills, lines};
+  return yibao::sim::generate_text(g);
 }
 
 }  // namespace sim_test
