@@ -1,4 +1,5 @@
-// yibao simulate --sort: external merge sort of JSON Lines (see sim_sort.hpp).
+// yibao simulate --sort: external merge sort of the inputs (see sim_sort.hpp);
+// CSV inputs are read in sim_sort_csv.cpp.
 #include "cli/sim_sort.hpp"
 
 #include <algorithm>
@@ -7,6 +8,9 @@
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "sim/output.hpp"
+#include "sim/reader.hpp"
 
 namespace yibao::cli {
 
@@ -131,7 +135,7 @@ auto sort_key_of(std::string_view line, std::string_view& person, std::string_vi
 
 /// One record's index entry; also its header in a run file (then `begin` is
 /// unused and the text follows).
-struct sorted_jsonl::entry {
+struct sorted_input::entry {
   std::uint64_t line = 0;
   std::uint64_t begin = 0;  // into the chunk's text
   std::uint32_t len = 0;
@@ -142,7 +146,7 @@ struct sorted_jsonl::entry {
 
 namespace {
 
-using entry = sorted_jsonl::entry;
+using entry = sorted_input::entry;
 
 auto less(const entry& a, const char* ta, const entry& b, const char* tb) -> bool {
   if (a.keyed != b.keyed) return a.keyed < b.keyed;
@@ -167,7 +171,7 @@ using file_ptr = std::unique_ptr<std::FILE, file_closer>;
 
 }  // namespace
 
-struct sorted_jsonl::run_reader {
+struct sorted_input::run_reader {
   file_ptr f;
   entry head;
   std::string text;
@@ -188,7 +192,7 @@ struct sorted_jsonl::run_reader {
   }
 };
 
-struct sorted_jsonl::merger {
+struct sorted_input::merger {
   std::vector<std::unique_ptr<run_reader>> runs;
   std::vector<std::size_t> heap;
   std::optional<std::size_t> pending;  // served last: advanced on the next call
@@ -241,10 +245,18 @@ struct sorted_jsonl::merger {
 // ---------------------------------------------------------------------------
 // The sort
 
-sorted_jsonl::sorted_jsonl(std::filesystem::path tmp_parent, std::size_t budget, std::size_t fan_in)
+namespace {
+
+constexpr std::size_t rejects_spool_limit = std::size_t{1} << 20;  // bytes of reject rows kept in memory
+
+auto temporary(std::string message) -> sort_error { return sort_error{errc::io_error, true, std::move(message)}; }
+
+}  // namespace
+
+sorted_input::sorted_input(std::filesystem::path tmp_parent, std::size_t budget, std::size_t fan_in)
     : parent_{std::move(tmp_parent)}, budget_{std::max<std::size_t>(budget, 1)}, fan_in_{std::max<std::size_t>(fan_in, 2)} {}
 
-sorted_jsonl::~sorted_jsonl() {
+sorted_input::~sorted_input() {
   merge_.reset();  // close the run files first
   if (!dir_.empty()) {
     std::error_code ec;
@@ -252,17 +264,22 @@ sorted_jsonl::~sorted_jsonl() {
   }
 }
 
-auto sorted_jsonl::new_run_path() -> std::optional<std::filesystem::path> {
+auto sorted_input::make_dir() -> bool {
   if (dir_.empty()) {
     std::string templ = (parent_ / "yibao-sort-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) return std::nullopt;
+    if (::mkdtemp(templ.data()) == nullptr) return false;
     dir_ = templ;
   }
+  return true;
+}
+
+auto sorted_input::new_run_path() -> std::optional<std::filesystem::path> {
+  if (!make_dir()) return std::nullopt;
   ++stats_.run_files;
   return dir_ / fmt::format("run-{}", file_seq_++);
 }
 
-auto sorted_jsonl::flush_chunk(bool last) -> std::optional<std::string> {
+auto sorted_input::flush_chunk(bool last) -> std::optional<sort_error> {
   if (chunk_.empty() && !(last && runs_.empty())) return std::nullopt;
   stats_.max_chunk_bytes = std::max(stats_.max_chunk_bytes, text_.size() + chunk_.size() * sizeof(entry));
   const char* t = text_.data();
@@ -274,34 +291,36 @@ auto sorted_jsonl::flush_chunk(bool last) -> std::optional<std::string> {
     return std::nullopt;
   }
   auto path = new_run_path();
-  if (!path) return fmt::format("cannot create a temporary directory in {}", parent_.string());
+  if (!path) return temporary(fmt::format("cannot create a temporary directory in {}", parent_.string()));
   file_ptr f{std::fopen(path->c_str(), "wb")};
-  if (!f) return fmt::format("cannot write the sort run {}", path->string());
+  if (!f) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   runs_.push_back(*path);
   for (const entry& e : chunk_) {
-    if (!write_record(f.get(), e, t + e.begin)) return fmt::format("cannot write the sort run {}", path->string());
+    if (!write_record(f.get(), e, t + e.begin)) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   }
-  if (std::fflush(f.get()) != 0) return fmt::format("cannot write the sort run {}", path->string());
+  if (std::fflush(f.get()) != 0) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   chunk_.clear();
   text_.clear();
   return std::nullopt;
 }
 
-auto sorted_jsonl::merge_pass() -> std::optional<std::string> {
+auto sorted_input::merge_pass() -> std::optional<sort_error> {
   const std::vector<std::filesystem::path> group(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(fan_in_));
   merger m;
-  if (auto e = m.open(group)) return e;
+  if (auto e = m.open(group)) return temporary(*e);
   auto path = new_run_path();
-  if (!path) return fmt::format("cannot create a temporary directory in {}", parent_.string());
+  if (!path) return temporary(fmt::format("cannot create a temporary directory in {}", parent_.string()));
   file_ptr f{std::fopen(path->c_str(), "wb")};
-  if (!f) return fmt::format("cannot write the sort run {}", path->string());
+  if (!f) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   const run_reader* r = nullptr;
   int got = 0;
   while ((got = m.next(r)) > 0) {
-    if (!write_record(f.get(), r->head, r->text.data())) return fmt::format("cannot write the sort run {}", path->string());
+    if (!write_record(f.get(), r->head, r->text.data())) {
+      return temporary(fmt::format("cannot write the sort run {}", path->string()));
+    }
   }
-  if (got < 0) return std::string{"cannot read a sort run"};
-  if (std::fflush(f.get()) != 0) return fmt::format("cannot write the sort run {}", path->string());
+  if (got < 0) return temporary("cannot read a sort run");
+  if (std::fflush(f.get()) != 0) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(fan_in_));
   runs_.push_back(*path);
   for (const auto& p : group) {
@@ -311,75 +330,91 @@ auto sorted_jsonl::merge_pass() -> std::optional<std::string> {
   return std::nullopt;
 }
 
-auto sorted_jsonl::prepare(const std::vector<sim::input>& inputs) -> std::optional<std::string> {
-  const std::size_t per_record = sizeof(entry);
-  auto add = [&](std::string_view line, std::uint32_t origin, std::uint64_t line_no) -> std::optional<std::string> {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return std::nullopt;  // blank: skipped anyway
-    if (!chunk_.empty() && text_.size() + line.size() + (chunk_.size() + 1) * per_record > budget_) {
-      if (auto e = flush_chunk(false)) return e;
-    }
-    entry e;
-    e.line = line_no;
-    e.begin = text_.size();
-    e.len = static_cast<std::uint32_t>(line.size());
-    e.origin = origin;
-    std::string_view person, date;
-    if (sort_key_of(line, person, date)) {
-      e.keyed = 1;
-      e.person_at = static_cast<std::uint32_t>(person.data() - line.data());
-      e.person_len = static_cast<std::uint32_t>(person.size());
-      e.date_at = static_cast<std::uint32_t>(date.data() - line.data());
-      e.date_len = static_cast<std::uint32_t>(date.size());
-    }
-    // Grow the buffers no further than the budget (one record may exceed it).
-    if (text_.size() + line.size() > text_.capacity()) {
-      text_.reserve(std::max(text_.size() + line.size(), std::min(budget_, 2 * text_.capacity() + 4096)));
-    }
-    if (chunk_.size() == chunk_.capacity()) {
-      chunk_.reserve(std::max(chunk_.size() + 1, std::min(budget_ / per_record, 2 * chunk_.capacity() + 64)));
-    }
-    text_ += line;
-    chunk_.push_back(e);
-    ++stats_.records;
-    return std::nullopt;
-  };
+auto sorted_input::add(std::string_view text, std::uint32_t origin, std::uint64_t line) -> std::optional<sort_error> {
+  constexpr std::size_t per_record = sizeof(entry);
+  if (!chunk_.empty() && text_.size() + text.size() + (chunk_.size() + 1) * per_record > budget_) {
+    if (auto e = flush_chunk(false)) return e;
+  }
+  entry e;
+  e.line = line;
+  e.begin = text_.size();
+  e.len = static_cast<std::uint32_t>(text.size());
+  e.origin = origin;
+  std::string_view person, date;
+  if (sort_key_of(text, person, date)) {
+    e.keyed = 1;
+    e.person_at = static_cast<std::uint32_t>(person.data() - text.data());
+    e.person_len = static_cast<std::uint32_t>(person.size());
+    e.date_at = static_cast<std::uint32_t>(date.data() - text.data());
+    e.date_len = static_cast<std::uint32_t>(date.size());
+  }
+  // Grow the buffers no further than the budget (one record may exceed it).
+  if (text_.size() + text.size() > text_.capacity()) {
+    text_.reserve(std::max(text_.size() + text.size(), std::min(budget_, 2 * text_.capacity() + 4096)));
+  }
+  if (chunk_.size() == chunk_.capacity()) {
+    chunk_.reserve(std::max(chunk_.size() + 1, std::min(budget_ / per_record, 2 * chunk_.capacity() + 64)));
+  }
+  text_ += text;
+  chunk_.push_back(e);
+  ++stats_.records;
+  record_bytes_ += text.size() + 1;
+  return std::nullopt;
+}
 
-  std::vector<char> buf(std::size_t{1} << 20);
-  std::string pending;
+auto sorted_input::add_reject(sim::reject r, bool bill) -> std::optional<sort_error> {
+  ++(bill ? stats_.csv_rejected : stats_.line_rows_orphan);
+  sim::detail::append_reject_csv(rejects_, r);
+  if (!first_reject_) first_reject_ = std::move(r);
+  if (rejects_.size() < rejects_spool_limit) return std::nullopt;
+  if (rejects_file_.empty()) {
+    if (!make_dir()) return temporary(fmt::format("cannot create a temporary directory in {}", parent_.string()));
+    rejects_file_ = dir_ / "rejects";
+  }
+  file_ptr f{std::fopen(rejects_file_.c_str(), "ab")};
+  if (!f || std::fwrite(rejects_.data(), 1, rejects_.size(), f.get()) != rejects_.size() || std::fflush(f.get()) != 0) {
+    return temporary(fmt::format("cannot write {}", rejects_file_.string()));
+  }
+  rejects_.clear();
+  return std::nullopt;
+}
+
+auto sorted_input::write_rejects(const sim::write_fn& write) -> bool {
+  if (!rejects_file_.empty()) {
+    file_ptr f{std::fopen(rejects_file_.c_str(), "rb")};
+    if (!f) return false;
+    std::vector<char> buf(std::size_t{1} << 16);
+    std::size_t got = 0;
+    while ((got = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
+      if (!write(std::string_view{buf.data(), got})) return false;
+    }
+    if (std::ferror(f.get()) != 0) return false;
+  }
+  return rejects_.empty() || write(rejects_);
+}
+
+auto sorted_input::read_jsonl(const sim::input& in, std::uint32_t origin) -> std::optional<sort_error> {
+  sim::detail::line_reader lines{&in.read};
+  std::string_view line;
+  while (lines.next(line)) {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank: skipped anyway
+    if (auto e = add(line, origin, lines.line_no())) return e;
+  }
+  stats_.bytes_read += lines.bytes();
+  if (lines.failed()) return sort_error{errc::io_error, false, fmt::format("cannot read {}", in.name)};
+  return std::nullopt;
+}
+
+auto sorted_input::prepare(const std::vector<sim::input>& inputs) -> std::optional<sort_error> {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const sim::input& in = inputs[i];
     names_.push_back(in.name);
-    if (in.format != sim::input_format::jsonl || !in.read) return fmt::format("{}: --sort takes JSON Lines inputs only", in.name);
     const auto origin = static_cast<std::uint32_t>(i);
-    std::uint64_t line_no = 0;
-    pending.clear();
-    for (;;) {
-      const std::ptrdiff_t got = in.read(buf.data(), buf.size());
-      if (got < 0) return fmt::format("cannot read {}", in.name);
-      if (got == 0) break;
-      std::string_view data{buf.data(), static_cast<std::size_t>(got)};
-      while (!data.empty()) {
-        const std::size_t nl = data.find('\n');
-        if (nl == std::string_view::npos) {
-          pending.append(data);
-          break;
-        }
-        std::optional<std::string> e;
-        if (pending.empty()) {
-          e = add(data.substr(0, nl), origin, ++line_no);
-        } else {
-          pending.append(data.substr(0, nl));
-          e = add(pending, origin, ++line_no);
-          pending.clear();
-        }
-        if (e) return e;
-        data.remove_prefix(nl + 1);
-      }
+    const bool csv = in.format == sim::input_format::csv;
+    if (!in.read || (csv && !in.read_lines)) {
+      return sort_error{errc::invalid_argument, false, fmt::format("input {} has no reader", in.name)};
     }
-    if (!pending.empty()) {
-      if (auto e = add(pending, origin, ++line_no)) return e;
-    }
+    if (auto e = csv ? read_csv(in, origin) : read_jsonl(in, origin)) return e;
   }
   if (auto e = flush_chunk(true)) return e;
   if (in_memory_) return std::nullopt;
@@ -387,10 +422,11 @@ auto sorted_jsonl::prepare(const std::vector<sim::input>& inputs) -> std::option
     if (auto e = merge_pass()) return e;
   }
   merge_ = std::make_unique<merger>();
-  return merge_->open(runs_);
+  if (auto e = merge_->open(runs_)) return temporary(*e);
+  return std::nullopt;
 }
 
-auto sorted_jsonl::next(sim::sourced_record& out) -> int {
+auto sorted_input::next(sim::sourced_record& out) -> int {
   if (in_memory_) {
     if (served_ >= chunk_.size()) return 0;
     const entry& e = chunk_[served_++];
@@ -409,13 +445,35 @@ auto sorted_jsonl::next(sim::sourced_record& out) -> int {
   return 1;
 }
 
-auto sorted_jsonl::input() -> sim::input {
+auto sorted_input::input() -> sim::input {
   sim::input in;
   in.format = sim::input_format::jsonl;
   in.name = "<sorted input>";
   in.origins = names_;
+  in.size = record_bytes_;
   in.next = [this](sim::sourced_record& out) { return next(out); };
   return in;
+}
+
+auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::summary> {
+  if (opts.strict && sorted.first_reject()) {  // --strict: stop before settling anything
+    sim::summary s;
+    s.stopped_at = sorted.first_reject();
+    return s;
+  }
+  auto r = sim::run(opts, {sorted.input()});
+  if (!r || r.value().stopped_at) return r;
+  sim::summary s = std::move(r).value();
+  if (opts.write_rejects && !sorted.write_rejects(opts.write_rejects)) {
+    return make_error(errc::io_error, "", "cannot write the rejects");
+  }
+  const sort_stats& st = sorted.stats();
+  s.rejected += st.csv_rejected;
+  s.bills_read += st.csv_rejected;
+  s.line_rows_read += st.line_rows_read;
+  s.line_rows_orphan += st.line_rows_orphan;
+  s.bytes_read = st.bytes_read;
+  return s;
 }
 
 }  // namespace yibao::cli

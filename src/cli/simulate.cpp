@@ -121,10 +121,6 @@ auto run_simulate(const simulate_options& o) -> int {
         return exit_usage;
       }
     }
-    if (csv && o.sort) {
-      fmt::print(stderr, "yibao: --sort takes JSON Lines inputs only ({} is CSV)\n", path);
-      return exit_usage;
-    }
     auto in = files.open(path, csv ? sim::input_format::csv : sim::input_format::jsonl, lines);
     if (!in) return exit_no_input;
     inputs.push_back(std::move(*in));
@@ -169,7 +165,7 @@ auto run_simulate(const simulate_options& o) -> int {
   auto previous = std::signal(SIGINT, on_interrupt);
   // --sort: the inputs through an external merge sort; the run files go
   // with `sorter`, on every return.
-  std::optional<sorted_jsonl> sorter;
+  std::optional<sorted_input> sorter;
   if (o.sort) {
     std::error_code ec;
     const std::filesystem::path tmp = !o.tmp_dir.empty() ? std::filesystem::path{o.tmp_dir}
@@ -177,15 +173,16 @@ auto run_simulate(const simulate_options& o) -> int {
     sorter.emplace(tmp, o.sort_memory_mb << 20);
     if (auto why = sorter->prepare(inputs)) {
       std::signal(SIGINT, previous);
-      fmt::print(stderr, "yibao: --sort: {}\n", *why);
-      return exit_failure;
+      if (why->temporary) {
+        fmt::print(stderr, "yibao: --sort: {}\n", why->message);
+        return exit_cant_create;
+      }
+      fmt::print(stderr, "yibao: {}\n", why->message);  // as without --sort
+      return exit_code_for(why->code);
     }
-    std::uint64_t size = 0;
-    for (const sim::input& in : inputs) size += in.size;
-    inputs.assign(1, sorter->input());
-    inputs.front().size = size;
   }
-  auto result = sim::run(opts, inputs);  // interrupted while sorting: stops at once, partial
+  // Interrupted while sorting: the run stops at once, partial.
+  auto result = sorter ? run_sorted(opts, *sorter) : sim::run(opts, inputs);
   std::signal(SIGINT, previous);
   bar.finish();
 
@@ -254,7 +251,7 @@ void setup_simulate(CLI::App& app, int& exit) {
   sub->add_option("--threshold", opts->thresholds, "Patient-share threshold in yuan (repeatable)");
   sub->add_option("--batch", opts->batch, "Bills per batch")->group("");
   sub->add_flag("--strict", opts->strict, "Stop at the first bad row");
-  sub->add_flag("--sort", opts->sort, "Sort JSON Lines input by person and date first (external merge sort)");
+  sub->add_flag("--sort", opts->sort, "Sort the input by person and date first (external merge sort)");
   sub->add_option("--sort-memory", opts->sort_memory_mb, "--sort: memory budget in MB (default 256)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   sub->add_option("--tmp", opts->tmp_dir, "--sort: directory for the temporary run files (default: the system's)");
