@@ -73,6 +73,7 @@ struct person {
   coverage coverage_ = coverage::active;
   money account_balance;               ///< personal account balance (employees)
   std::optional<date> rejoined;        ///< date coverage resumed after a lapse, if any
+  friend auto operator==(const person&, const person&) -> bool = default;
 };
 
 struct visit {
@@ -84,6 +85,7 @@ struct visit {
   date on;
   std::string disease;  ///< optional disease code a tariff may key rules on ("" none)
   std::optional<int> transfer_from_level;  ///< upward transfer: level referred from
+  friend auto operator==(const visit&, const visit&) -> bool = default;
 };
 
 /// Year-to-date totals, per layer: what it paid and how much of the year's
@@ -104,6 +106,7 @@ struct line {
   quantity qty;
   price unit_price;
   money amount;  ///< = qty x unit_price rounded half-up to the fen (checked on input)
+  friend auto operator==(const line&, const line&) -> bool = default;
 };
 
 struct bill {
@@ -112,6 +115,7 @@ struct bill {
   visit at;
   ytd totals;
   std::vector<line> lines;
+  friend auto operator==(const bill&, const bill&) -> bool = default;
 };
 
 /// Parses one bill from JSON text (the contract in README.md). Every problem

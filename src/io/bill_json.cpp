@@ -60,6 +60,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/bill_fields.hpp"
 #include "io/bill_json.hpp"
 #include "io/json_syntax.hpp"
 #include "io/text.hpp"
@@ -70,6 +71,17 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+using io::fast_decimal;
+using io::find_name;
+using io::line_fields;
+using io::line_required;
+using io::person_fields;
+using io::person_required;
+using io::root_fields;
+using io::root_required;
+using io::visit_fields;
+using io::visit_required;
+using io::ytd_fields;
 
 constexpr std::size_t max_depth = 64;
 // Inputs above this size are parsed with a one-off parser so that the
@@ -148,78 +160,6 @@ struct prefix {
     return false;
   }
 };
-
-template <std::size_t N>
-using field_names = std::array<std::string_view, N>;
-
-// The index of `key` in `names`, or names.size(). The names and their
-// lengths are constants, so each test is a length compare and, on a match,
-// a fixed-size memcmp the compiler turns into a word or two of loads.
-template <const auto& names, std::size_t... I>
-inline auto find_name(std::string_view key, std::index_sequence<I...> /*unused*/) noexcept -> std::size_t {
-  std::size_t found = names.size();
-  (void)((key.size() == names[I].size() && std::memcmp(key.data(), names[I].data(), names[I].size()) == 0
-              ? (found = I, true)
-              : false) ||
-         ...);
-  return found;
-}
-
-constexpr field_names<5> root_fields{"id", "person", "visit", "ytd", "lines"};
-constexpr std::uint32_t root_required = 0b10111;
-constexpr field_names<7> person_fields{"id",       "scheme",          "status", "group",
-                                       "coverage", "account_balance", "rejoined"};
-constexpr std::uint32_t person_required = 0b0000011;
-constexpr field_names<8> visit_fields{"type",      "level", "location", "filing",
-                                      "admission", "date",  "disease",  "transfer_from_level"};
-constexpr std::uint32_t visit_required = 0b00100111;
-constexpr field_names<9> ytd_fields{"deductible_paid", "hifp_paid", "hifmi_paid",
-                                    "hifob_paid",      "maf_paid",  "hifp_base",
-                                    "hifmi_base",      "hifob_base", "maf_base"};
-constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
-                                     "price_limit", "qty", "price", "amount"};
-constexpr std::uint32_t line_required = 0b11100001;
-
-constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
-  std::array<std::int64_t, 19> out{};
-  out[0] = 1;
-  for (std::size_t i = 1; i < out.size(); ++i) out[i] = out[i - 1] * 10;
-  return out;
-}();
-
-// The common decimal: "digits" or "digits.digits", within the scale, at most
-// 18 significant digits once scaled, and inside the kind's bounds. Anything
-// else (signs, bad characters, too many decimals, out of range, ...) returns
-// false and takes io::parse_decimal, the one source of values and messages;
-// for what this accepts, parse_decimal returns the same value.
-inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) noexcept -> bool {
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  const int max_int_digits = 18 - kind.decimals;
-  std::int64_t v = 0;
-  int int_digits = 0;
-  for (; p != end; ++p) {
-    const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
-    if (d > 9) break;
-    if (++int_digits > max_int_digits) return false;
-    v = v * 10 + static_cast<std::int64_t>(d);
-  }
-  if (int_digits == 0) return false;
-  int frac_digits = 0;
-  if (p != end) {
-    if (*p != '.') return false;
-    for (++p; p != end; ++p) {
-      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
-      if (d > 9 || ++frac_digits > kind.decimals) return false;
-      v = v * 10 + static_cast<std::int64_t>(d);
-    }
-    if (frac_digits == 0) return false;
-  }
-  v *= powers_of_ten[static_cast<std::size_t>(kind.decimals - frac_digits)];
-  if (v < kind.min || v > kind.max) return false;
-  out = v;
-  return true;
-}
 
 class reader {
  public:
@@ -542,13 +482,28 @@ auto guarded(Parse&& parse) -> result<bill> {
   }
 }
 
+// The full reader: every text, every message.
+auto parse_full(std::string_view json, bool allow_ytd) -> result<bill> {
+  if (json.size() > reuse_limit) {
+    simdjson::dom::parser parser;
+    if (const auto code = parser.allocate(json.size(), max_depth); code) {
+      return make_error(errc::invalid_argument, "", describe_syntax_error(json, code));
+    }
+    std::string buffer;
+    return parse_with(parser, buffer, json, allow_ytd);
+  }
+  thread_state& state = local_state();
+  return parse_with(state.parser, state.buffer, json, allow_ytd);
+}
+
 }  // namespace
 
 static_assert(io::bill_json_padding == simdjson::SIMDJSON_PADDING);
 
 auto io::parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result<bill> {
-  if (json.size() > reuse_limit) return parse_bill_json(json, allow_ytd);
   return guarded([&]() -> result<bill> {
+    if (bill out; io::parse_bill_json_fast(json, allow_ytd, out)) return out;
+    if (json.size() > reuse_limit) return parse_full(json, allow_ytd);
     thread_state& state = local_state();
     element root;
     // simdjson reads the padding but never lets its bytes decide anything
@@ -561,18 +516,14 @@ auto io::parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result
   });
 }
 
+auto io::parse_bill_json_full(std::string_view json, bool allow_ytd) -> result<bill> {
+  return guarded([&] { return parse_full(json, allow_ytd); });
+}
+
 auto parse_bill_json(std::string_view json, bool allow_ytd) -> result<bill> {
   return guarded([&]() -> result<bill> {
-    if (json.size() > reuse_limit) {
-      simdjson::dom::parser parser;
-      if (const auto code = parser.allocate(json.size(), max_depth); code) {
-        return make_error(errc::invalid_argument, "", describe_syntax_error(json, code));
-      }
-      std::string buffer;
-      return parse_with(parser, buffer, json, allow_ytd);
-    }
-    thread_state& state = local_state();
-    return parse_with(state.parser, state.buffer, json, allow_ytd);
+    if (bill out; io::parse_bill_json_fast(json, allow_ytd, out)) return out;
+    return parse_full(json, allow_ytd);
   });
 }
 

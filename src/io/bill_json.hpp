@@ -1,6 +1,7 @@
 #pragma once
-// Private: parse_bill_json without its copy of the input, for callers whose
-// text already sits in a larger buffer (the bulk simulator's batches).
+// Private: the two readers behind parse_bill_json, and an entry point without
+// its copy of the input for callers whose text already sits in a larger
+// buffer (the bulk simulator's batches).
 
 #include <cstddef>
 #include <string_view>
@@ -19,5 +20,15 @@ inline constexpr std::size_t bill_json_padding = 64;
 /// caller guarantees that the bill_json_padding bytes after
 /// json.data() + json.size() are readable.
 [[nodiscard]] auto parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result<bill>;
+
+/// The single-pass fast path both entry points try first (bill_json_fast.cpp):
+/// true with `out` filled exactly as parse_bill_json fills it, or false when
+/// the text is outside the strict subset of JSON it reads; only the full
+/// reader can then say what the text is.
+[[nodiscard]] auto parse_bill_json_fast(std::string_view json, bool allow_ytd, bill& out) -> bool;
+
+/// parse_bill_json without the fast path: the full reader on simdjson alone,
+/// for the tests that hold the two readers to the same answers.
+[[nodiscard]] auto parse_bill_json_full(std::string_view json, bool allow_ytd) -> result<bill>;
 
 }  // namespace yibao::io

@@ -16,7 +16,9 @@
 #include <tbb/task_arena.h>
 
 #include <deque>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -59,6 +61,49 @@ struct batch {
   std::uint64_t done = 0;    // bills settled or rejected in this batch
   std::string out, rejected;  // 4 -> 5
   std::optional<reject> first_reject;
+
+  // Empties the batch for reuse, keeping what its buffers have allocated.
+  void reset() {
+    last = false;
+    text.clear();
+    items.clear();
+    rows.clear();
+    recs.clear();
+    unit.clear();
+    orphans.clear();
+    bytes = done = 0;
+    out.clear();
+    rejected.clear();
+    first_reject.reset();
+  }
+};
+
+// Batches the write stage has finished, for the read stage to fill again. A
+// new batch's buffers grow to a few MB through fresh pages (each one a page
+// fault, and glibc gives large blocks back to the kernel when freed); reused
+// ones are warm. The pool holds at most the pipeline's tokens.
+class batch_pool {
+ public:
+  auto take() -> std::unique_ptr<batch> {
+    {
+      const std::lock_guard lock{mutex_};
+      if (!free_.empty()) {
+        std::unique_ptr<batch> b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+      }
+    }
+    return std::make_unique<batch>();
+  }
+  void give(std::unique_ptr<batch> b) {
+    b->reset();
+    const std::lock_guard lock{mutex_};
+    free_.push_back(std::move(b));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<batch>> free_;
 };
 
 // Stage 1.
@@ -291,9 +336,6 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       r.reason = csv_reason(parsed.err(), rows, in[it.input].lines_name);
     }
   }
-  b.text = std::string{};  // the rows are no longer needed
-  b.items = {};
-  b.rows = {};
 }
 
 // Stage 3: ordering and person boundaries.
@@ -302,7 +344,10 @@ class orderer {
   explicit orderer(const std::vector<input>& in) : in_{in} {}
 
   void cut(batch& b) {
-    std::vector<record> unit = std::move(held_);
+    // b.unit and held_ keep their capacity from batch to batch.
+    std::vector<record>& unit = b.unit;
+    unit.clear();
+    std::move(held_.begin(), held_.end(), std::back_inserter(unit));
     held_.clear();
     std::size_t run_start = unit.empty() ? 0 : run_start_in_held_;
     for (record& r : b.recs) {
@@ -311,12 +356,11 @@ class orderer {
     }
     b.recs.clear();
     if (!b.last && run_start < unit.size()) {
-      held_.assign(std::make_move_iterator(unit.begin() + static_cast<std::ptrdiff_t>(run_start)),
-                   std::make_move_iterator(unit.end()));
-      unit.resize(run_start);
+      const auto from = unit.begin() + static_cast<std::ptrdiff_t>(run_start);
+      std::move(from, unit.end(), std::back_inserter(held_));
+      unit.erase(from, unit.end());
       run_start_in_held_ = 0;
     }
-    b.unit = std::move(unit);
   }
 
  private:
@@ -396,6 +440,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   std::uint64_t total_bytes = 0;
   for (const input& in : inputs) total_bytes += in.size;
 
+  batch_pool pool;
   summary sum;
   std::optional<error> read_failure;   // stage 1 only
   std::optional<error> write_failure;  // stage 5 only
@@ -409,7 +454,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
       fc.stop();
       return nullptr;
     }
-    auto b = std::make_unique<batch>();
+    std::unique_ptr<batch> b = pool.take();
     if (halt.load()) {
       b->last = true;
     } else if (opts.stop != nullptr && opts.stop->load(std::memory_order_relaxed)) {
@@ -433,11 +478,10 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   auto settle_stage = [&](batch* b) -> batch* {
     b->done = b->unit.size();
     settle_unit(opts, inputs, b->unit, acc.local(), b->out, b->rejected, b->first_reject);
-    b->unit = {};
+    b->unit.clear();
     return b;
   };
-  auto write_stage = [&](batch* raw) {
-    std::unique_ptr<batch> b{raw};
+  auto write = [&](batch* b) {
     if (write_failure || sum.stopped_at) return;
     orphans += b->orphans.size();
     if (opts.strict && (b->first_reject || !b->orphans.empty())) {
@@ -463,6 +507,10 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     sum.bytes_read = std::max(sum.bytes_read, b->bytes);
     done += b->done;
     if (opts.on_progress) opts.on_progress(progress{done, b->bytes, total_bytes});
+  };
+  auto write_stage = [&](batch* b) {
+    write(b);
+    pool.give(std::unique_ptr<batch>{b});
   };
 
   const std::size_t tokens = 2 * static_cast<std::size_t>(threads) + 2;

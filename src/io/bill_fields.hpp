@@ -1,0 +1,108 @@
+#pragma once
+// Private: what both bill JSON readers share (the full one on simdjson's DOM
+// in bill_json.cpp, and the single-pass fast path in bill_json_fast.cpp), so
+// that they cannot disagree on a field name, a required field or a decimal.
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+#include "io/text.hpp"
+
+namespace yibao::io {
+
+template <std::size_t N>
+using field_names = std::array<std::string_view, N>;
+
+// Whether the N bytes at `a` and `b` are equal, in word-sized loads.
+template <std::size_t N>
+inline auto same_bytes(const char* a, const char* b) noexcept -> bool {
+  if constexpr (N >= 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    return x == y && same_bytes<N - 8>(a + 8, b + 8);
+  } else if constexpr (N >= 4) {
+    std::uint32_t x, y;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    return x == y && same_bytes<N - 4>(a + 4, b + 4);
+  } else if constexpr (N > 0) {
+    return *a == *b && same_bytes<N - 1>(a + 1, b + 1);
+  } else {
+    return true;
+  }
+}
+
+// The index of `key` in `names`, or names.size(). The names and their
+// lengths are constants, so each test is a length compare and, on a match,
+// a compare of a word or two.
+template <const auto& names, std::size_t... I>
+inline auto find_name(std::string_view key, std::index_sequence<I...> /*unused*/) noexcept -> std::size_t {
+  std::size_t found = names.size();
+  (void)((key.size() == names[I].size() && same_bytes<names[I].size()>(key.data(), names[I].data())
+              ? (found = I, true)
+              : false) ||
+         ...);
+  return found;
+}
+
+inline constexpr field_names<5> root_fields{"id", "person", "visit", "ytd", "lines"};
+inline constexpr std::uint32_t root_required = 0b10111;
+inline constexpr field_names<7> person_fields{"id",       "scheme",          "status", "group",
+                                       "coverage", "account_balance", "rejoined"};
+inline constexpr std::uint32_t person_required = 0b0000011;
+inline constexpr field_names<8> visit_fields{"type",      "level", "location", "filing",
+                                      "admission", "date",  "disease",  "transfer_from_level"};
+inline constexpr std::uint32_t visit_required = 0b00100111;
+inline constexpr field_names<9> ytd_fields{"deductible_paid", "hifp_paid", "hifmi_paid",
+                                    "hifob_paid",      "maf_paid",  "hifp_base",
+                                    "hifmi_base",      "hifob_base", "maf_base"};
+inline constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
+                                     "price_limit", "qty", "price", "amount"};
+inline constexpr std::uint32_t line_required = 0b11100001;
+
+inline constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
+  std::array<std::int64_t, 19> out{};
+  out[0] = 1;
+  for (std::size_t i = 1; i < out.size(); ++i) out[i] = out[i - 1] * 10;
+  return out;
+}();
+
+// The common decimal: "digits" or "digits.digits", within the scale, at most
+// 18 significant digits once scaled, and inside the kind's bounds. Anything
+// else (signs, bad characters, too many decimals, out of range, ...) returns
+// false and takes io::parse_decimal, the one source of values and messages;
+// for what this accepts, parse_decimal returns the same value.
+inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) noexcept -> bool {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const int max_int_digits = 18 - kind.decimals;
+  std::int64_t v = 0;
+  int int_digits = 0;
+  for (; p != end; ++p) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (d > 9) break;
+    if (++int_digits > max_int_digits) return false;
+    v = v * 10 + static_cast<std::int64_t>(d);
+  }
+  if (int_digits == 0) return false;
+  int frac_digits = 0;
+  if (p != end) {
+    if (*p != '.') return false;
+    for (++p; p != end; ++p) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+      if (d > 9 || ++frac_digits > kind.decimals) return false;
+      v = v * 10 + static_cast<std::int64_t>(d);
+    }
+    if (frac_digits == 0) return false;
+  }
+  v *= powers_of_ten[static_cast<std::size_t>(kind.decimals - frac_digits)];
+  if (v < kind.min || v > kind.max) return false;
+  out = v;
+  return true;
+}
+
+}  // namespace yibao::io

@@ -1,0 +1,317 @@
+// The fast path of parse_bill_json: one pass over the text, no DOM, no copy.
+//
+// It reads a strict subset of JSON: strings without escapes or control
+// bytes, integers without sign, fraction or exponent, and only the fields,
+// types and values docs/bill-format.md allows. That subset is what bulk
+// exports and billing systems write, so nearly every bill takes this path.
+// Anything outside it, valid or not, makes it answer "not mine" (false) and
+// parse_bill_json runs the full reader on simdjson, which gives the value or
+// the exact error message. So this file never produces an error, and a bill
+// it accepts is the bill the full reader returns: both take their field names,
+// required fields and decimals from io/bill_fields.hpp, and the checks after
+// reading (amount = qty x price, transfer below level) are the same.
+//
+// Why the subset is safe:
+//   - outside strings only JSON's structural bytes and whitespace are
+//     accepted, and inside strings any byte >= 0x80 must form valid UTF-8,
+//     so an accepted text is valid UTF-8 (simdjson validates it first);
+//   - without escapes a string's bytes are its value, so the raw view equals
+//     what simdjson would unescape;
+//   - an integer is 1-9 digits with no leading zero, so it is an INT64 for
+//     simdjson and fits an int here;
+//   - the grammar is checked token by token (no trailing commas, no missing
+//     ones, nothing after the closing brace).
+// tests/unit/bill_json_fast_test.cpp checks both readers agree on every bill
+// in the repository and on mutations of them.
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "io/bill_fields.hpp"
+#include "io/bill_json.hpp"
+#include "io/text.hpp"
+
+namespace yibao::io {
+namespace {
+
+// Every step of the scanner is inlined into one function, so that the cursor
+// lives in a register instead of being stored and reloaded around each call.
+#define inline_always [[gnu::always_inline]] inline
+
+
+class scanner {
+ public:
+  explicit scanner(std::string_view text) noexcept : p_{text.data()}, end_{text.data() + text.size()} {}
+
+  inline_always auto bill_object(bool allow_ytd, bill& out, std::vector<line>& lines) -> bool {
+    const bool ok = object<root_fields>(root_required, [&](std::size_t i) __attribute__((always_inline)) {
+      switch (i) {
+        case 0: return id(out.id);
+        case 1: return read_person(out.who);
+        case 2: return read_visit(out.at);
+        case 3: return allow_ytd && read_ytd(out.totals);
+        default: return read_lines(lines);
+      }
+    });
+    skip_space();
+    return ok && p_ == end_;
+  }
+
+ private:
+  // JSON's whitespace; every other byte it could stop at is above ' '.
+  inline_always void skip_space() noexcept {
+    while (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ' &&
+           (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+      ++p_;
+    }
+  }
+
+  inline_always auto take(char c) noexcept -> bool {
+    skip_space();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+
+  // A string without escapes: its raw bytes, checked as UTF-8 when any is
+  // not ASCII. Eight bytes at a time while eight remain: most strings here
+  // (codes, decimals, enum values, field names) end within the first word,
+  // so the end is found without a loop whose exit the CPU must guess.
+  inline_always auto string(std::string_view& out) noexcept -> bool {
+    if (!take('"')) return false;
+    const char* const start = p_;
+    const char* p = p_;
+    unsigned high = 0;
+    for (;;) {
+      if (std::endian::native == std::endian::little && end_ - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        const std::uint64_t stop = special_bytes(w);
+        if (stop == 0) {
+          p += 8;
+          continue;
+        }
+        p += std::countr_zero(stop) / 8;  // the first special byte
+      } else if (p == end_) {
+        return false;
+      }
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"') break;
+      if (c == '\\' || c < 0x20) return false;
+      high |= c & 0x80U;
+      ++p;
+    }
+    out = std::string_view{start, static_cast<std::size_t>(p - start)};
+    p_ = p + 1;
+    return high == 0 || is_valid_utf8(out);
+  }
+
+  // A byte with its top bit set where `w` has '"', '\\', a control byte or a
+  // non-ASCII byte: the lowest one marks the first such byte exactly (bytes
+  // above it may be marked wrongly by a borrow, which does not matter).
+  inline_always static constexpr auto special_bytes(std::uint64_t w) noexcept -> std::uint64_t {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, tops = 0x8080808080808080ULL;
+    const auto zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & tops; };
+    return zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\')) | ((w - ones * 0x20) & ~w & tops) | (w & tops);
+  }
+
+  // A JSON integer of 1 to 9 digits without sign or leading zero, in [lo, hi].
+  inline_always auto integer(int lo, int hi, int& out) noexcept -> bool {
+    skip_space();
+    const char* const start = p_;
+    int v = 0;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 10) v = v * 10 + (*p_++ - '0');
+    const auto digits = p_ - start;
+    if (digits == 0 || digits > 9 || (digits > 1 && *start == '0')) return false;
+    if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    if (v < lo || v > hi) return false;
+    out = v;
+    return true;
+  }
+
+  // Calls on_field(index) with the position at each value of an object whose
+  // names are all in `names`, each at most once, the required ones present.
+  template <const auto& names, typename F>
+  inline_always auto object(std::uint32_t required, F&& on_field) -> bool {
+    constexpr std::size_t n = names.size();
+    if (!take('{')) return false;
+    std::uint32_t seen = 0;
+    if (take('}')) return required == 0;
+    for (;;) {
+      std::string_view key;
+      if (!string(key) || !take(':')) return false;
+      const std::size_t i = find_name<names>(key, std::make_index_sequence<n>{});
+      if (i == n) return false;
+      const std::uint32_t bit = std::uint32_t{1} << i;
+      if ((seen & bit) != 0) return false;
+      seen |= bit;
+      if (!on_field(i)) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == '}') break;
+      if (c != ',') return false;
+    }
+    return (required & ~seen) == 0;
+  }
+
+  inline_always auto id(std::string& out) -> bool {
+    std::string_view s;
+    if (!string(s) || s.empty()) return false;
+    out.assign(s);
+    return true;
+  }
+
+  inline_always auto text(std::string& out) -> bool {
+    std::string_view s;
+    if (!string(s)) return false;
+    out.assign(s);
+    return true;
+  }
+
+  template <typename E, typename Parse>
+  inline_always auto enumerated(Parse parse, E& out) noexcept -> bool {
+    std::string_view s;
+    if (!string(s)) return false;
+    const std::optional<E> e = parse(s);
+    if (!e) return false;
+    out = *e;
+    return true;
+  }
+
+  inline_always auto decimal(const decimal_kind& kind, std::int64_t& out) noexcept -> bool {
+    std::string_view s;
+    return string(s) && fast_decimal(s, kind, out);
+  }
+
+  inline_always auto amount(money& out) noexcept -> bool {
+    std::int64_t fen = 0;
+    if (!decimal(money_kind, fen)) return false;
+    out = money::from_fen(fen);
+    return true;
+  }
+
+  inline_always auto day(date& out) noexcept -> bool {
+    std::string_view s;
+    if (!string(s)) return false;
+    const auto d = parse_date(s);
+    if (!d) return false;
+    out = *d;
+    return true;
+  }
+
+  inline_always auto read_person(person& p) -> bool {
+    return object<person_fields>(person_required, [&](std::size_t i) __attribute__((always_inline)) {
+      switch (i) {
+        case 0: return id(p.id);
+        case 1: return enumerated(parse_scheme, p.scheme_);
+        case 2: return enumerated(parse_status, p.status_);
+        case 3: return enumerated(parse_group, p.group_);
+        case 4: return enumerated(parse_coverage, p.coverage_);
+        case 5: return amount(p.account_balance);
+        default: {
+          date d;
+          if (!day(d)) return false;
+          p.rejoined = d;
+          return true;
+        }
+      }
+    });
+  }
+
+  inline_always auto read_visit(visit& v) -> bool {
+    const bool ok = object<visit_fields>(visit_required, [&](std::size_t i) __attribute__((always_inline)) {
+      switch (i) {
+        case 0: return enumerated(parse_visit_type, v.type);
+        case 1: return integer(0, level_count - 1, v.level);
+        case 2: return enumerated(parse_location, v.where);
+        case 3: return enumerated(parse_filing, v.filed);
+        case 4: return integer(1, 999'999'999, v.admission);
+        case 5: return day(v.on);
+        case 6: return text(v.disease);
+        default: {
+          int from = 0;
+          if (!integer(0, level_count - 1, from)) return false;
+          v.transfer_from_level = from;
+          return true;
+        }
+      }
+    });
+    return ok && !(v.transfer_from_level && *v.transfer_from_level >= v.level);
+  }
+
+  inline_always auto read_ytd(ytd& out) -> bool {
+    const std::array<money*, 9> slots{&out.deductible_paid, &out.hifp_paid,  &out.hifmi_paid,
+                                      &out.hifob_paid,      &out.maf_paid,   &out.hifp_base,
+                                      &out.hifmi_base,      &out.hifob_base, &out.maf_base};
+    return object<ytd_fields>(0, [&](std::size_t i) __attribute__((always_inline)) { return amount(*slots[i]); });
+  }
+
+  inline_always auto read_lines(std::vector<line>& lines) -> bool {
+    if (!take('[')) return false;
+    for (;;) {
+      if (!read_line(lines.emplace_back())) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == ']') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  inline_always auto read_line(line& l) -> bool {
+    const bool ok = object<line_fields>(line_required, [&](std::size_t i) __attribute__((always_inline)) {
+      switch (i) {
+        case 0: return id(l.code);
+        case 1: return text(l.name);
+        case 2: {
+          item_class c = item_class::C;
+          if (!enumerated(parse_item_class, c)) return false;
+          l.cls = c;
+          return true;
+        }
+        case 3: {
+          std::int64_t ppm = 0;
+          if (!decimal(ratio_kind, ppm)) return false;
+          l.selfpay_ratio = ratio::from_ppm(ppm);
+          return true;
+        }
+        case 4: {
+          std::int64_t micro = 0;
+          if (!decimal(price_kind, micro)) return false;
+          l.price_limit = price{micro};
+          return true;
+        }
+        case 5: return decimal(quantity_kind, l.qty.ten_thousandths);
+        case 6: return decimal(price_kind, l.unit_price.micro);
+        default: return amount(l.amount);
+      }
+    });
+    return ok && l.amount == extend(l.qty, l.unit_price, rounding::half_up);
+  }
+
+  const char* p_;
+  const char* const end_;
+};
+
+#undef inline_always
+
+}  // namespace
+
+auto parse_bill_json_fast(std::string_view json, bool allow_ytd, bill& out) -> bool {
+  // The lines go to a per-thread vector first, so that the bill's own vector
+  // is allocated once at its final size.
+  thread_local std::vector<line> lines;
+  lines.clear();
+  out = bill{};
+  if (!scanner{json}.bill_object(allow_ytd, out, lines)) return false;
+  out.lines.reserve(lines.size());
+  for (line& l : lines) out.lines.push_back(std::move(l));
+  return true;
+}
+
+}  // namespace yibao::io
