@@ -40,12 +40,33 @@ for fmt in ("jsonl", "csv"):
 PY
 
 # Peak memory of the command, and 1 vs 2 threads / JSONL vs CSV identity.
-for j in 1 2; do
-  /usr/bin/time -f "simulate jsonl -j$j: %e s, %M KB peak" "$yibao" simulate -t "$here/tests/data/bulk/tariff.toml" \
-    -j$j --progress never --summary "$data/summary-jsonl-$j.json" "$data/bills.jsonl" >/dev/null
+# Peak memory against the input size (issue #5: 5x the bills of the same
+# shape may not grow the peak by more than 10%): each run again on a fifth
+# of the people, same seed; tests/memory/peak_rss_test.cpp checks it in CI.
+small=$((people / 5))
+for f in jsonl csv; do
+  [ -s "$data/small-$small.$f" ] || "$yibao" generate --people "$small" --seed 1 --format "$f" --out "$data/small-$small.$f"
 done
-/usr/bin/time -f "simulate csv -j2: %e s, %M KB peak" "$yibao" simulate -t "$here/tests/data/bulk/tariff.toml" \
-  -j2 --progress never --summary "$data/summary-csv-2.json" "$data/bills.csv" >/dev/null
+simulate() {  # LABEL ARGS...: prints the time and peak, sets $peak (KB)
+  label=$1
+  shift
+  /usr/bin/time -o "$data/time.txt" -f "%e %M" "$yibao" simulate -t "$here/tests/data/bulk/tariff.toml" \
+    --progress never "$@" >/dev/null
+  read -r secs peak < "$data/time.txt"
+  echo "simulate $label: $secs s, $peak KB peak"
+}
+: > "$data/peaks.txt"
+for f in jsonl csv; do
+  for j in 1 2; do
+    simulate "$f -j$j" -j$j --summary "$data/summary-$f-$j.json" "$data/bills.$f"
+    large=$peak
+    simulate "$f -j$j, $small people" -j$j "$data/small-$small.$f"
+    awk -v f="$f -j$j" -v s="$peak" -v l="$large" -v n="$small" -v N="$people" 'BEGIN {
+      printf "peak RSS %s: %d people %.1f MB, %d people %.1f MB (%+.1f%%)\n", f, n, s / 1024, N, l / 1024, 100 * (l - s) / s
+    }' >> "$data/peaks.txt"
+  done
+done
+cat "$data/peaks.txt"
 cmp "$data/summary-jsonl-1.json" "$data/summary-jsonl-2.json" && echo "summary: 1 thread == 2 threads"
 python3 - "$data" <<'PY'
 import json, sys
