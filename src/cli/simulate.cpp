@@ -1,8 +1,5 @@
 // yibao simulate: settle a stream of bills with every core and summarise.
 #include <unistd.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include <atomic>
 #include <chrono>
@@ -83,22 +80,7 @@ class progress_line {
   std::chrono::steady_clock::time_point start_, last_{};
 };
 
-// Keeps peak memory bounded by the batches in flight, not the input size
-// (issue #5). glibc raises its mmap threshold to the largest block freed (up
-// to 32 MB); once a batch's buffers (text up to 4 MB, its records) have been
-// freed, later ones come from the heap, which fragments and grows with the
-// input: a Debug build's peak went from 24.6 to 28.1 MB for 3,000 vs 15,000
-// people, one thread (tests/memory/peak_rss_test.cpp). A fixed threshold keeps
-// blocks of 1 MB and more in their own mappings, returned when freed (20.6 vs
-// 21.6 MB); the cost is a page fault per fresh page of such a block.
-void bound_peak_memory() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
-}
-
 auto run_simulate(const simulate_options& o) -> int {
-  bound_peak_memory();
   int code = exit_ok;
   auto base = load_tariff_file(o.tariff_path, code);
   if (!base) return code;
