@@ -71,36 +71,46 @@ inline constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
   return out;
 }();
 
-// The common decimal: "digits" or "digits.digits", within the scale, at most
-// 18 significant digits once scaled, and inside the kind's bounds. Anything
-// else (signs, bad characters, too many decimals, out of range, ...) returns
-// false and takes io::parse_decimal, the one source of values and messages;
-// for what this accepts, parse_decimal returns the same value.
-inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) noexcept -> bool {
-  const char* p = s.data();
-  const char* const end = p + s.size();
+// The common decimal at the front of [p, end): "digits" or "digits.digits",
+// within the scale, at most 18 significant digits once scaled, and inside the
+// kind's bounds. Returns the end of the number (the first byte after it), or
+// nullptr when what is there is not such a decimal.
+[[gnu::always_inline]] inline auto decimal_prefix(const char* p, const char* const end, const io::decimal_kind& kind,
+                           std::int64_t& out) noexcept -> const char* {
   const int max_int_digits = 18 - kind.decimals;
   std::int64_t v = 0;
   int int_digits = 0;
   for (; p != end; ++p) {
     const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
     if (d > 9) break;
-    if (++int_digits > max_int_digits) return false;
+    if (++int_digits > max_int_digits) return nullptr;
     v = v * 10 + static_cast<std::int64_t>(d);
   }
-  if (int_digits == 0) return false;
+  if (int_digits == 0) return nullptr;
   int frac_digits = 0;
-  if (p != end) {
-    if (*p != '.') return false;
+  if (p != end && *p == '.') {
     for (++p; p != end; ++p) {
       const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
-      if (d > 9 || ++frac_digits > kind.decimals) return false;
+      if (d > 9) break;
+      if (++frac_digits > kind.decimals) return nullptr;
       v = v * 10 + static_cast<std::int64_t>(d);
     }
-    if (frac_digits == 0) return false;
+    if (frac_digits == 0) return nullptr;
   }
   v *= powers_of_ten[static_cast<std::size_t>(kind.decimals - frac_digits)];
-  if (v < kind.min || v > kind.max) return false;
+  if (v < kind.min || v > kind.max) return nullptr;
+  out = v;
+  return p;
+}
+
+// The common decimal as the whole of `s`. Anything else (signs, bad
+// characters, too many decimals, out of range, ...) returns false and takes
+// io::parse_decimal, the one source of values and messages; for what this
+// accepts, parse_decimal returns the same value.
+inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) noexcept -> bool {
+  const char* const end = s.data() + s.size();
+  std::int64_t v = 0;
+  if (decimal_prefix(s.data(), end, kind, v) != end) return false;
   out = v;
   return true;
 }

@@ -71,6 +71,10 @@ class scanner {
   }
 
   inline_always auto take(char c) noexcept -> bool {
+    if (p_ != end_ && *p_ == c) {  // minified JSON: no space to skip
+      ++p_;
+      return true;
+    }
     skip_space();
     if (p_ == end_ || *p_ != c) return false;
     ++p_;
@@ -183,9 +187,14 @@ class scanner {
     return true;
   }
 
+  // A decimal string ("35.10"), read in the same pass that finds its end:
+  // digits and a point need no check for escapes or UTF-8.
   inline_always auto decimal(const decimal_kind& kind, std::int64_t& out) noexcept -> bool {
-    std::string_view s;
-    return string(s) && fast_decimal(s, kind, out);
+    if (!take('"')) return false;
+    const char* const after = decimal_prefix(p_, end_, kind, out);
+    if (after == nullptr || after == end_ || *after != '"') return false;
+    p_ = after + 1;
+    return true;
   }
 
   inline_always auto amount(money& out) noexcept -> bool {
