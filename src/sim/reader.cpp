@@ -88,14 +88,14 @@ auto split_csv(std::string_view row, std::vector<std::string_view>& cells, std::
         return false;
       }
     } else {
-      const std::size_t comma = row.find(',', i);
-      const std::size_t end = comma == std::string_view::npos ? row.size() : comma;
-      const std::string_view cell = row.substr(i, end - i);
-      if (cell.find('"') != std::string_view::npos) {
+      // Cells are short: one loop for both bytes beats two memchr calls.
+      std::size_t end = i;
+      while (end < row.size() && row[end] != ',' && row[end] != '"') ++end;
+      if (end < row.size() && row[end] == '"') {
         why = fmt::format("a quote inside unquoted cell {}", cells.size() + 1);
         return false;
       }
-      cells.push_back(cell);
+      cells.push_back(row.substr(i, end - i));
       i = end;
     }
     if (i >= row.size()) return true;

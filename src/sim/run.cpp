@@ -216,6 +216,16 @@ class reader {
   // The cell of column `col` of a CSV row ("" if the row is malformed).
   auto cell(std::string_view row, int col) -> std::string {
     if (col < 0) return {};
+    if (row.find('"') == std::string_view::npos) {
+      // No quotes: split_csv cannot fail, and cells end at commas.
+      std::size_t begin = 0;
+      for (int c = 0; c < col; ++c) {
+        const std::size_t comma = row.find(',', begin);
+        if (comma == std::string_view::npos) return {};
+        begin = comma + 1;
+      }
+      return std::string{row.substr(begin, row.find(',', begin) - begin)};
+    }
     scratch_.clear();
     scratch_.reserve(row.size());
     std::string why;
