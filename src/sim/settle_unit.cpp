@@ -49,13 +49,15 @@ void close_year(const options& o, scenario& sc, person_year& py) {
 
 void add_bill(const options& o, scenario& sc, const bill& b, const settlement& s, person_year& py) {
   const std::size_t lines = b.lines.size();
-  sc.all.add(s, lines);
+  totals one;  // this bill's fields, read once for the eight tables it counts in
+  one.add(s, lines);
+  sc.all.merge(one);
   const int filing_value = b.at.where == location::local ? filing_count : static_cast<int>(b.at.filed);
   const std::array<int, dimension_count> value{static_cast<int>(b.who.scheme_), static_cast<int>(b.who.status_),
                                                static_cast<int>(b.who.group_),  static_cast<int>(b.at.type),
                                                b.at.level,                      static_cast<int>(b.at.where),
                                                filing_value};
-  for (int d = 0; d < dimension_count; ++d) sc.by[d][value[d]].add(s, lines);
+  for (int d = 0; d < dimension_count; ++d) sc.by[d][value[d]].merge(one);
   const std::int64_t share = s.psn_part_amt.fen();
   sc.patient_share.add(share);
   if (s.medfee_sumamt.fen() > 0) {
