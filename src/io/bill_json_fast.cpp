@@ -23,6 +23,7 @@
 //     ones, nothing after the closing brace).
 // tests/unit/bill_json_fast_test.cpp checks both readers agree on every bill
 // in the repository and on mutations of them.
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -42,6 +43,34 @@ namespace {
 // lives in a register instead of being stored and reloaded around each call.
 #define inline_always [[gnu::always_inline]] inline
 
+
+// A field name as minified JSON writes it before its value, `"name":`, as
+// the bytes of two little-endian words and the mask of the bytes it uses
+// (size 0: longer than 16 bytes, never matched this way).
+struct key_pattern {
+  std::array<std::uint64_t, 2> word{}, mask{};
+  std::size_t size = 0;
+};
+
+template <const auto& names>
+inline constexpr auto key_patterns = [] {
+  std::array<key_pattern, names.size()> out{};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string_view name = names[i];
+    if (name.size() + 3 > 16) continue;
+    const auto put = [&](std::size_t at, char c) {
+      const unsigned shift = 8 * (at % 8);
+      out[i].word[at / 8] |= std::uint64_t{static_cast<unsigned char>(c)} << shift;
+      out[i].mask[at / 8] |= std::uint64_t{0xFF} << shift;
+    };
+    put(0, '"');
+    for (std::size_t j = 0; j < name.size(); ++j) put(j + 1, name[j]);
+    put(name.size() + 1, '"');
+    put(name.size() + 2, ':');
+    out[i].size = name.size() + 3;
+  }
+  return out;
+}();
 
 class scanner {
  public:
@@ -145,11 +174,16 @@ class scanner {
     if (!take('{')) return false;
     std::uint32_t seen = 0;
     if (take('}')) return required == 0;
+    std::size_t hint = 0;  // fields usually come in the table's order
     for (;;) {
-      std::string_view key;
-      if (!string(key) || !take(':')) return false;
-      const std::size_t i = find_name<names>(key, std::make_index_sequence<n>{});
-      if (i == n) return false;
+      std::size_t i = known_key<names>(hint);
+      if (i == n) {
+        std::string_view key;
+        if (!string(key) || !take(':')) return false;
+        i = find_name<names>(key, std::make_index_sequence<n>{});
+        if (i == n) return false;
+      }
+      hint = i + 1;
       const std::uint32_t bit = std::uint32_t{1} << i;
       if ((seen & bit) != 0) return false;
       seen |= bit;
@@ -161,6 +195,30 @@ class scanner {
       if (c != ',') return false;
     }
     return (required & ~seen) == 0;
+  }
+
+  // The index of the field whose `"name":` is at the cursor exactly (no
+  // space), trying the names from `hint` on, and the cursor moved past it; or
+  // names.size() with the cursor unmoved, for the general path to read. It
+  // compares two words under a mask per name instead of scanning the name.
+  template <const auto& names>
+  inline_always auto known_key(std::size_t hint) noexcept -> std::size_t {
+    constexpr auto& table = key_patterns<names>;
+    if constexpr (std::endian::native == std::endian::little) {
+      if (end_ - p_ >= 16) {
+        std::uint64_t w0, w1;
+        std::memcpy(&w0, p_, 8);
+        std::memcpy(&w1, p_ + 8, 8);
+        for (std::size_t k = hint; k < names.size(); ++k) {
+          const key_pattern& kp = table[k];
+          if (kp.size != 0 && ((w0 ^ kp.word[0]) & kp.mask[0]) == 0 && ((w1 ^ kp.word[1]) & kp.mask[1]) == 0) {
+            p_ += kp.size;
+            return k;
+          }
+        }
+      }
+    }
+    return names.size();
   }
 
   inline_always auto id(std::string& out) -> bool {
