@@ -2,6 +2,9 @@
 /// \file settlement.hpp
 /// The result of settling one bill, with the national platform's field names.
 
+#include <array>
+#include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,31 @@ struct fund_detail {
   money paid;           ///< fund_payamt
   bool capped = false;  ///< the cap limited the payment
   std::optional<money> cap_left;  ///< crt_payb_lmt_amt: cap left after this bill (none: no cap)
+};
+
+/// The fund parts of one settlement, in layer order, at most one per layer.
+/// Held inline: settling a bill allocates nothing for them.
+class fund_list {
+ public:
+  using value_type = fund_detail;
+  using const_iterator = const fund_detail*;
+
+  [[nodiscard]] auto size() const noexcept -> std::size_t { return size_; }
+  [[nodiscard]] auto empty() const noexcept -> bool { return size_ == 0; }
+  /// The i-th part; `i < size()`.
+  [[nodiscard]] auto operator[](std::size_t i) const noexcept -> const fund_detail& { return items_[i]; }
+  [[nodiscard]] auto begin() const noexcept -> const_iterator { return items_.data(); }
+  [[nodiscard]] auto end() const noexcept -> const_iterator { return items_.data() + size_; }
+  /// Appends a layer's part. Throws `std::length_error` past one per layer (a
+  /// broken invariant).
+  void push_back(const fund_detail& f) {
+    if (size_ == items_.size()) throw std::length_error("yibao: more fund parts than layers");
+    items_[size_++] = f;
+  }
+
+ private:
+  std::array<fund_detail, layer_count> items_{};
+  std::size_t size_ = 0;
 };
 
 /// One step of the trace: which rule, from where, the exact amount and the
@@ -60,7 +88,7 @@ struct settlement {
   money claim_later;  ///< what they get back later (unfiled only)
   std::vector<std::string> claim_documents;
 
-  std::vector<fund_detail> funds;  ///< per fund layer that was active
+  fund_list funds;                 ///< per fund layer that was active
   ytd ytd_after;                   ///< year-to-date totals after this bill
   std::vector<trace_step> trace;   ///< empty unless requested
 };

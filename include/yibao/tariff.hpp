@@ -110,7 +110,9 @@ struct rule {
 struct layer_policy {
   bool active = false;  ///< some matching rule gave this layer bands
   bool reimbursed = true;
-  std::string reason;
+  /// Why not reimbursed (empty: no reason given); points into the rule that
+  /// set it, in the tariff, which outlives the policy.
+  std::string_view reason;
   money deductible;  ///< after factor / minus adjustments
   deductible_scope per = deductible_scope::admission;
   /// The bands as the rule that set them wrote them (points into the tariff,
@@ -127,7 +129,13 @@ struct layer_policy {
 
   /// A band's rate after `adjustment`: a negative adjustment cannot push it
   /// below `floor` (unless it was already lower); the result is clipped to [0, 1].
-  [[nodiscard]] auto rate(const band& b) const noexcept -> ratio;
+  [[nodiscard]] auto rate(const band& b) const noexcept -> ratio {
+    ratio r = b.rate + adjustment;
+    if (adjustment < ratio{} && floor && r < *floor) r = b.rate < *floor ? b.rate : *floor;
+    if (r < ratio{}) r = ratio{};
+    if (r > ratio::one()) r = ratio::one();
+    return r;
+  }
 };
 
 struct resolved_policy {

@@ -138,7 +138,7 @@ auto fields_of(const layer_policy& lp) -> std::vector<field> {
     return from;
   };
   out.push_back({"reimbursed", lp.reimbursed ? "yes" : "no", setter(&rule::reimbursed)});
-  if (!lp.reimbursed) out.push_back({"reason", lp.reason, setter(&rule::reason)});
+  if (!lp.reimbursed) out.push_back({"reason", std::string{lp.reason}, setter(&rule::reason)});
   out.push_back({"deductible", lp.deductible.to_string(),
                  with_adjusters(setter(&rule::deductible),
                                 [](const rule& r) { return r.deductible_factor || r.deductible_minus; })});

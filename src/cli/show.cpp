@@ -55,7 +55,7 @@ auto cell_of(const tariff& t, const layer_policy& lp) -> cell {
   }
   c[2].push_back(fmt::format("{}, {}", to_string(lp.method), to_string(lp.basis)));
   c[3].push_back(lp.cap ? lp.cap->to_string() : "none");
-  if (!lp.reimbursed) c[4].push_back("not reimbursed" + (lp.reason.empty() ? "" : ": " + lp.reason));
+  if (!lp.reimbursed) c[4].push_back("not reimbursed" + (lp.reason.empty() ? "" : ": " + std::string{lp.reason}));
   if (lp.floor) c[4].push_back("floor " + percent(*lp.floor));
   if (lp.first_pay != ratio{}) c[4].push_back("first pay " + percent(lp.first_pay));
   if (lp.transfer_difference) c[4].emplace_back("transfer: difference");

@@ -36,7 +36,12 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
       }
     }
   }
-  out.rounded = money::from_fen(static_cast<std::int64_t>(divide_round(out.exact_num, ratio::one_ppm, mode)));
+  // Almost every exact amount fits 64 bits, where a constant divisor spares
+  // the 128-bit division.
+  const auto narrow = static_cast<std::int64_t>(out.exact_num);
+  out.rounded = money::from_fen(narrow == out.exact_num
+                                    ? detail::divide_round_by<ratio::one_ppm>(narrow, mode)
+                                    : static_cast<std::int64_t>(divide_round(out.exact_num, ratio::one_ppm, mode)));
   out.paid = out.rounded;
   if (lp.cap) {
     const money left = max(money{}, *lp.cap - paid_before);

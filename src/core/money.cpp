@@ -23,35 +23,8 @@ auto to_string(rounding r) noexcept -> std::string_view {
   return "?";
 }
 
-namespace {
-// Integer quotient rounded with `mode`, for 64- and 128-bit operands alike.
-template <typename Int>
-auto divide_round_impl(Int num, Int den, rounding mode) noexcept -> Int {
-  // C++ division truncates toward zero; fix up from quotient and remainder.
-  const Int q = num / den;
-  const Int r = num % den;
-  if (r == 0) return q;
-  const Int sign = num < 0 ? -1 : 1;
-  const Int twice = (r < 0 ? -r : r) * 2;
-  switch (mode) {
-    case rounding::down: return q;
-    case rounding::up: return q + sign;
-    case rounding::half_up: return twice >= den ? q + sign : q;
-    case rounding::half_even:
-      if (twice > den) return q + sign;
-      if (twice < den) return q;
-      return (q % 2 == 0) ? q : q + sign;
-  }
-  return q;
-}
-
-auto divide_round64(std::int64_t num, std::int64_t den, rounding mode) noexcept -> std::int64_t {
-  return divide_round_impl<std::int64_t>(num, den, mode);
-}
-}  // namespace
-
 auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128 {
-  return divide_round_impl<__int128>(num, den, mode);
+  return detail::round_quotient<__int128>(num, den, num / den, num % den, mode);
 }
 
 namespace {
@@ -75,23 +48,9 @@ auto ratio::to_string(int decimals) const -> std::string {
   return format_fixed(checked(divide_round(ppm_, scale, rounding::half_up)), decimals);
 }
 
-auto apply(money amount, ratio r, rounding mode) -> money {
-  std::int64_t num64 = 0;
-  if (!__builtin_mul_overflow(amount.fen(), r.ppm(), &num64)) {
-    return money::from_fen(divide_round64(num64, ratio::one_ppm, mode));
-  }
-  const __int128 num = static_cast<__int128>(amount.fen()) * r.ppm();
-  return money::from_fen(checked(divide_round(num, ratio::one_ppm, mode)));
-}
-
-auto extend(quantity q, price p, rounding mode) -> money {
-  // 1e-4 units x 1e-6 yuan = 1e-10 yuan; a fen is 1e-2 yuan.
-  std::int64_t num64 = 0;
-  if (!__builtin_mul_overflow(q.ten_thousandths, p.micro, &num64)) {
-    return money::from_fen(divide_round64(num64, 100'000'000, mode));
-  }
-  const __int128 num = static_cast<__int128>(q.ten_thousandths) * p.micro;
-  return money::from_fen(checked(divide_round(num, 100'000'000, mode)));
+auto detail::multiply_divide_wide(std::int64_t a, std::int64_t b, std::int64_t den, rounding mode)
+    -> std::int64_t {
+  return checked(divide_round(static_cast<__int128>(a) * b, den, mode));
 }
 
 auto parse_fixed(std::string_view text, int decimals, std::string* why) -> std::optional<std::int64_t> {

@@ -13,6 +13,57 @@ struct line_split {
   money self, over, pre, inscope;
 };
 
+// `flag ? v : 0` by arithmetic: classes mix at random within a bill, and a
+// branch per line on them mispredicts often enough to cost more than this.
+constexpr auto keep_if(bool flag, std::int64_t v) noexcept -> std::int64_t {
+  return v & -static_cast<std::int64_t>(flag);
+}
+
+// One line of step 1: its class, its own-share ratio and its split, or why it
+// has none.
+struct classified {
+  enum class problem : std::uint8_t { none, unknown_item, bad_selfpay_ratio };
+  problem fault = problem::none;
+  item_class cls = item_class::C;
+  ratio own;
+  line_split part;
+};
+
+[[gnu::always_inline]] inline auto classify_line(const line& l, const catalog_entry* entry, ratio b_default,
+                                                 rounding mode) -> classified {
+  classified c;
+  if (!l.cls && !entry) {
+    c.fault = classified::problem::unknown_item;
+    return c;
+  }
+  c.cls = l.cls ? *l.cls : entry->cls;
+  c.own = ratio::from_ppm(keep_if(c.cls == item_class::B, b_default.ppm()));
+  if (l.selfpay_ratio) {
+    c.own = *l.selfpay_ratio;
+  } else if (entry && entry->selfpay_ratio) {
+    c.own = *entry->selfpay_ratio;
+  }
+  if (c.own < ratio{} || c.own > ratio::one()) {
+    c.fault = classified::problem::bad_selfpay_ratio;
+    return c;
+  }
+  // The split is computed the same way for all three classes, without a
+  // branch on the class: a class C line enters with nothing covered, which
+  // leaves nothing for the other parts.
+  const bool self_pay = c.cls == item_class::C;
+  c.part.self = money::from_fen(keep_if(self_pay, l.amount.fen()));
+  const money covered = money::from_fen(keep_if(!self_pay, l.amount.fen()));
+  const std::optional<price>& limit = l.price_limit || !entry ? l.price_limit : entry->price_limit;
+  if (!self_pay && limit && l.unit_price > *limit) {
+    const money allowed = extend(l.qty, *limit, mode);
+    c.part.over = allowed < covered ? covered - allowed : money{};
+  }
+  const money rest = covered - c.part.over;
+  c.part.pre = apply(rest, c.own, mode);  // rounded per line
+  c.part.inscope = rest - c.part.pre;
+  return c;
+}
+
 auto describe_visit(const person& p, const visit& v) -> std::string {
   return fmt::format("scheme={} status={} group={} visit={} level={} location={} filing={} admission={}",
                      to_string(p.scheme_), to_string(p.status_), to_string(p.group_), to_string(v.type), v.level,
@@ -58,15 +109,19 @@ auto cite(const layer_policy& lp, aspect a) -> cited {
 
 class settler {
  public:
-  settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o)
-      : t_{t}, c_{c}, b_{b}, before_{before}, o_{o}, v_{b.at} {
+  settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o,
+          settlement& s)
+      : t_{t}, c_{c}, b_{b}, before_{before}, o_{o}, v_{b.at}, s_{s} {
     if (o.as_filing) v_.filed = *o.as_filing;
   }
 
-  auto run() -> result<settlement>;
+  /// Fills the settlement; an error leaves it half done.
+  auto run() -> std::optional<error>;
 
  private:
   auto classify() -> std::optional<error>;
+  [[nodiscard, gnu::cold]] auto line_error(std::size_t i, bool lookup) const -> error;
+  void trace_lines(bool lookup);
   auto eligibility() -> void;
   auto basic_layer(const layer_policy& lp) -> void;
   auto upper_layer(layer_id id, const layer_policy& lp) -> void;
@@ -91,10 +146,10 @@ class settler {
   const settle_options& o_;
   visit v_;
   resolved_policy policy_;
-  settlement s_;
+  settlement& s_;
 };
 
-auto settler::run() -> result<settlement> {
+auto settler::run() -> std::optional<error> {
   s_.bill_id = b_.id;
   s_.tariff_id = t_.info.id;
   s_.filed_as = v_.filed;
@@ -103,7 +158,7 @@ auto settler::run() -> result<settlement> {
                       fmt::format("{} is outside the validity of tariff {} ({} to {})", b_.at.on.to_string(),
                                   t_.info.id, t_.info.valid_from.to_string(), t_.info.valid_to.to_string()));
   }
-  if (auto e = classify()) return std::move(*e);
+  if (auto e = classify()) return e;
 
   policy_ = t_.resolve(b_.who, v_, o_.trace);
   const layer_policy& basic = policy_[layer_id::basic];
@@ -112,7 +167,6 @@ auto settler::run() -> result<settlement> {
                       fmt::format("tariff {} has no basic-fund rule for {}", t_.info.id, describe_visit(b_.who, v_)));
   }
   s_.direct = v_.where == location::local || v_.filed != filing::unfiled;
-  s_.funds.reserve(layer_count);
   s_.ytd_after = before_;
   eligibility();
   if (s_.eligible) {
@@ -124,62 +178,81 @@ auto settler::run() -> result<settlement> {
   s_.fund_pay_sumamt = s_.hifp_pay + s_.hifmi_pay + s_.hifob_pay + s_.maf_pay;
   s_.psn_part_amt = s_.medfee_sumamt - s_.fund_pay_sumamt;
   account_and_cash();
-  return std::move(s_);
+  return std::nullopt;
+}
+
+// The totals of step 1 over a bill's lines, or the first line that has no split.
+struct line_totals {
+  money total, self, over, pre, inscope;
+  std::optional<std::size_t> failed;
+};
+
+// The loop of step 1, on its own so that its few values stay in registers
+// (it calls nothing but the catalog lookup, and only with `Lookup`).
+template <bool Lookup>
+[[gnu::noinline]] auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default,
+                                      rounding mode) -> line_totals {
+  // Locals, not members of the result: stores there might alias the lines.
+  money total, self, over, pre, inscope;
+  const line* const begin = lines.data();
+  const line* const end = begin + lines.size();
+  for (const line* l = begin; l != end; ++l) {
+    const classified c = classify_line(*l, Lookup ? items.find(l->code) : nullptr, b_default, mode);
+    if (c.fault != classified::problem::none) [[unlikely]] {
+      return line_totals{.failed = static_cast<std::size_t>(l - begin)};
+    }
+    total += l->amount;
+    self += c.part.self;
+    over += c.part.over;
+    pre += c.part.pre;
+    inscope += c.part.inscope;
+  }
+  return line_totals{total, self, over, pre, inscope, std::nullopt};
 }
 
 // Step 1: split every line by the catalog of the place of treatment.
 auto settler::classify() -> std::optional<error> {
-  const rounding mode = t_.info.round;
+  // Bulk runs often carry every class on the lines and pass an empty catalog.
+  const bool lookup = c_.size() != 0;
+  const line_totals t = lookup ? classify_lines<true>(b_.lines, c_, t_.b_first_pay_default, t_.info.round)
+                               : classify_lines<false>(b_.lines, c_, t_.b_first_pay_default, t_.info.round);
+  if (t.failed) return line_error(*t.failed, lookup);
+  s_.medfee_sumamt = t.total;
+  s_.fulamt_ownpay_amt = t.self;
+  s_.overlmt_selfpay = t.over;
+  s_.preselfpay_amt = t.pre;
+  s_.inscp_scp_amt = t.inscope;
+  if (o_.trace) trace_lines(lookup);
+  return std::nullopt;
+}
+
+auto settler::line_error(std::size_t i, bool lookup) const -> error {
+  const line& l = b_.lines[i];
+  const classified c = classify_line(l, lookup ? c_.find(l.code) : nullptr, t_.b_first_pay_default, t_.info.round);
+  if (c.fault == classified::problem::unknown_item) {
+    return make_error(errc::not_found, fmt::format("lines[{}].code", i),
+                      fmt::format("item {} is not in the catalog and the line has no class", l.code));
+  }
+  return make_error(errc::invalid_argument, fmt::format("lines[{}].selfpay_ratio", i),
+                    fmt::format("{} is not between 0 and 1", c.own.to_string(6)));
+}
+
+void settler::trace_lines(bool lookup) {
   for (std::size_t i = 0; i < b_.lines.size(); ++i) {
     const line& l = b_.lines[i];
-    const catalog_entry* entry = c_.size() == 0 ? nullptr : c_.find(l.code);
-    std::optional<item_class> cls = l.cls;
-    if (!cls && entry) cls = entry->cls;
-    if (!cls) {
-      return make_error(errc::not_found, fmt::format("lines[{}].code", i),
-                        fmt::format("item {} is not in the catalog and the line has no class", l.code));
-    }
-    std::optional<ratio> own = l.selfpay_ratio;
-    if (!own && entry) own = entry->selfpay_ratio;
-    if (!own) own = *cls == item_class::B ? t_.b_first_pay_default : ratio{};
-    if (*own < ratio{} || *own > ratio::one()) {
-      return make_error(errc::invalid_argument, fmt::format("lines[{}].selfpay_ratio", i),
-                        fmt::format("{} is not between 0 and 1", own->to_string(6)));
-    }
-    std::optional<price> limit = l.price_limit;
-    if (!limit && entry) limit = entry->price_limit;
-
-    line_split part;
-    if (*cls == item_class::C) {
-      part.self = l.amount;
-    } else {
-      if (limit && l.unit_price > *limit) {
-        const money allowed = extend(l.qty, *limit, mode);
-        part.over = allowed < l.amount ? l.amount - allowed : money{};
-      }
-      const money rest = l.amount - part.over;
-      part.pre = apply(rest, *own, mode);  // rounded per line
-      part.inscope = rest - part.pre;
-    }
-    s_.medfee_sumamt += l.amount;
-    s_.fulamt_ownpay_amt += part.self;
-    s_.overlmt_selfpay += part.over;
-    s_.preselfpay_amt += part.pre;
-    s_.inscp_scp_amt += part.inscope;
-    if (o_.trace) {
-      step("classify", std::string{to_string(*cls)}, "", entry ? "catalog" : "line",
-           fmt::format("lines[{}] {} {}: amount {} -> self-pay {}, over limit {}, first-pay {} ({}), in scope {}", i,
-                       l.code, l.name, l.amount.to_string(), part.self.to_string(), part.over.to_string(),
-                       part.pre.to_string(), own->to_string(), part.inscope.to_string()),
-           "", part.inscope);
-    }
+    const catalog_entry* entry = lookup ? c_.find(l.code) : nullptr;
+    const classified c = classify_line(l, entry, t_.b_first_pay_default, t_.info.round);
+    step("classify", std::string{to_string(c.cls)}, "", entry ? "catalog" : "line",
+         fmt::format("lines[{}] {} {}: amount {} -> self-pay {}, over limit {}, first-pay {} ({}), in scope {}", i,
+                     l.code, l.name, l.amount.to_string(), c.part.self.to_string(), c.part.over.to_string(),
+                     c.part.pre.to_string(), c.own.to_string(), c.part.inscope.to_string()),
+         "", c.part.inscope);
   }
-  if (o_.trace) step("classify", "", "", "",
+  step("classify", "", "", "",
        fmt::format("total {} = self-pay {} + over limit {} + first-pay {} + in scope {}", s_.medfee_sumamt.to_string(),
                    s_.fulamt_ownpay_amt.to_string(), s_.overlmt_selfpay.to_string(), s_.preselfpay_amt.to_string(),
                    s_.inscp_scp_amt.to_string()),
        "", s_.inscp_scp_amt);
-  return std::nullopt;
 }
 
 // Step 2: coverage, waiting period, and whether this treatment is reimbursed.
@@ -198,8 +271,8 @@ auto settler::eligibility() -> void {
                                        add_months(*p.rejoined, t_.waiting_months).to_string());
   } else if (!policy_[layer_id::basic].reimbursed) {
     s_.eligible = false;
-    s_.ineligible_reason = policy_[layer_id::basic].reason.empty() ? "the tariff does not reimburse this treatment"
-                                                                  : policy_[layer_id::basic].reason;
+    const std::string_view reason = policy_[layer_id::basic].reason;
+    s_.ineligible_reason = reason.empty() ? "the tariff does not reimburse this treatment" : reason;
   }
   if (!s_.eligible) {
     const layer_policy& lp = policy_[layer_id::basic];
@@ -280,7 +353,7 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
   }
   if (!lp.reimbursed) {
     if (o_.trace) step(std::string{to_string(id)}, lp, aspect::eligibility,
-         lp.reason.empty() ? "not reimbursed for this treatment" : lp.reason, "", money{});
+         lp.reason.empty() ? "not reimbursed for this treatment" : std::string{lp.reason}, "", money{});
     return;
   }
   const bool annual = lp.per == deductible_scope::year;
@@ -337,11 +410,15 @@ auto settler::account_and_cash() -> void {
 
 auto settle(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& opts)
     -> result<settlement> {
+  // Built in place in the result: moving a settlement in costs about as much
+  // as the arithmetic of a short bill.
+  result<settlement> out{settlement{}};
   try {
-    return settler{t, c, b, before, opts}.run();
+    if (auto e = settler{t, c, b, before, opts, out.value()}.run()) out = std::move(*e);
   } catch (const std::overflow_error&) {
-    return make_error(errc::invalid_argument, "", "amounts too large: a total does not fit in 64-bit fen");
+    out = make_error(errc::invalid_argument, "", "amounts too large: a total does not fit in 64-bit fen");
   }
+  return out;
 }
 
 }  // namespace yibao
