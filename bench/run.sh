@@ -25,7 +25,7 @@ bills=$(wc -l < "$data/bills.jsonl")
 echo "input: $bills bills; $(du -h "$data/bills.jsonl" | cut -f1) JSONL, $(du -ch "$data/bills.csv" "$data/bills.lines.csv" | tail -1 | cut -f1) CSV"
 
 YIBAO_BENCH_JSONL=$data/bills.jsonl YIBAO_BENCH_CSV=$data/bills.csv \
-  "$build/bench/yibao_bench" --benchmark_filter='core_|simulate_' --benchmark_counters_tabular=true \
+  "$build/bench/yibao_bench" --benchmark_filter='^core_|simulate_|parse_bill' --benchmark_counters_tabular=true \
   --benchmark_out="$data/bench.json" --benchmark_out_format=json
 
 python3 - "$data/bench.json" <<'PY'
@@ -33,6 +33,9 @@ import json, sys
 runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
 core, plain = runs["core_settle"]["bills/s"], runs["core_plain_sum"]["bills/s"]
 print(f"\ncore: {core:,.0f} bills/s/core; plain loop {plain:,.0f} bills/s; ratio {plain / core:.1f}x")
+fast, full = runs["parse_bill"], runs["parse_bill_full_reader"]
+print(f"bill JSON: {fast['bills/s']:,.0f} bills/s {fast['MB/s']:.0f} MB/s per core; "
+      f"the full reader alone {full['bills/s']:,.0f} bills/s {full['MB/s']:.0f} MB/s")
 for fmt in ("jsonl", "csv"):
     one, two = runs[f"simulate_{fmt}/1/iterations:1/real_time"], runs[f"simulate_{fmt}/2/iterations:1/real_time"]
     print(f"simulate {fmt}: 1 thread {one['bills/s']:,.0f} bills/s {one['MB/s']:.0f} MB/s; "
