@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/bill_fields.hpp"
 #include "io/bill_json.hpp"
 #include "test_files.hpp"
 #include "yibao/bill.hpp"
@@ -190,6 +191,54 @@ TEST(bill_json_fast, mutations_agree_with_the_full_reader) {
   // path must have been exercised on both sides.
   EXPECT_GT(taken, 0U);
   EXPECT_LT(taken, mutants);
+}
+
+}  // namespace
+
+namespace {
+
+// The word-at-a-time decimal reader against io::parse_decimal, the one
+// source of decimal values and messages: whatever the fast reader accepts,
+// parse_decimal accepts with the same value.
+TEST(bill_json_fast, decimals_agree_with_parse_decimal) {
+  const std::string_view alphabet{"0123456789.....-+e x\"9"};
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  std::size_t accepted = 0;
+  for (const io::decimal_kind* kind : {&io::money_kind, &io::price_kind, &io::quantity_kind, &io::ratio_kind}) {
+    for (int i = 0; i < 60'000; ++i) {
+      std::string text(next() % 24, '0');
+      for (char& c : text) c = next() % 3 == 0 ? alphabet[next() % alphabet.size()] : static_cast<char>('0' + next() % 10);
+      std::int64_t fast = 0;
+      if (!io::fast_decimal(text, *kind, fast)) continue;
+      ++accepted;
+      std::string what;
+      const auto slow = io::parse_decimal(text, *kind, what);
+      ASSERT_TRUE(slow.has_value()) << text << ": " << what;
+      EXPECT_EQ(*slow, fast) << text;
+    }
+    // Every digit count on both sides of the point, around the word size.
+    for (int a = 1; a <= 18; ++a) {
+      for (int b = 0; b <= 7; ++b) {
+        std::string text;
+        for (int k = 0; k < a; ++k) text += static_cast<char>('1' + (k * 7 + b) % 9);
+        if (b > 0) text += '.';
+        for (int k = 0; k < b; ++k) text += static_cast<char>('0' + (k * 3 + a) % 10);
+        std::int64_t fast = 0;
+        std::string what;
+        const auto slow = io::parse_decimal(text, *kind, what);
+        if (io::fast_decimal(text, *kind, fast)) {
+          ++accepted;
+          ASSERT_TRUE(slow.has_value()) << text;
+          EXPECT_EQ(*slow, fast) << text;
+        }
+      }
+    }
+  }
+  EXPECT_GT(accepted, 1000U);
 }
 
 }  // namespace
