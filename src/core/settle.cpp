@@ -122,7 +122,7 @@ class settler {
   auto classify() -> std::optional<error>;
   [[nodiscard, gnu::cold]] auto line_error(std::size_t i, bool lookup) const -> error;
   void trace_lines(bool lookup);
-  auto eligibility() -> void;
+  auto eligibility(const layer_policy& basic) -> void;
   auto basic_layer(const layer_policy& lp) -> void;
   auto upper_layer(layer_id id, const layer_policy& lp) -> void;
   auto account_and_cash() -> void;
@@ -145,7 +145,6 @@ class settler {
   const ytd& before_;
   const settle_options& o_;
   visit v_;
-  resolved_policy policy_;
   settlement& s_;
 };
 
@@ -160,20 +159,21 @@ auto settler::run() -> std::optional<error> {
   }
   if (auto e = classify()) return e;
 
-  policy_ = t_.resolve(b_.who, v_, o_.trace);
-  const layer_policy& basic = policy_[layer_id::basic];
+  // A local, not a member: resolve's result is then built in place, not moved.
+  const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
+  const layer_policy& basic = policy[layer_id::basic];
   if (!basic.active) {
     return make_error(errc::failed_precondition, "",
                       fmt::format("tariff {} has no basic-fund rule for {}", t_.info.id, describe_visit(b_.who, v_)));
   }
   s_.direct = v_.where == location::local || v_.filed != filing::unfiled;
   s_.ytd_after = before_;
-  eligibility();
+  eligibility(basic);
   if (s_.eligible) {
     basic_layer(basic);
-    upper_layer(layer_id::critical, policy_[layer_id::critical]);
-    upper_layer(layer_id::large, policy_[layer_id::large]);
-    upper_layer(layer_id::assistance, policy_[layer_id::assistance]);
+    upper_layer(layer_id::critical, policy[layer_id::critical]);
+    upper_layer(layer_id::large, policy[layer_id::large]);
+    upper_layer(layer_id::assistance, policy[layer_id::assistance]);
   }
   s_.fund_pay_sumamt = s_.hifp_pay + s_.hifmi_pay + s_.hifob_pay + s_.maf_pay;
   s_.psn_part_amt = s_.medfee_sumamt - s_.fund_pay_sumamt;
@@ -188,16 +188,17 @@ struct line_totals {
 };
 
 // The loop of step 1, on its own so that its few values stay in registers
-// (it calls nothing but the catalog lookup, and only with `Lookup`).
-template <bool Lookup>
-[[gnu::noinline]] auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default,
-                                      rounding mode) -> line_totals {
+// (it calls nothing but the catalog lookup, and only with `Lookup`), and with
+// the rounding mode fixed so that the per-line rounding does not switch on it.
+template <bool Lookup, rounding Mode>
+[[gnu::noinline]] auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default)
+    -> line_totals {
   // Locals, not members of the result: stores there might alias the lines.
   money total, self, over, pre, inscope;
   const line* const begin = lines.data();
   const line* const end = begin + lines.size();
   for (const line* l = begin; l != end; ++l) {
-    const classified c = classify_line(*l, Lookup ? items.find(l->code) : nullptr, b_default, mode);
+    const classified c = classify_line(*l, Lookup ? items.find(l->code) : nullptr, b_default, Mode);
     if (c.fault != classified::problem::none) [[unlikely]] {
       return line_totals{.failed = static_cast<std::size_t>(l - begin)};
     }
@@ -208,6 +209,19 @@ template <bool Lookup>
     inscope += c.part.inscope;
   }
   return line_totals{total, self, over, pre, inscope, std::nullopt};
+}
+
+template <bool Lookup>
+auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default, rounding mode)
+    -> line_totals {
+  switch (mode) {
+    case rounding::half_up: return classify_lines<Lookup, rounding::half_up>(lines, items, b_default);
+    case rounding::half_even: return classify_lines<Lookup, rounding::half_even>(lines, items, b_default);
+    case rounding::up: return classify_lines<Lookup, rounding::up>(lines, items, b_default);
+    case rounding::down: break;
+  }
+  // Also a value outside the enum, which detail::round_quotient rounds toward zero too.
+  return classify_lines<Lookup, rounding::down>(lines, items, b_default);
 }
 
 // Step 1: split every line by the catalog of the place of treatment.
@@ -256,7 +270,7 @@ void settler::trace_lines(bool lookup) {
 }
 
 // Step 2: coverage, waiting period, and whether this treatment is reimbursed.
-auto settler::eligibility() -> void {
+auto settler::eligibility(const layer_policy& basic) -> void {
   const person& p = b_.who;
   if (p.coverage_ == coverage::lapsed) {
     s_.eligible = false;
@@ -269,14 +283,13 @@ auto settler::eligibility() -> void {
     s_.ineligible_reason = fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})",
                                        t_.waiting_months, p.rejoined->to_string(),
                                        add_months(*p.rejoined, t_.waiting_months).to_string());
-  } else if (!policy_[layer_id::basic].reimbursed) {
+  } else if (!basic.reimbursed) {
     s_.eligible = false;
-    const std::string_view reason = policy_[layer_id::basic].reason;
+    const std::string_view reason = basic.reason;
     s_.ineligible_reason = reason.empty() ? "the tariff does not reimburse this treatment" : reason;
   }
   if (!s_.eligible) {
-    const layer_policy& lp = policy_[layer_id::basic];
-    if (o_.trace) step("eligibility", lp, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
+    if (o_.trace) step("eligibility", basic, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
          money{});
   }
 }
