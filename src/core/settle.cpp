@@ -1,4 +1,5 @@
 // The settlement steps of docs/domain (shared/domain.md section 5), in order.
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -149,6 +150,16 @@ class settler {
 };
 
 auto settler::run() -> std::optional<error> {
+  // Bulk runs stream bills through memory, and a bill's lines are what misses
+  // the cache: ask for them now, so that they arrive while the work before
+  // step 1 runs on cached data (the tariff) instead of step 1 stalling on each
+  // line. Step 1 reads from `cls` to `amount`, which may straddle two cache
+  // lines; the first 64 lines (16 KiB) are plenty for the hardware to follow.
+  const std::size_t ahead = std::min<std::size_t>(b_.lines.size(), 64);
+  for (std::size_t i = 0; i < ahead; ++i) {
+    __builtin_prefetch(&b_.lines[i].cls);
+    __builtin_prefetch(&b_.lines[i].amount);
+  }
   s_.bill_id = b_.id;
   s_.tariff_id = t_.info.id;
   s_.filed_as = v_.filed;
@@ -157,10 +168,10 @@ auto settler::run() -> std::optional<error> {
                       fmt::format("{} is outside the validity of tariff {} ({} to {})", b_.at.on.to_string(),
                                   t_.info.id, t_.info.valid_from.to_string(), t_.info.valid_to.to_string()));
   }
-  if (auto e = classify()) return e;
-
   // A local, not a member: resolve's result is then built in place, not moved.
+  // It has no effects, so it can run before step 1 while the lines arrive.
   const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
+  if (auto e = classify()) return e;
   const layer_policy& basic = policy[layer_id::basic];
   if (!basic.active) {
     return make_error(errc::failed_precondition, "",
