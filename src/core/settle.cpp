@@ -211,7 +211,7 @@ template <bool Lookup, rounding Mode>
   for (const line* l = begin; l != end; ++l) {
     const classified c = classify_line(*l, Lookup ? items.find(l->code) : nullptr, b_default, Mode);
     if (c.fault != classified::problem::none) [[unlikely]] {
-      return line_totals{.failed = static_cast<std::size_t>(l - begin)};
+      return line_totals{{}, {}, {}, {}, {}, static_cast<std::size_t>(l - begin)};
     }
     total += l->amount;
     self += c.part.self;
