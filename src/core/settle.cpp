@@ -154,7 +154,7 @@ auto settler::run() -> std::optional<error> {
   // the cache: ask for them now, so that they arrive while the work before
   // step 1 runs on cached data (the tariff) instead of step 1 stalling on each
   // line. Step 1 reads from `cls` to `amount`, which may straddle two cache
-  // lines; the first 64 lines (16 KiB) are plenty for the hardware to follow.
+  // lines; the first 64 lines (8 KiB) are plenty for the hardware to follow.
   const std::size_t ahead = std::min<std::size_t>(b_.lines.size(), 64);
   for (std::size_t i = 0; i < ahead; ++i) {
     __builtin_prefetch(&b_.lines[i].cls);
