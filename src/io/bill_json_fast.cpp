@@ -157,10 +157,11 @@ class scanner {
     skip_space();
     const char* const start = p_;
     int v = 0;
-    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 10) v = v * 10 + (*p_++ - '0');
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 9) v = v * 10 + (*p_++ - '0');
     const auto digits = p_ - start;
-    if (digits == 0 || digits > 9 || (digits > 1 && *start == '0')) return false;
-    if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    if (digits == 0 || (digits > 1 && *start == '0')) return false;
+    // A tenth digit, a fraction or an exponent: not an integer read here.
+    if (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || *p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
     if (v < lo || v > hi) return false;
     out = v;
     return true;

@@ -128,6 +128,20 @@ TEST(bill_json_fast, leaves_every_bad_bill_to_the_full_reader) {
   }
 }
 
+// The fuzzer's seeds and any crash it found (tests/fuzz/run.sh).
+TEST(bill_json_fast, fuzz_corpus_agrees) {
+  const auto dir = yibao_test::source_dir / "tests" / "fuzz" / "bill_corpus";
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = *yibao_test::read_text(e.path());
+    agree(text, false);
+    agree(text, true);
+    ++n;
+  }
+  EXPECT_GE(n, 8U);
+}
+
 TEST(bill_json_fast, escapes_and_numbers_outside_the_subset_fall_back) {
   const std::string base =
       R"({"id":"B1","person":{"id":"P1","scheme":"employee"},"visit":{"type":"outpatient","level":2,)"
@@ -149,6 +163,9 @@ TEST(bill_json_fast, escapes_and_numbers_outside_the_subset_fall_back) {
   EXPECT_FALSE(agree(with(R"("level":2)", R"("level":02)"), false));
   EXPECT_FALSE(agree(with(R"("level":2)", R"("level":-0)"), false));
   EXPECT_FALSE(agree(with(R"("level":2)", R"("level":1234567890123)"), false));
+  EXPECT_FALSE(agree(with(R"("level":2)", R"("level":4444444444)"), false));  // found by the fuzzer
+  EXPECT_TRUE(agree(with(R"("level":2)", R"("level":2,"admission":999999999)"), false));
+  EXPECT_FALSE(agree(with(R"("level":2)", R"("level":2,"admission":2147483647)"), false));
   EXPECT_FALSE(agree(with(R"("amount":"1.00"})", R"("amount":"1.00",})"), false));
   EXPECT_FALSE(agree(with(R"("scheme":"employee")", R"("scheme":"employee","scheme":"employee")"), false));
   EXPECT_FALSE(agree(base + " x", false));
