@@ -1,6 +1,9 @@
 // Reading the bulk formats (docs/bulk-format.md).
 #include "sim/reader.hpp"
 
+#include "io/bill_fields.hpp"
+#include "io/text.hpp"
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -291,6 +294,172 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
     json += '}';
   }
   json += "]}";
+  return true;
+}
+
+namespace {
+
+// The cells of a row without quotes (so split at every comma), into `cells`;
+// false if the row has a quote or not `count` cells.
+auto plain_cells(std::string_view row, std::size_t count, std::array<std::string_view, 32>& cells) -> bool {
+  if (count > cells.size() || row.find('"') != std::string_view::npos) return false;
+  std::size_t n = 0, begin = 0;
+  for (;;) {
+    const std::size_t comma = row.find(',', begin);
+    if (n == count) return false;
+    cells[n++] = row.substr(begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin);
+    if (comma == std::string_view::npos) break;
+    begin = comma + 1;
+  }
+  return n == count;
+}
+
+// Text the JSON route carries unchanged: valid UTF-8 without control bytes
+// (those it escapes, and the fast JSON reader leaves escapes to the full one).
+auto plain_text(std::string_view s) -> bool {
+  bool high = false;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20) return false;
+    high = high || c >= 0x80;
+  }
+  return !high || io::is_valid_utf8(s);
+}
+
+// An integer cell as the JSON route reads it: 1 to 9 digits, no sign, no
+// leading zero, within [lo, hi].
+auto plain_int(std::string_view s, int lo, int hi, int& out) -> bool {
+  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
+  int v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < lo || v > hi) return false;
+  out = v;
+  return true;
+}
+
+template <typename E, typename Parse>
+auto plain_enum(std::string_view s, Parse parse, E& out) -> bool {
+  const std::optional<E> e = parse(s);
+  if (!e) return false;
+  out = *e;
+  return true;
+}
+
+auto plain_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) -> bool {
+  return io::fast_decimal(s, kind, out);
+}
+
+auto plain_money(std::string_view s, money& out) -> bool {
+  std::int64_t fen = 0;
+  if (!plain_decimal(s, io::money_kind, fen)) return false;
+  out = money::from_fen(fen);
+  return true;
+}
+
+auto plain_date(std::string_view s, date& out) -> bool {
+  const auto d = parse_date(s);
+  if (!d) return false;
+  out = *d;
+  return true;
+}
+
+// One bills-file cell into the bill, as its JSON field would be read.
+auto bill_cell(int c, std::string_view v, bill& b) -> bool {
+  switch (static_cast<bill_col>(c)) {
+    case bc_bill_id: return !v.empty() && plain_text(v) && (b.id.assign(v), true);
+    case bc_person_id: return !v.empty() && plain_text(v) && (b.who.id.assign(v), true);
+    case bc_scheme: return plain_enum(v, parse_scheme, b.who.scheme_);
+    case bc_status: return plain_enum(v, parse_status, b.who.status_);
+    case bc_group: return plain_enum(v, parse_group, b.who.group_);
+    case bc_coverage: return plain_enum(v, parse_coverage, b.who.coverage_);
+    case bc_account_balance: return plain_money(v, b.who.account_balance);
+    case bc_rejoined: {
+      date d;
+      if (!plain_date(v, d)) return false;
+      b.who.rejoined = d;
+      return true;
+    }
+    case bc_visit_type: return plain_enum(v, parse_visit_type, b.at.type);
+    case bc_level: return plain_int(v, 0, level_count - 1, b.at.level);
+    case bc_location: return plain_enum(v, parse_location, b.at.where);
+    case bc_filing: return plain_enum(v, parse_filing, b.at.filed);
+    case bc_admission: return plain_int(v, 1, 999'999'999, b.at.admission);
+    case bc_date: return plain_date(v, b.at.on);
+    case bc_disease: return plain_text(v) && (b.at.disease.assign(v), true);
+    case bc_transfer_from_level: {
+      int from = 0;
+      if (!plain_int(v, 0, level_count - 1, from)) return false;
+      b.at.transfer_from_level = from;
+      return true;
+    }
+    case bill_col_count: break;
+  }
+  return false;
+}
+
+// One lines-file cell into the line, as its JSON field would be read.
+auto line_cell(int c, std::string_view v, line& l) -> bool {
+  switch (static_cast<line_col>(c)) {
+    case lc_code: return !v.empty() && plain_text(v) && (l.code.assign(v), true);
+    case lc_name: return plain_text(v) && (l.name.assign(v), true);
+    case lc_class: {
+      item_class k = item_class::C;
+      if (!plain_enum(v, parse_item_class, k)) return false;
+      l.cls = k;
+      return true;
+    }
+    case lc_selfpay_ratio: {
+      std::int64_t ppm = 0;
+      if (!plain_decimal(v, io::ratio_kind, ppm)) return false;
+      l.selfpay_ratio = ratio::from_ppm(ppm);
+      return true;
+    }
+    case lc_price_limit: {
+      std::int64_t micro = 0;
+      if (!plain_decimal(v, io::price_kind, micro)) return false;
+      l.price_limit = price{micro};
+      return true;
+    }
+    case lc_qty: return plain_decimal(v, io::quantity_kind, l.qty.ten_thousandths);
+    case lc_price: return plain_decimal(v, io::price_kind, l.unit_price.micro);
+    case lc_amount: return plain_money(v, l.amount);
+    case lc_bill_id:
+    case line_col_count: break;
+  }
+  return false;
+}
+
+}  // namespace
+
+auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
+                   const line_layout& ll, bill& out) -> bool {
+  std::array<std::string_view, 32> cells;
+  if (rows.empty() || !plain_cells(bill_row, bl.cells, cells)) return false;
+  out = bill{};
+  // An empty optional cell is an absent field (its default); an empty
+  // required one is an error only the JSON route words.
+  for (int c = 0; c < bill_col_count; ++c) {
+    if (bl.at[c] < 0) continue;
+    const std::string_view v = cells[static_cast<std::size_t>(bl.at[c])];
+    if (v.empty() && !bill_required[c]) continue;
+    if (!bill_cell(c, v, out)) return false;
+  }
+  if (out.at.transfer_from_level && *out.at.transfer_from_level >= out.at.level) return false;
+  out.lines.resize(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (!plain_cells(rows[r].text, ll.cells, cells)) return false;
+    line& l = out.lines[r];
+    for (int c = 1; c < line_col_count; ++c) {
+      if (ll.at[c] < 0) continue;
+      const std::string_view v = cells[static_cast<std::size_t>(ll.at[c])];
+      if (v.empty() && !line_required[c]) continue;
+      if (!line_cell(c, v, l)) return false;
+    }
+    if (l.amount != extend(l.qty, l.unit_price, rounding::half_up)) return false;
+  }
   return true;
 }
 

@@ -85,6 +85,14 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
                       const line_layout& ll, std::string_view lines_file, std::string& json, std::string& why)
     -> bool;
 
+/// The fast path both CSV readers try first: the bill straight from the
+/// cells, for rows without quotes whose every cell is what the fast bill JSON
+/// reader accepts. True with `out` filled exactly as converting to JSON and
+/// parsing would fill it; false when only that route can say what the rows
+/// are (including every error).
+auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
+                   const line_layout& ll, bill& out) -> bool;
+
 /// Turns a parse_bill_json error on a converted CSV bill into a message that
 /// names CSV columns and, for a line, the lines file and its line number.
 auto csv_reason(const error& e, const std::vector<row_text>& rows, std::string_view lines_file) -> std::string;

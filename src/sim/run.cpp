@@ -332,6 +332,10 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       const row_ref& rr = b.rows[it.rows_begin + k];
       rows.push_back(row_text{rr.line, std::string_view{b.text.data() + rr.begin, rr.len}});
     }
+    if (csv_bill_fast(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input), r.b)) {
+      r.ok = true;
+      continue;
+    }
     std::string why;
     if (!csv_bill_to_json(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input),
                           in[it.input].lines_name, json, why)) {
