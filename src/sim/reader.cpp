@@ -438,20 +438,20 @@ auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::
                    const line_layout& ll, bill& out) -> bool {
   std::array<std::string_view, 32> cells;
   if (rows.empty() || !plain_cells(bill_row, bl.cells, cells)) return false;
-  out = bill{};
+  bill b;  // into `out` only when whole
   // An empty optional cell is an absent field (its default); an empty
   // required one is an error only the JSON route words.
   for (int c = 0; c < bill_col_count; ++c) {
     if (bl.at[c] < 0) continue;
     const std::string_view v = cells[static_cast<std::size_t>(bl.at[c])];
     if (v.empty() && !bill_required[c]) continue;
-    if (!bill_cell(c, v, out)) return false;
+    if (!bill_cell(c, v, b)) return false;
   }
-  if (out.at.transfer_from_level && *out.at.transfer_from_level >= out.at.level) return false;
-  out.lines.resize(rows.size());
+  if (b.at.transfer_from_level && *b.at.transfer_from_level >= b.at.level) return false;
+  b.lines.resize(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (!plain_cells(rows[r].text, ll.cells, cells)) return false;
-    line& l = out.lines[r];
+    line& l = b.lines[r];
     for (int c = 1; c < line_col_count; ++c) {
       if (ll.at[c] < 0) continue;
       const std::string_view v = cells[static_cast<std::size_t>(ll.at[c])];
@@ -460,6 +460,7 @@ auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::
     }
     if (l.amount != extend(l.qty, l.unit_price, rounding::half_up)) return false;
   }
+  out = std::move(b);
   return true;
 }
 

@@ -88,8 +88,8 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
 /// The fast path both CSV readers try first: the bill straight from the
 /// cells, for rows without quotes whose every cell is what the fast bill JSON
 /// reader accepts. True with `out` filled exactly as converting to JSON and
-/// parsing would fill it; false when only that route can say what the rows
-/// are (including every error).
+/// parsing would fill it; false, with `out` untouched, when only that route
+/// can say what the rows are (including every error).
 auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
                    const line_layout& ll, bill& out) -> bool;
 
