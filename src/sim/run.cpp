@@ -16,6 +16,9 @@
 #include <tbb/task_arena.h>
 
 #include <deque>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -105,6 +108,20 @@ class batch_pool {
   std::mutex mutex_;
   std::vector<std::unique_ptr<batch>> free_;
 };
+
+// Every bill's lines are allocated by the thread that parses it and freed by
+// the one that settles it, in sizes that vary with the line count; glibc's
+// heap fragments under that, so the resident pages grow with the length of
+// the run although the memory in use does not (heaptrack: 22.3 MB peak heap
+// for 200k bills, 23.0 MB for 1M). Handing free pages back to the kernel
+// now and then keeps the peak RSS bounded by the batches in flight.
+void release_free_pages(std::uint64_t batches_written) {
+#if defined(__GLIBC__)
+  if (batches_written % 64 == 0) malloc_trim(0);
+#else
+  (void)batches_written;
+#endif
+}
 
 // Stage 1.
 class reader {
@@ -522,9 +539,11 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     done += b->done;
     if (opts.on_progress) opts.on_progress(progress{done, b->bytes, total_bytes});
   };
+  std::uint64_t written = 0;
   auto write_stage = [&](batch* b) {
     write(b);
     pool.give(std::unique_ptr<batch>{b});
+    release_free_pages(++written);
   };
 
   const std::size_t tokens = 2 * static_cast<std::size_t>(threads) + 2;
