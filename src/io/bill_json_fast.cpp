@@ -22,7 +22,8 @@
 //   - the grammar is checked token by token (no trailing commas, no missing
 //     ones, nothing after the closing brace).
 // tests/unit/bill_json_fast_test.cpp checks both readers agree on every bill
-// in the repository and on mutations of them.
+// in the repository and on mutations of them, tests/fuzz/fuzz_bill_json.cpp
+// on whatever libFuzzer makes.
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -42,7 +43,6 @@ namespace {
 // Every step of the scanner is inlined into one function, so that the cursor
 // lives in a register instead of being stored and reloaded around each call.
 #define inline_always [[gnu::always_inline]] inline
-
 
 // A field name as minified JSON writes it before its value, `"name":`, as
 // the bytes of two little-endian words and the mask of the bytes it uses
@@ -111,9 +111,9 @@ class scanner {
   }
 
   // A string without escapes: its raw bytes, checked as UTF-8 when any is
-  // not ASCII. Eight bytes at a time while eight remain: most strings here
-  // (codes, decimals, enum values, field names) end within the first word,
-  // so the end is found without a loop whose exit the CPU must guess.
+  // not ASCII. Eight bytes at a time while eight remain: most strings read
+  // here (item codes, ids, enum values) end within the first word or two, so
+  // the end is found without a loop whose exit the CPU must guess.
   inline_always auto string(std::string_view& out) noexcept -> bool {
     if (!take('"')) return false;
     const char* const start = p_;
