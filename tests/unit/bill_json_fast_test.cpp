@@ -70,14 +70,7 @@ auto generated_bills(std::uint64_t people) -> std::vector<std::string> {
   g.people = people;
   g.seed = 7;
   g.format = sim::input_format::jsonl;
-  const std::string text = sim::generate_text(g).first;
-  std::vector<std::string> out;
-  for (std::size_t p = 0; p < text.size();) {
-    const std::size_t nl = text.find('\n', p);
-    out.push_back(text.substr(p, nl - p));
-    p = nl + 1;
-  }
-  return out;
+  return yibao_test::split_lines(sim::generate_text(g).first);
 }
 
 // The full reader's answer and parse_bill_json's agree; and if the fast path
@@ -188,17 +181,7 @@ TEST(bill_json_fast, mutations_agree_with_the_full_reader) {
   std::size_t taken = 0, mutants = 0;
   for (const std::string& seed : seeds) {
     for (std::size_t i = 0; i <= seed.size(); ++i) {
-      std::vector<std::string> variants;
-      if (i < seed.size()) variants.push_back(std::string{seed}.erase(i, 1));
-      for (const char c : edges) {
-        if (i < seed.size()) {
-          std::string r = seed;
-          r[i] = c;
-          variants.push_back(std::move(r));
-        }
-        variants.push_back(std::string{seed}.insert(i, 1, c));
-      }
-      for (const std::string& v : variants) {
+      for (const std::string& v : yibao_test::mutants_at(seed, i, edges)) {
         taken += agree(v, false) ? 1 : 0;
         ++mutants;
       }

@@ -12,6 +12,7 @@
 
 #include "io/bill_json.hpp"
 #include "sim/reader.hpp"
+#include "test_files.hpp"
 #include "yibao/simulate.hpp"
 
 namespace {
@@ -23,16 +24,6 @@ struct csv_bill {
   std::string row;
   std::vector<std::string> line_rows;
 };
-
-auto split_lines(const std::string& text) -> std::vector<std::string> {
-  std::vector<std::string> out;
-  for (std::size_t p = 0; p < text.size();) {
-    const std::size_t nl = text.find('\n', p);
-    out.push_back(text.substr(p, nl - p));
-    p = nl + 1;
-  }
-  return out;
-}
 
 struct population {
   bill_layout bl;
@@ -49,8 +40,8 @@ auto generated(std::uint64_t people) -> population {
   g.seed = 11;
   g.format = sim::input_format::csv;
   const auto [bills_text, lines_text] = sim::generate_text(g);
-  const auto bills = split_lines(bills_text);
-  const auto lines = split_lines(lines_text);
+  const auto bills = yibao_test::split_lines(bills_text);
+  const auto lines = yibao_test::split_lines(lines_text);
   population out;
   out.bl = parse_bill_header(bills.at(0), "bills.csv").value();
   out.ll = parse_line_header(lines.at(0), "bills.lines.csv").value();
@@ -99,17 +90,7 @@ TEST(csv_fast, mutated_rows_agree_with_the_json_route) {
     for (std::size_t which = 0; which < 3 && which <= b.line_rows.size(); ++which) {
       const std::string& text = which == 0 ? b.row : b.line_rows[which - 1];
       for (std::size_t i = 0; i <= text.size(); ++i) {
-        std::vector<std::string> variants;
-        if (i < text.size()) variants.push_back(std::string{text}.erase(i, 1));
-        for (const char c : edges) {
-          if (i < text.size()) {
-            std::string r = text;
-            r[i] = c;
-            variants.push_back(std::move(r));
-          }
-          variants.push_back(std::string{text}.insert(i, 1, c));
-        }
-        for (const std::string& v : variants) {
+        for (const std::string& v : yibao_test::mutants_at(text, i, edges)) {
           std::vector<std::string> lines = b.line_rows;
           std::string row = b.row;
           (which == 0 ? row : lines[which - 1]) = v;

@@ -69,7 +69,10 @@ struct captured {
   std::string out, rejects;
 };
 
-inline auto simulate(yibao::sim::options o, const std::vector<yibao::sim::input>& inputs) -> captured {
+/// Runs `run(options)` (sim::run or a variant) with the per-bill output and
+/// the rejects captured.
+template <typename Run>
+auto capture(yibao::sim::options o, Run&& run) -> captured {
   captured c;
   o.write_settlements = [&c](std::string_view t) {
     c.out += t;
@@ -79,10 +82,14 @@ inline auto simulate(yibao::sim::options o, const std::vector<yibao::sim::input>
     c.rejects += t;
     return true;
   };
-  auto r = yibao::sim::run(o, inputs);
+  auto r = run(o);
   if (!r) throw std::runtime_error("simulate: " + r.err().message);
   c.sum = std::move(r).value();
   return c;
+}
+
+inline auto simulate(yibao::sim::options o, const std::vector<yibao::sim::input>& inputs) -> captured {
+  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::sim::run(opts, inputs); });
 }
 
 inline auto generated(std::uint64_t people, std::uint64_t seed, yibao::sim::input_format f, int years = 1)

@@ -89,19 +89,7 @@ auto without_source(const std::string& csv) -> std::string {
 auto sorted_run(yibao::sim::options o, sorted_input& sorter, const std::vector<yibao::sim::input>& inputs)
     -> captured {
   if (const auto why = sorter.prepare(inputs)) throw std::runtime_error("sort: " + why->message);
-  captured c;
-  o.write_settlements = [&c](std::string_view t) {
-    c.out += t;
-    return true;
-  };
-  o.write_rejects = [&c](std::string_view t) {
-    c.rejects += t;
-    return true;
-  };
-  auto r = yibao::cli::run_sorted(o, sorter);
-  if (!r) throw std::runtime_error("simulate: " + r.err().message);
-  c.sum = std::move(r).value();
-  return c;
+  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::cli::run_sorted(opts, sorter); });
 }
 
 // CSV pairs (bills, lines) with the bill rows of `bills` shuffled as

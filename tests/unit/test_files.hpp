@@ -7,6 +7,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yibao_test {
@@ -29,6 +30,34 @@ inline auto golden_files() -> std::vector<std::string> {
     if (entry.is_regular_file() && entry.path().extension() == ".json") out.push_back(entry.path().filename().string());
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The lines of `text` ('\n'-separated, the last one may lack it).
+inline auto split_lines(const std::string& text) -> std::vector<std::string> {
+  std::vector<std::string> out;
+  for (std::size_t p = 0; p < text.size();) {
+    const std::size_t nl = text.find('\n', p);
+    out.push_back(text.substr(p, nl - p));
+    if (nl == std::string::npos) break;
+    p = nl + 1;
+  }
+  return out;
+}
+
+/// The single-byte mutants of `text` at position `i` (0..size): the byte
+/// deleted, replaced by each of `bytes`, and each of `bytes` inserted before it.
+inline auto mutants_at(const std::string& text, std::size_t i, std::string_view bytes) -> std::vector<std::string> {
+  std::vector<std::string> out;
+  if (i < text.size()) out.push_back(std::string{text}.erase(i, 1));
+  for (const char c : bytes) {
+    if (i < text.size()) {
+      std::string r = text;
+      r[i] = c;
+      out.push_back(std::move(r));
+    }
+    out.push_back(std::string{text}.insert(i, 1, c));
+  }
   return out;
 }
 
