@@ -7,10 +7,12 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "io/text.hpp"
+#include "yibao/bill.hpp"
 
 namespace yibao::io {
 
@@ -154,6 +156,30 @@ inline auto fast_decimal(std::string_view s, const io::decimal_kind& kind, std::
   std::int64_t v = 0;
   if (decimal_prefix(s.data(), end, kind, v) != end) return false;
   out = v;
+  return true;
+}
+
+// A field's text into its value, as both fast paths (the JSON scanner and the
+// CSV cells) read it; false leaves `out` as it was.
+template <typename E, typename Parse>
+inline auto enum_value(std::string_view s, Parse parse, E& out) noexcept -> bool {
+  const std::optional<E> e = parse(s);
+  if (!e) return false;
+  out = *e;
+  return true;
+}
+
+inline auto date_value(std::string_view s, date& out) noexcept -> bool {
+  const auto d = parse_date(s);
+  if (!d) return false;
+  out = *d;
+  return true;
+}
+
+inline auto money_value(std::string_view s, money& out) noexcept -> bool {
+  std::int64_t fen = 0;
+  if (!fast_decimal(s, money_kind, fen)) return false;
+  out = money::from_fen(fen);
   return true;
 }
 

@@ -239,11 +239,7 @@ class scanner {
   template <typename E, typename Parse>
   inline_always auto enumerated(Parse parse, E& out) noexcept -> bool {
     std::string_view s;
-    if (!string(s)) return false;
-    const std::optional<E> e = parse(s);
-    if (!e) return false;
-    out = *e;
-    return true;
+    return string(s) && enum_value(s, parse, out);
   }
 
   // A decimal string ("35.10"), read in the same pass that finds its end:
@@ -265,11 +261,7 @@ class scanner {
 
   inline_always auto day(date& out) noexcept -> bool {
     std::string_view s;
-    if (!string(s)) return false;
-    const auto d = parse_date(s);
-    if (!d) return false;
-    out = *d;
-    return true;
+    return string(s) && date_value(s, out);
   }
 
   inline_always auto read_person(person& p) -> bool {

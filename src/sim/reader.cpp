@@ -340,54 +340,28 @@ auto plain_int(std::string_view s, int lo, int hi, int& out) -> bool {
   return true;
 }
 
-template <typename E, typename Parse>
-auto plain_enum(std::string_view s, Parse parse, E& out) -> bool {
-  const std::optional<E> e = parse(s);
-  if (!e) return false;
-  out = *e;
-  return true;
-}
-
-auto plain_decimal(std::string_view s, const io::decimal_kind& kind, std::int64_t& out) -> bool {
-  return io::fast_decimal(s, kind, out);
-}
-
-auto plain_money(std::string_view s, money& out) -> bool {
-  std::int64_t fen = 0;
-  if (!plain_decimal(s, io::money_kind, fen)) return false;
-  out = money::from_fen(fen);
-  return true;
-}
-
-auto plain_date(std::string_view s, date& out) -> bool {
-  const auto d = parse_date(s);
-  if (!d) return false;
-  out = *d;
-  return true;
-}
-
 // One bills-file cell into the bill, as its JSON field would be read.
 auto bill_cell(int c, std::string_view v, bill& b) -> bool {
   switch (static_cast<bill_col>(c)) {
     case bc_bill_id: return !v.empty() && plain_text(v) && (b.id.assign(v), true);
     case bc_person_id: return !v.empty() && plain_text(v) && (b.who.id.assign(v), true);
-    case bc_scheme: return plain_enum(v, parse_scheme, b.who.scheme_);
-    case bc_status: return plain_enum(v, parse_status, b.who.status_);
-    case bc_group: return plain_enum(v, parse_group, b.who.group_);
-    case bc_coverage: return plain_enum(v, parse_coverage, b.who.coverage_);
-    case bc_account_balance: return plain_money(v, b.who.account_balance);
+    case bc_scheme: return io::enum_value(v, parse_scheme, b.who.scheme_);
+    case bc_status: return io::enum_value(v, parse_status, b.who.status_);
+    case bc_group: return io::enum_value(v, parse_group, b.who.group_);
+    case bc_coverage: return io::enum_value(v, parse_coverage, b.who.coverage_);
+    case bc_account_balance: return io::money_value(v, b.who.account_balance);
     case bc_rejoined: {
       date d;
-      if (!plain_date(v, d)) return false;
+      if (!io::date_value(v, d)) return false;
       b.who.rejoined = d;
       return true;
     }
-    case bc_visit_type: return plain_enum(v, parse_visit_type, b.at.type);
+    case bc_visit_type: return io::enum_value(v, parse_visit_type, b.at.type);
     case bc_level: return plain_int(v, 0, level_count - 1, b.at.level);
-    case bc_location: return plain_enum(v, parse_location, b.at.where);
-    case bc_filing: return plain_enum(v, parse_filing, b.at.filed);
+    case bc_location: return io::enum_value(v, parse_location, b.at.where);
+    case bc_filing: return io::enum_value(v, parse_filing, b.at.filed);
     case bc_admission: return plain_int(v, 1, 999'999'999, b.at.admission);
-    case bc_date: return plain_date(v, b.at.on);
+    case bc_date: return io::date_value(v, b.at.on);
     case bc_disease: return plain_text(v) && (b.at.disease.assign(v), true);
     case bc_transfer_from_level: {
       int from = 0;
@@ -407,25 +381,25 @@ auto line_cell(int c, std::string_view v, line& l) -> bool {
     case lc_name: return plain_text(v) && (l.name.assign(v), true);
     case lc_class: {
       item_class k = item_class::C;
-      if (!plain_enum(v, parse_item_class, k)) return false;
+      if (!io::enum_value(v, parse_item_class, k)) return false;
       l.cls = k;
       return true;
     }
     case lc_selfpay_ratio: {
       std::int64_t ppm = 0;
-      if (!plain_decimal(v, io::ratio_kind, ppm)) return false;
+      if (!io::fast_decimal(v, io::ratio_kind, ppm)) return false;
       l.selfpay_ratio = ratio::from_ppm(ppm);
       return true;
     }
     case lc_price_limit: {
       std::int64_t micro = 0;
-      if (!plain_decimal(v, io::price_kind, micro)) return false;
+      if (!io::fast_decimal(v, io::price_kind, micro)) return false;
       l.price_limit = price{micro};
       return true;
     }
-    case lc_qty: return plain_decimal(v, io::quantity_kind, l.qty.ten_thousandths);
-    case lc_price: return plain_decimal(v, io::price_kind, l.unit_price.micro);
-    case lc_amount: return plain_money(v, l.amount);
+    case lc_qty: return io::fast_decimal(v, io::quantity_kind, l.qty.ten_thousandths);
+    case lc_price: return io::fast_decimal(v, io::price_kind, l.unit_price.micro);
+    case lc_amount: return io::money_value(v, l.amount);
     case lc_bill_id:
     case line_col_count: break;
   }

@@ -1,8 +1,8 @@
 // Stage 4 of the bulk pipeline: settle whole people, carrying the ytd.
-#include <functional>
 
 #include <fmt/format.h>
 
+#include "io/string_hash.hpp"
 #include "sim/output.hpp"
 #include "sim/run_detail.hpp"
 #include "yibao/engine.hpp"
@@ -10,15 +10,6 @@
 namespace yibao::sim::detail {
 
 namespace {
-
-auto mix(std::uint64_t h) noexcept -> std::uint64_t {  // splitmix64 finaliser
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
 
 auto new_scenario(const options& o, const tariff& t) -> scenario {
   scenario s;
@@ -80,7 +71,7 @@ auto source_of(const std::vector<input>& in, const record& r) -> std::string {
 }  // namespace
 
 auto id_set::insert(std::string_view id) -> bool {
-  std::uint64_t h = mix(std::hash<std::string_view>{}(id));
+  std::uint64_t h = io::string_hash{}(id);
   if (h == 0) h = 1;
   if (2 * (size_ + 1) > slots_.size()) {
     std::vector<std::uint64_t> old = std::move(slots_);
