@@ -1,4 +1,6 @@
-// Bill JSON parser (yibao::parse_bill_json) on simdjson's DOM API.
+// The full bill JSON reader, on simdjson's DOM API. parse_bill_json tries the
+// single-pass fast path (bill_json_fast.cpp) first and comes here for every
+// text it declines; only this reader produces errors.
 //
 // The contract is docs/bill-format.md. Amounts and ratios are decimal
 // STRINGS; a JSON number where a decimal string belongs is an error, because

@@ -16,13 +16,13 @@
 #include <tbb/task_arena.h>
 
 #include <deque>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <iterator>
 #include <memory>
 #include <mutex>
 #include <thread>
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
+#endif
 
 #include <fmt/format.h>
 
