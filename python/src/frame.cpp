@@ -5,172 +5,136 @@
 #include <charconv>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "sim/reader.hpp"
+
 namespace yibao_py {
 namespace yb = yibao;
 namespace {
 
-template <typename E>
-auto accepted(int count) -> std::string {
-  std::string out = "expected one of ";
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) out += ", ";
-    out += yb::to_string(static_cast<E>(i));
-  }
-  return out;
+// An integer cell goes into the JSON as a number when it is one (at most 9
+// digits, no leading zero, '-' the only sign); anything else as a string, so
+// that the bill reader reports it with its usual wording ("expected an
+// integer, found a string"), as `yibao simulate` does for a CSV cell.
+auto is_json_integer(std::string_view s) -> bool {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/// Parses the cells of one row; the first problem is kept with its path,
-/// e.g. "bills[3].level" or "lines[12].qty".
-class row_reader {
- public:
-  row_reader(const char* table, std::size_t row, const char* const* names)
-      : table_{table}, row_{row}, names_{names} {}
-
-  [[nodiscard]] auto failed() const -> bool { return err_.has_value(); }
-  auto take() -> yb::error { return std::move(*err_); }
-
-  auto fail(std::size_t col, std::string what) -> bool {
-    if (!err_) err_ = yb::make_error(yb::errc::invalid_argument, fmt::format("{}[{}].{}", table_, row_, names_[col]), std::move(what));
-    return false;
-  }
-
-  auto required(std::size_t col, std::string_view text) -> bool {
-    return !text.empty() || fail(col, "missing value of a required column");
-  }
-
-  template <typename E, typename Parse>
-  auto enumeration(std::size_t col, std::string_view text, int count, Parse parse, E& out) -> bool {
-    if (text.empty()) return true;  // default kept
-    const std::optional<E> v = parse(text);
-    if (!v) return fail(col, fmt::format("unknown value \"{}\"; {}", text, accepted<E>(count)));
-    out = *v;
-    return true;
-  }
-
-  auto integer(std::size_t col, std::string_view text, int lo, int hi, int& out) -> bool {
-    int v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || end != text.data() + text.size()) {
-      return fail(col, fmt::format("expected an integer, found \"{}\"", text));
-    }
-    if (v < lo || v > hi) return fail(col, fmt::format("must be between {} and {}, found {}", lo, hi, v));
-    out = v;
-    return true;
-  }
-
-  auto day(std::size_t col, std::string_view text, yb::date& out) -> bool {
-    const auto d = yb::parse_date(text);
-    if (!d) return fail(col, fmt::format("\"{}\" is not a valid date (expected YYYY-MM-DD)", text));
-    out = *d;
-    return true;
-  }
-
-  /// A non-negative fixed-point decimal (the public parsers of money.hpp).
-  template <typename Parse>
-  auto decimal(std::size_t col, std::string_view text, Parse parse, std::int64_t& out,
-               std::int64_t max = -1) -> bool {
-    std::string why;
-    const auto v = parse(text, &why);
-    if (!v) return fail(col, fmt::format("invalid decimal \"{}\": {}", text, why));
-    const std::int64_t raw = scaled(*v);
-    if (raw < 0) return fail(col, fmt::format("must not be negative, found \"{}\"", text));
-    if (max >= 0 && raw > max) return fail(col, fmt::format("must be between 0 and 1, found \"{}\"", text));
-    out = raw;
-    return true;
-  }
-
- private:
-  static auto scaled(yb::money m) -> std::int64_t { return m.fen(); }
-  static auto scaled(yb::ratio r) -> std::int64_t { return r.ppm(); }
-  static auto scaled(yb::price p) -> std::int64_t { return p.micro; }
-  static auto scaled(yb::quantity q) -> std::int64_t { return q.ten_thousandths; }
-
-  const char* table_;
-  std::size_t row_;
-  const char* const* names_;
-  std::optional<yb::error> err_;
+/// Where each bills column goes in the bill JSON (docs/bill-format.md).
+struct json_field {
+  const char* object;  // "" root, "person", "visit"
+  const char* name;
+  bool integer;
 };
+constexpr std::array<json_field, bill_column_count> bill_json{{
+    {"", "id", false},          {"person", "id", false},       {"person", "scheme", false},
+    {"person", "status", false}, {"person", "group", false},    {"person", "coverage", false},
+    {"person", "account_balance", false}, {"person", "rejoined", false}, {"visit", "type", false},
+    {"visit", "level", true},    {"visit", "location", false},  {"visit", "filing", false},
+    {"visit", "admission", true}, {"visit", "date", false},     {"visit", "disease", false},
+    {"visit", "transfer_from_level", true},
+}};
 
-auto read_bill(const bill_columns& in, std::size_t i, yb::bill& b) -> std::optional<yb::error> {
-  row_reader r{"bills", i, bill_column_names.data()};
-  b.id = in.get(b_id, i);
-  b.who.id = in.get(b_person, i);
-  r.required(b_person, b.who.id);
-  if (in.get(b_scheme, i).empty()) r.required(b_scheme, {});
-  r.enumeration(b_scheme, in.get(b_scheme, i), yb::scheme_count, yb::parse_scheme, b.who.scheme_);
-  r.enumeration(b_status, in.get(b_status, i), yb::status_count, yb::parse_status, b.who.status_);
-  r.enumeration(b_group, in.get(b_group, i), yb::group_count, yb::parse_group, b.who.group_);
-  r.enumeration(b_coverage, in.get(b_coverage, i), 3, yb::parse_coverage, b.who.coverage_);
-  if (auto s = in.get(b_balance, i); !s.empty()) {
-    std::int64_t fen = 0;
-    if (r.decimal(b_balance, s, yb::parse_money, fen)) b.who.account_balance = yb::money::from_fen(fen);
+void put(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
+  if (!first) json += ',';
+  first = false;
+  json += '"';
+  json += key;
+  json += "\":";
+  if (integer && is_json_integer(value)) {
+    json += value;
+  } else {
+    yb::sim::detail::append_json_string(json, value);
   }
-  if (auto s = in.get(b_rejoined, i); !s.empty()) {
-    yb::date d;
-    if (r.day(b_rejoined, s, d)) b.who.rejoined = d;
+}
+
+/// qty x price rounded half-up (the contract's amount), as text; "" when
+/// either does not parse (the bill reader then reports that cell).
+auto computed_amount(std::string_view qty, std::string_view price) -> std::string {
+  const auto q = yb::parse_quantity(qty);
+  const auto p = yb::parse_price(price);
+  if (!q || !p) return {};
+  try {
+    return yb::extend(*q, *p, yb::rounding::half_up).to_string();
+  } catch (const std::overflow_error&) {
+    return {};  // beyond the reader's limits on qty and price: it says which
   }
-  if (in.get(b_type, i).empty()) r.required(b_type, {});
-  r.enumeration(b_type, in.get(b_type, i), yb::visit_type_count, yb::parse_visit_type, b.at.type);
-  if (r.required(b_level, in.get(b_level, i))) r.integer(b_level, in.get(b_level, i), 0, yb::level_count - 1, b.at.level);
-  if (in.get(b_location, i).empty()) r.required(b_location, {});
-  r.enumeration(b_location, in.get(b_location, i), yb::location_count, yb::parse_location, b.at.where);
-  r.enumeration(b_filing, in.get(b_filing, i), yb::filing_count, yb::parse_filing, b.at.filed);
-  if (!in.get(b_admission, i).empty()) r.integer(b_admission, in.get(b_admission, i), 1, 1'000'000, b.at.admission);
-  if (r.required(b_date, in.get(b_date, i))) r.day(b_date, in.get(b_date, i), b.at.on);
-  b.at.disease = in.get(b_disease, i);
-  if (auto s = in.get(b_transfer, i); !s.empty()) {
-    int from = 0;
-    if (r.integer(b_transfer, s, 0, yb::level_count - 1, from)) {
-      if (from >= b.at.level) {
-        r.fail(b_transfer, fmt::format("must be below level ({}), found {}", b.at.level, from));
-      } else {
-        b.at.transfer_from_level = from;
+}
+
+/// Bill row `i` and its line rows as the bill JSON contract. Empty cells are
+/// absent fields (the contract's defaults; a required one is reported
+/// missing); an absent amount is computed from qty and price.
+void bill_to_json(const bill_columns& bills, std::size_t i, const line_columns& lines,
+                  const std::size_t* rows, std::size_t n_rows, std::string& json) {
+  json.clear();
+  json += '{';
+  bool first_root = true;
+  put(json, first_root, "id", bills.get(b_id, i), false);
+  for (const char* object : {"person", "visit"}) {
+    json += ",\"";
+    json += object;
+    json += "\":{";
+    bool first = true;
+    for (std::size_t c = 1; c < bill_column_count; ++c) {
+      if (std::string_view{bill_json[c].object} != object) continue;
+      const std::string_view cell = bills.get(c, i);
+      if (!cell.empty()) put(json, first, bill_json[c].name, cell, bill_json[c].integer);
+    }
+    json += '}';
+  }
+  json += ",\"lines\":[";
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    if (r > 0) json += ',';
+    json += '{';
+    bool first = true;
+    for (std::size_t c = l_code; c < line_column_count; ++c) {
+      const std::string_view cell = lines.get(c, rows[r]);
+      if (!cell.empty()) put(json, first, line_column_names[c], cell, false);
+    }
+    if (lines.get(l_amount, rows[r]).empty()) {
+      if (const std::string amount = computed_amount(lines.get(l_qty, rows[r]), lines.get(l_price, rows[r]));
+          !amount.empty()) {
+        put(json, first, "amount", amount, false);
       }
     }
+    json += '}';
   }
-  if (r.failed()) return r.take();
-  return std::nullopt;
+  json += "]}";
 }
 
-auto read_line(const line_columns& in, std::size_t j, yb::line& l) -> std::optional<yb::error> {
-  row_reader r{"lines", j, line_column_names.data()};
-  l.code = in.get(l_code, j);
-  r.required(l_code, l.code);
-  l.name = in.get(l_name, j);
-  if (auto s = in.get(l_class, j); !s.empty()) {
-    yb::item_class cls = yb::item_class::C;
-    if (r.enumeration(l_class, s, 3, yb::parse_item_class, cls)) l.cls = cls;
+/// A bill reader error with its field path turned into the table's: the bill
+/// row's column ("bills[3].level") or the line row's ("lines[12].qty").
+auto table_error(yb::error e, std::size_t i, const std::size_t* rows, std::size_t n_rows) -> yb::error {
+  std::string_view path = e.path;
+  std::string_view what = e.message;
+  if (!path.empty() && what.substr(0, path.size()) == path && what.substr(path.size(), 2) == ": ") {
+    what.remove_prefix(path.size() + 2);
   }
-  if (auto s = in.get(l_ratio, j); !s.empty()) {
-    std::int64_t ppm = 0;
-    if (r.decimal(l_ratio, s, yb::parse_ratio, ppm, yb::ratio::one_ppm)) l.selfpay_ratio = yb::ratio::from_ppm(ppm);
-  }
-  if (auto s = in.get(l_limit, j); !s.empty()) {
-    std::int64_t micro = 0;
-    if (r.decimal(l_limit, s, yb::parse_price, micro)) l.price_limit = yb::price{micro};
-  }
-  if (r.required(l_qty, in.get(l_qty, j))) r.decimal(l_qty, in.get(l_qty, j), yb::parse_quantity, l.qty.ten_thousandths);
-  if (r.required(l_price, in.get(l_price, j))) r.decimal(l_price, in.get(l_price, j), yb::parse_price, l.unit_price.micro);
-  if (r.failed()) return r.take();
-  // As in the bill JSON contract: amount = qty x price rounded half-up.
-  const yb::money expected = yb::extend(l.qty, l.unit_price, yb::rounding::half_up);
-  if (auto s = in.get(l_amount, j); !s.empty()) {
-    std::int64_t fen = 0;
-    if (!r.decimal(l_amount, s, yb::parse_money, fen)) return r.take();
-    l.amount = yb::money::from_fen(fen);
-    if (l.amount != expected) {
-      r.fail(l_amount, fmt::format("{} is not qty x price = {}", l.amount.to_string(), expected.to_string()));
-      return r.take();
+  std::string table_path;
+  if (path.substr(0, 6) == "lines[") {
+    const std::size_t close = path.find(']');
+    std::size_t k = 0;
+    const auto [end, ec] = std::from_chars(path.data() + 6, path.data() + close, k);
+    if (ec == std::errc{} && end == path.data() + close && k < n_rows) {
+      table_path = fmt::format("lines[{}]{}", rows[k], path.substr(close + 1));
     }
   } else {
-    l.amount = expected;
+    for (std::size_t c = 0; c < bill_column_count && table_path.empty(); ++c) {
+      const std::string json_path = *bill_json[c].object == '\0'
+                                        ? std::string{bill_json[c].name}
+                                        : std::string{bill_json[c].object} + "." + bill_json[c].name;
+      if (json_path == path) table_path = fmt::format("bills[{}].{}", i, bill_column_names[c]);
+    }
   }
-  return std::nullopt;
+  if (table_path.empty()) table_path = fmt::format("bills[{}]", i);
+  return yb::make_error(e.code, std::move(table_path), std::string(what));
 }
 
 auto prefixed(std::string_view bill_id, yb::error e) -> yb::error {
@@ -249,8 +213,6 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
   }
 
   // Bills, indexed by id.
-  std::vector<yb::bill> bs(n_bills);
-  std::vector<std::optional<yb::error>> errs(n_bills);
   std::unordered_map<std::string_view, std::size_t> by_id;
   by_id.reserve(n_bills);
   for (std::size_t i = 0; i < n_bills; ++i) {
@@ -262,11 +224,10 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
       return yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}].bill_id", i),
                             fmt::format("duplicate bill id \"{}\" (first at bills[{}])", id, it->second));
     }
-    errs[i] = read_bill(bills, i, bs[i]);
-    if (errs[i] && !collect_errors) return prefixed(id, std::move(*errs[i]));
   }
-
-  // Lines, in table order, onto their bills.
+  // Each bill's line rows, in table order: rows[first[i], first[i + 1]).
+  std::vector<std::size_t> bill_of(n_lines);
+  std::vector<std::size_t> first(n_bills + 1, 0);
   for (std::size_t j = 0; j < n_lines; ++j) {
     const std::string_view id = lines.get(l_bill, j);
     const auto it = by_id.find(id);
@@ -274,15 +235,43 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
       return yb::make_error(yb::errc::invalid_argument, fmt::format("lines[{}].bill_id", j),
                             fmt::format("no bill \"{}\" in the bills table", id));
     }
-    yb::bill& b = bs[it->second];
-    if (auto e = read_line(lines, j, b.lines.emplace_back())) {
-      if (!collect_errors) return prefixed(id, std::move(*e));
-      if (!errs[it->second]) errs[it->second] = std::move(*e);
-    }
+    bill_of[j] = it->second;
+    ++first[it->second + 1];
   }
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<std::size_t> rows(n_lines);
+  {
+    std::vector<std::size_t> next(first.begin(), first.end() - 1);
+    for (std::size_t j = 0; j < n_lines; ++j) rows[next[bill_of[j]]++] = j;
+  }
+
+  // Every bill through the bill JSON reader of `yibao estimate` and `yibao
+  // simulate`: the same checks and limits (amounts, prices, quantities,
+  // ratios, integers, number of lines), whatever the route.
+  std::vector<yb::bill> bs(n_bills);
+  std::vector<std::optional<yb::error>> errs(n_bills);
   frame_result r = sized(n_bills);
+  std::string json;
   for (std::size_t i = 0; i < n_bills; ++i) {
-    r.lines[i] = static_cast<std::int64_t>(bs[i].lines.size());
+    const std::size_t* own = rows.data() + first[i];
+    const std::size_t n_own = first[i + 1] - first[i];
+    r.lines[i] = static_cast<std::int64_t>(n_own);
+    if (n_own == 0) {
+      errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i), "no lines");
+    } else {
+      bill_to_json(bills, i, lines, own, n_own, json);
+      if (auto parsed = yb::parse_bill_json(json, /*allow_ytd=*/false)) {
+        bs[i] = std::move(parsed).value();
+      } else {
+        errs[i] = table_error(std::move(parsed).err(), i, own, n_own);
+      }
+    }
+    if (errs[i]) {
+      if (!collect_errors) return prefixed(bills.get(b_id, i), std::move(*errs[i]));
+      bs[i].id = bills.get(b_id, i);  // a rejected bill keeps its place in its person's order
+      bs[i].who.id = bills.get(b_person, i);
+      if (const auto d = yb::parse_date(bills.get(b_date, i))) bs[i].at.on = *d;
+    }
     r.scheme[i] = yb::to_string(bs[i].who.scheme_);
     r.status[i] = yb::to_string(bs[i].who.status_);
     r.group[i] = yb::to_string(bs[i].who.group_);
@@ -290,10 +279,6 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
     r.level[i] = bs[i].at.level;
     r.location[i] = yb::to_string(bs[i].at.where);
     r.admission[i] = bs[i].at.admission;
-    if (bs[i].lines.empty() && !errs[i]) {
-      errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i), "no lines");
-      if (!collect_errors) return prefixed(bs[i].id, std::move(*errs[i]));
-    }
   }
 
   // Each person's bills by date (ties: table order); carry the totals.

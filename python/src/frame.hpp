@@ -70,7 +70,13 @@ struct frame_result {
   std::vector<std::string> tariff_id, filed_as, ineligible_reason, error_code, error;
 };
 
-/// Settles every bill. Bills of one person are settled in date order (ties:
+/// Settles every bill. Each bill row and its line rows are read as the bill
+/// JSON contract by yibao::parse_bill_json, the reader behind `yibao
+/// estimate` and `yibao simulate`, so every check and limit of the contract
+/// applies (amounts, prices, quantities, ratios, integers, dates, number of
+/// lines); its field paths become table paths ("bills[3].level",
+/// "lines[12].qty"). An empty cell is an absent field; a missing `amount` is
+/// qty x price rounded half-up. Bills of one person are settled in date order (ties:
 /// table order), each starting from the year-to-date totals the previous one
 /// left, reset to zero when a bill falls in a later policy year (the tariff's
 /// `year_start`), as `yibao simulate` does. A missing `admission` is 1 (as in

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,9 +41,24 @@ auto read_text_file(const std::string& path) -> std::optional<std::string> {
   return text;
 }
 
+/// A file's text, or nullopt when it cannot be read for any reason (absent,
+/// a directory, unreadable, a read error): no file error escapes as anything
+/// but this.
+auto try_read_file(const std::string& path) -> std::optional<std::string> {
+  try {
+    return read_text_file(path);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 auto read_or_throw(const std::filesystem::path& path, const char* what) -> std::string {
-  auto text = read_text_file(path.string());
-  if (!text) throw engine_error{yb::make_error(yb::errc::io_error, "", std::string("cannot read ") + what + " " + path.string())};
+  std::error_code ec;
+  const char* why = std::filesystem::is_directory(path, ec) ? " (a directory)" : "";
+  auto text = *why == '\0' ? try_read_file(path.string()) : std::nullopt;
+  if (!text) {
+    throw engine_error{yb::make_error(yb::errc::io_error, "", std::string("cannot read ") + what + " " + path.string() + why)};
+  }
   return std::move(*text);
 }
 
@@ -67,16 +83,44 @@ struct py_tariff {
   std::shared_ptr<const yb::tariff> t;
   std::string text;  // source and name, for pickling (re-parsed on load)
   std::string name;
+  /// Every file of the `extends` closure, by the path the loader asked for:
+  /// pickled with the tariff, so that unpickling (on another host, say)
+  /// rebuilds the identical tariff without touching any file system.
+  std::map<std::string, std::string> sources;
   std::vector<std::string> warnings;
 
+  /// Parses `text`; `extends` files are read from disk and recorded.
   static auto parse(std::string text, std::string name) -> py_tariff {
+    std::map<std::string, std::string> sources;
+    return parse_with(std::move(text), std::move(name), [&sources](const std::string& p) {
+      auto t = try_read_file(p);
+      if (t) sources.emplace(p, *t);
+      return t;
+    }, sources);
+  }
+
+  /// Parses `text` with its `extends` files served from `sources` only.
+  static auto from_sources(std::string text, std::string name, std::map<std::string, std::string> sources)
+      -> py_tariff {
+    const auto& known = sources;
+    return parse_with(std::move(text), std::move(name), [&known](const std::string& p) -> std::optional<std::string> {
+      const auto it = known.find(p);
+      if (it == known.end()) return std::nullopt;
+      return it->second;
+    }, sources);
+  }
+
+ private:
+  template <typename Read>
+  static auto parse_with(std::string text, std::string name, Read read, std::map<std::string, std::string>& sources)
+      -> py_tariff {
     std::vector<yb::diagnostic> warnings;
     auto loaded = [&] {
       py::gil_scoped_release nogil;
-      return yb::parse_tariff(text, name, [](const std::string& p) { return read_text_file(p); }, &warnings);
+      return yb::parse_tariff(text, name, read, &warnings);
     }();
     py_tariff out{std::make_shared<const yb::tariff>(value_or_throw(std::move(loaded))), std::move(text),
-                  std::move(name), {}};
+                  std::move(name), std::move(sources), {}};
     for (const yb::diagnostic& w : warnings) out.warnings.push_back(w.to_string());
     return out;
   }
@@ -148,6 +192,15 @@ auto column(const py::dict& cols, const char* name, std::size_t rows) -> std::ve
   return v;
 }
 
+/// The result columns of each layer's cap left: cap_left_basic, ...
+auto cap_left_names() -> std::vector<std::string> {
+  std::vector<std::string> out;
+  for (int l = 0; l < yb::layer_count; ++l) {
+    out.push_back("cap_left_" + std::string(yb::to_string(static_cast<yb::layer_id>(l))));
+  }
+  return out;
+}
+
 template <typename T>
 auto to_array(const std::vector<T>& v) -> py::array_t<T> {
   py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
@@ -201,9 +254,8 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   for (std::size_t k = 0; k < yibao_py::ytd_column_count; ++k) {
     out[yibao_py::ytd_column_names[k]] = to_array(r.ytd[k]);
   }
-  for (int l = 0; l < yb::layer_count; ++l) {
-    out[py::str("cap_left_" + std::string(yb::to_string(static_cast<yb::layer_id>(l))))] = to_array(r.cap_left[l]);
-  }
+  const std::vector<std::string> cap_left = cap_left_names();
+  for (std::size_t l = 0; l < cap_left.size(); ++l) out[py::str(cap_left[l])] = to_array(r.cap_left[l]);
   out["ok"] = to_bool_array(r.ok);
   out["direct"] = to_bool_array(r.direct);
   out["eligible"] = to_bool_array(r.eligible);
@@ -233,6 +285,10 @@ PYBIND11_MODULE(_yibao, m) {
       if (p) std::rethrow_exception(p);
     } catch (const engine_error& e) {
       raise_engine_error(e.e);
+    } catch (const std::ios_base::failure& e) {  // file errors are yibao.IoError, whatever raised them
+      raise_engine_error(yb::make_error(yb::errc::io_error, "", e.what()));
+    } catch (const std::filesystem::filesystem_error& e) {
+      raise_engine_error(yb::make_error(yb::errc::io_error, "", e.what()));
     }
   });
 
@@ -255,9 +311,15 @@ PYBIND11_MODULE(_yibao, m) {
       .def_property_readonly("file", [](const py_tariff& t) { return t.name; })
       .def_property_readonly("warnings", [](const py_tariff& t) { return t.warnings; })
       .def("__repr__", [](const py_tariff& t) { return "<yibao.Tariff " + t.t->info.id + " from " + t.name + ">"; })
-      .def(py::pickle([](const py_tariff& t) { return py::make_tuple(t.text, t.name); },
+      .def(py::pickle([](const py_tariff& t) { return py::make_tuple(t.text, t.name, t.sources); },
                       [](const py::tuple& s) {
-                        return py_tariff::parse(s[0].cast<std::string>(), s[1].cast<std::string>());
+                        if (s.size() != 3) {
+                          throw engine_error{yb::make_error(yb::errc::invalid_argument, "",
+                                                            "yibao.Tariff: unknown pickle format (another version "
+                                                            "of yibao?): expected text, name and extended files")};
+                        }
+                        return py_tariff::from_sources(s[0].cast<std::string>(), s[1].cast<std::string>(),
+                                                       s[2].cast<std::map<std::string, std::string>>());
                       }));
 
   py::class_<py_catalog>(m, "Catalog", "A catalog of the place of treatment (code -> class, ratio, limit).")
@@ -299,6 +361,7 @@ PYBIND11_MODULE(_yibao, m) {
     for (const char* n : yibao_py::money_column_names) l.append(n);
     return l;
   }();
+  m.attr("cap_left_columns") = cap_left_names();
   m.attr("ytd_columns") = [] {
     py::list l;
     for (const char* n : yibao_py::ytd_column_names) l.append(n);

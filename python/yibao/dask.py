@@ -34,7 +34,8 @@ import pandas as pd
 
 from . import summary as _summary
 from ._yibao import Catalog, Tariff
-from .frame import result_meta, settle_frame
+from .errors import IoError
+from .frame import _require_text, result_meta, settle_frame
 
 __all__ = ["settle", "simulate", "read_csv"]
 
@@ -67,7 +68,12 @@ def read_csv(path, **kwargs) -> dd.DataFrame:
     """Reads bulk CSV files (a path, glob or list) keeping every cell as text,
     so decimals reach the engine exactly as written; empty cells are missing."""
     kwargs.setdefault("blocksize", "64MB")
-    return dd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
+    try:
+        return dd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
+    except OSError as e:  # absent, a directory, unreadable: yibao.IoError like every file error of the package
+        if isinstance(e, IoError):
+            raise
+        raise IoError(f"cannot read {path}: {e}") from e
 
 
 def _frame(x, npartitions: int | None) -> dd.DataFrame:
@@ -85,12 +91,19 @@ def settle(bills, lines, tariff, catalog=None, *, npartitions: int | None = None
     pandas DataFrames or CSV paths; ``tariff``/``catalog`` are paths (loaded in
     the workers) or loaded objects. See ``yibao.settle_frame`` for the columns
     and ``errors``."""
+    # Ids must be text (a float column merges distinct 18-digit ids): checked
+    # here on what is known before the run, and again by settle_frame in each
+    # partition. Never astype(str): that would make a missing id the person "nan".
+    for table, x in (("bills", bills), ("lines", lines)):
+        for name in ("bill_id", "person_id"):
+            if isinstance(x, (pd.DataFrame, dd.DataFrame)) and name in x.columns:
+                _require_text(x[name] if isinstance(x, pd.DataFrame) else x[name]._meta, table, name)
     b = _frame(bills, npartitions)
     ln = _frame(lines, npartitions)
-    b = b.assign(bill_id=b["bill_id"].astype(str), person_id=b["person_id"].astype(str))
-    ln = ln.assign(bill_id=ln["bill_id"].astype(str))
+    b = b.assign(bill_id=b["bill_id"].astype(object), person_id=b["person_id"].astype(object))
+    ln = ln.assign(bill_id=ln["bill_id"].astype(object))
     if "person_id" in ln.columns:
-        ln = ln.assign(person_id=ln["person_id"].astype(str))
+        ln = ln.assign(person_id=ln["person_id"].astype(object))
     else:
         ln = ln.merge(b[["bill_id", "person_id"]], on="bill_id", how="left")
     n = npartitions or max(b.npartitions, ln.npartitions)

@@ -12,6 +12,7 @@ import decimal
 from typing import TYPE_CHECKING
 
 from . import _yibao
+from .errors import InvalidArgument
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,36 +21,80 @@ BILL_COLUMNS = tuple(_yibao.bill_columns)
 LINE_COLUMNS = tuple(_yibao.line_columns)
 MONEY_COLUMNS = tuple(_yibao.money_columns)
 YTD_COLUMNS = tuple(_yibao.ytd_columns)
+CAP_LEFT_COLUMNS = tuple(_yibao.cap_left_columns)
+# Every result column in int64 fen: the one list to_yuan converts (cap_left_*
+# use -1 for "no cap", which becomes None in yuan).
+FEN_COLUMNS = MONEY_COLUMNS + YTD_COLUMNS + CAP_LEFT_COLUMNS
 
 # How each input column is converted to text (everything else: str()).
+# Ids and codes must already be text: a float column turns distinct 18-digit
+# ids into the same number, an int column drops leading zeros.
+_ID_COLUMNS = {"bill_id", "person_id", "code", "disease"}
 _INT_COLUMNS = {"level", "admission", "transfer_from_level"}
 _DATE_COLUMNS = {"date", "rejoined"}
+_EXACT_FLOAT_INT = 2**53  # integral floats below this are exact integers
 
 # Result columns, in order.
 _RESULT_ORDER = (
     ["bill_id", "person_id", "ok", "error_code", "error", "tariff_id", "scheme", "status", "group",
      "visit_type", "level", "location", "filing", "admission", "year", "lines", "direct", "eligible",
      "ineligible_reason"]
-    + list(MONEY_COLUMNS)
-    + list(YTD_COLUMNS)
-    + ["cap_left_basic", "cap_left_critical", "cap_left_large", "cap_left_assistance"]
+    + list(FEN_COLUMNS)
 )
 
 
-def _text(series: "pd.Series", name: str) -> list:
-    """A column as a list of str, "" where missing. Floats become their
-    shortest round-trip text (so 12.5 -> "12.5"; a float whose text has more
-    decimals than the field holds is rejected by the engine, never rounded)."""
+def _bad_column(table: str, name: str, what: str) -> InvalidArgument:
+    path = f"{table}.{name}"
+    return InvalidArgument(f"{path}: {what}", "invalid_argument", path)
+
+
+def _require_text(series: "pd.Series", table: str, name: str) -> None:
+    """Raises InvalidArgument unless every present value of an id or code
+    column is a str (object, pandas string or categorical-of-str dtype)."""
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        kind = pd.api.types.infer_dtype(dtype.categories, skipna=True)
+    elif dtype == object or isinstance(dtype, pd.StringDtype):
+        kind = pd.api.types.infer_dtype(series, skipna=True)
+    else:
+        kind = f"{dtype} column"
+    if kind not in ("string", "empty"):
+        raise _bad_column(table, name, f"ids and codes must be text (str), found {kind}; read the table with "
+                                       f"dtype=str (a float column turns distinct 18-digit ids into the same number)")
+
+
+def _text(series: "pd.Series", name: str, table: str = "bills") -> list:
+    """A column as a list of str, "" where missing. Ids and codes must be text;
+    integer columns take integers (or integral floats, as pandas makes them
+    when a cell is missing); floats elsewhere become their shortest round-trip
+    text (so 12.5 -> "12.5"; a float whose text has more decimals than the
+    field holds is rejected by the engine, never rounded). A boolean column,
+    or a datetime with a time of day, is an error naming the column."""
     import pandas as pd
 
     api = pd.api.types
+    if isinstance(series, pd.DataFrame):
+        raise _bad_column(table, name, "column appears twice")
+    if name in _ID_COLUMNS:
+        _require_text(series, table, name)
+    if api.is_bool_dtype(series.dtype):
+        raise _bad_column(table, name, f"expected text or numbers, found a {series.dtype} column")
     missing = series.isna()
     if name in _DATE_COLUMNS and api.is_datetime64_any_dtype(series):
+        present = series[~missing]
+        if (present != present.dt.normalize()).any():
+            raise _bad_column(table, name, "expected dates, found a datetime with a time of day")
         out = series.dt.strftime("%Y-%m-%d")
-    elif name in _INT_COLUMNS and api.is_float_dtype(series) and not (series.dropna() % 1 != 0).any():
+    elif api.is_datetime64_any_dtype(series) or api.is_timedelta64_dtype(series):
+        raise _bad_column(table, name, f"expected text or numbers, found a {series.dtype} column")
+    elif name in _INT_COLUMNS and api.is_float_dtype(series):
+        present = series[~missing]
+        if ((present % 1 != 0) | (present.abs() >= _EXACT_FLOAT_INT)).any():
+            raise _bad_column(table, name, "expected integers, found a float column with a value that is not an "
+                                           "exact integer")
         out = series.fillna(0).astype("int64").astype(str)
-    elif api.is_bool_dtype(series):
-        out = series.map({True: "true", False: "false"})
     else:
         out = series.astype(str)
     if missing.any():
@@ -57,8 +102,10 @@ def _text(series: "pd.Series", name: str) -> list:
     return out.tolist()
 
 
-def _columns(df: "pd.DataFrame", names) -> dict:
-    return {n: _text(df[n], n) for n in names if n in df.columns}
+def _columns(df: "pd.DataFrame", names, table: str | None = None) -> dict:
+    if table is None:
+        table = "lines" if tuple(names) == LINE_COLUMNS else "bills"
+    return {n: _text(df[n], n, table) for n in names if n in df.columns}
 
 
 def settle_frame(
@@ -104,10 +151,11 @@ def settle_frame(
     if money not in ("fen", "decimal", "str"):
         raise ValueError(f'money must be "fen", "decimal" or "str", not {money!r}')
     cols = _yibao.settle_columns(
-        tariff, catalog, len(bills), _columns(bills, BILL_COLUMNS), len(lines), _columns(lines, LINE_COLUMNS),
+        tariff, catalog, len(bills), _columns(bills, BILL_COLUMNS, "bills"), len(lines),
+        _columns(lines, LINE_COLUMNS, "lines"),
         errors == "collect", threads)
-    cols["bill_id"] = _text(bills["bill_id"], "bill_id") if "bill_id" in bills.columns else []
-    cols["person_id"] = _text(bills["person_id"], "person_id") if "person_id" in bills.columns else []
+    cols["bill_id"] = _text(bills["bill_id"], "bill_id", "bills") if "bill_id" in bills.columns else []
+    cols["person_id"] = _text(bills["person_id"], "person_id", "bills") if "person_id" in bills.columns else []
     cols["filing"] = cols.pop("filed_as")
     out = pd.DataFrame(cols, index=bills.index)
     out = out[_RESULT_ORDER]
@@ -123,19 +171,22 @@ def _fen_to_text(fen: int) -> str:
 
 
 def to_yuan(df: "pd.DataFrame", *, as_text: bool = False) -> "pd.DataFrame":
-    """A copy of a settle_frame result with the int64 fen money columns as
-    ``decimal.Decimal`` yuan (or as decimal text with ``as_text``)."""
+    """A copy of a settle_frame result with every int64 fen column
+    (FEN_COLUMNS: the money fields, ``ytd_*`` and ``cap_left_*``) as
+    ``decimal.Decimal`` yuan (or as decimal text with ``as_text``);
+    ``cap_left_*`` is None where it was -1 (no cap, or the layer took no part)."""
     out = df.copy()
-    for name in MONEY_COLUMNS + YTD_COLUMNS:  # cap_left_* stay fen (-1 means none)
+    for name in FEN_COLUMNS:
         if name in out.columns:
             text = out[name].map(_fen_to_text)
-            out[name] = text if as_text else text.map(decimal.Decimal)
+            if name in CAP_LEFT_COLUMNS:
+                text = text.where(out[name] >= 0, None)
+            out[name] = text if as_text else text.map(lambda t: None if t is None else decimal.Decimal(t))
     return out
 
 
 _BOOL_COLUMNS = {"ok", "direct", "eligible"}
-_INT_RESULT_COLUMNS = ({"level", "admission", "year", "lines"} | set(MONEY_COLUMNS) | set(YTD_COLUMNS)
-                       | {n for n in _RESULT_ORDER if n.startswith("cap_left_")})
+_INT_RESULT_COLUMNS = {"level", "admission", "year", "lines"} | set(FEN_COLUMNS)
 
 
 def result_meta() -> "pd.DataFrame":

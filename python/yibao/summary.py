@@ -15,10 +15,12 @@ partition), which ``yibao.dask`` ensures by shuffling on person_id.
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
 
+from .errors import InvalidArgument
 from .frame import MONEY_COLUMNS
 
 # As in yibao::sim (include/yibao/simulate.hpp, src/sim/summary_format.cpp).
@@ -40,8 +42,17 @@ _PERCENTILES = (("p10", 100), ("p25", 250), ("p50", 500), ("p75", 750), ("p90", 
                 ("max", 1000))
 
 
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+
+
 def _fen(text: str) -> int:
-    yuan, _, cents = str(text).partition(".")
+    """A threshold in yuan ("5000", "5000.00", 5000) as fen, as ``yibao simulate
+    --threshold`` reads it: never truncated, never negative."""
+    s = str(text)
+    if isinstance(text, bool) or not _AMOUNT.fullmatch(s):
+        raise InvalidArgument(f"thresholds: expected an amount in yuan such as 5000 or 5000.00, found {s!r}",
+                              "invalid_argument", "thresholds")
+    yuan, _, cents = s.partition(".")
     return int(yuan) * 100 + int((cents + "00")[:2])
 
 
