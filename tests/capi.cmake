@@ -24,6 +24,16 @@ if(NOT YIBAO_FUZZ AND TARGET yibao_shared)
   set_tests_properties(capi_find_package PROPERTIES TIMEOUT 600 LABELS "capi;install")
 endif()
 
+# --- The C example, built as docs/c-api.md says, on the shipped tariffs,
+# catalog and example bills (issue #10 item 19). An uninstrumented program
+# cannot link the sanitized library, so not under the sanitizers.
+if(TARGET yibao_shared AND NOT YIBAO_SANITIZE AND NOT YIBAO_FUZZ AND NOT CMAKE_C_FLAGS MATCHES "-fsanitize")
+  add_test(NAME Issue10_Item19_c_example_with_shipped_files
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/examples/c_example.sh ${PROJECT_SOURCE_DIR}
+            $<TARGET_FILE_DIR:yibao_shared> ${CMAKE_CURRENT_BINARY_DIR}/c_example ${CMAKE_C_COMPILER})
+  set_tests_properties(Issue10_Item19_c_example_with_shipped_files PROPERTIES TIMEOUT 120 LABELS "capi")
+endif()
+
 # --- Java: examples/java/Settle.java calls the C API through a JNI shim.
 find_package(Java 17 COMPONENTS Development QUIET)
 if(Java_FOUND AND NOT DEFINED ENV{JAVA_HOME})

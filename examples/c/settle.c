@@ -7,7 +7,16 @@
  * and settles from any number of threads), settles the bill from JSON, reads
  * a few fields, settles a two-line bill built from C structs, and finally
  * makes the same pre-settlement through the vendor-DLL shape
- * yibao_business_handle, growing its buffer on YIBAO_EBUFS.
+ * yibao_business_handle, growing its buffer on YIBAO_EBUFS. Exits 0 only if
+ * the business handle pays what yibao_settle_json paid.
+ *
+ * Build and run (docs/c-api.md, "Building the examples"):
+ *
+ *   cmake --preset default && cmake --build --preset default --target yibao_shared
+ *   cc -std=c99 -Wall -Wextra -Iinclude examples/c/settle.c -Lbuild/default -lyibao \
+ *      -Wl,-rpath,$PWD/build/default -o /tmp/settle_c
+ *   /tmp/settle_c tariffs/liaoning/dalian-2025.toml tariffs/catalog/sample-catalog.csv \
+ *      examples/bills/inpatient-cross-province.json
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +63,7 @@ int main(int argc, char** argv) {
   char* bill = NULL;
   size_t bill_len = 0;
   static const char* const fields[] = {"medfee_sumamt", "hifp_pay", "fund_pay_sumamt", "acct_pay", "psn_cash_pay"};
+  int64_t json_hifp_pay = 0;
   size_t i;
 
   if (argc != 4) {
@@ -77,39 +87,52 @@ int main(int argc, char** argv) {
     int64_t fen = 0;
     if ((st = yibao_settlement_get_fen(s, fields[i], &fen)) != YIBAO_OK) return fail(fields[i], st);
     print_fen(fields[i], fen);
+    if (strcmp(fields[i], "hifp_pay") == 0) json_hifp_pay = fen;
   }
   yibao_settlement_free(s);
   s = NULL;
 
-  /* 2. A bill as C structs: money in fen, prices in micro-yuan, qty x 10000. */
+  /* 2. A bill as C structs: money in fen, prices in micro-yuan, qty x 10000.
+   *    Both lines carry their class, so the bill settles under any catalog.
+   *    A tariff may cover only some people and visits (YIBAO_EPRECONDITION:
+   *    no rule applies), so the bill is tried as a resident's inpatient stay,
+   *    an employee's, then as outpatient visits, until the tariff has a rule. */
   {
+    static const int32_t as[4][2] = {{YIBAO_SCHEME_RESIDENT, YIBAO_VISIT_INPATIENT},
+                                     {YIBAO_SCHEME_EMPLOYEE, YIBAO_VISIT_INPATIENT},
+                                     {YIBAO_SCHEME_RESIDENT, YIBAO_VISIT_OUTPATIENT},
+                                     {YIBAO_SCHEME_EMPLOYEE, YIBAO_VISIT_OUTPATIENT}};
     yibao_bill_c b;
     yibao_line_c lines[2];
     int64_t fen = 0;
     yibao_bill_init(&b);
     b.id = "C1";
     b.person.id = "P1";
-    b.person.scheme = YIBAO_SCHEME_RESIDENT;
-    b.visit.type = YIBAO_VISIT_INPATIENT;
     b.visit.level = 2;
     b.visit.location = YIBAO_LOCATION_LOCAL;
     b.visit.date.year = 2025;
     b.visit.date.month = 6;
     b.visit.date.day = 1;
     yibao_line_init(&lines[0]);
-    lines[0].code = "X1";
+    lines[0].code = "BED";
+    lines[0].item_class = YIBAO_CLASS_A;
     lines[0].qty_ten_thousandths = 80000; /* 8 days */
     lines[0].price_micro = 120000000;     /* 120.00 yuan */
     lines[0].amount_fen = 96000;          /* 960.00 */
     yibao_line_init(&lines[1]);
-    lines[1].code = "Z9";
-    lines[1].item_class = YIBAO_CLASS_A;  /* not in the catalog: the line says */
+    lines[1].code = "SURGERY";
+    lines[1].item_class = YIBAO_CLASS_A;
     lines[1].qty_ten_thousandths = 10000;
     lines[1].price_micro = 5000000000LL;  /* 5000.00 */
     lines[1].amount_fen = 500000;
     b.lines = lines;
     b.line_count = 2;
-    st = yibao_settle_bill(tariff, catalog, &b, NULL, &s);
+    st = YIBAO_EPRECONDITION;
+    for (i = 0; i < 4 && st == YIBAO_EPRECONDITION; ++i) {
+      b.person.scheme = as[i][0];
+      b.visit.type = as[i][1];
+      st = yibao_settle_bill(tariff, catalog, &b, NULL, &s);
+    }
     if (st != YIBAO_OK) return fail("settle_bill", st);
     if ((st = yibao_settlement_get_fen(s, "hifp_pay", &fen)) != YIBAO_OK) return fail("hifp_pay", st);
     print_fen("struct hifp_pay", fen);
@@ -136,9 +159,20 @@ int main(int argc, char** argv) {
       rc = yibao_business_handle(in, strlen(in), out, out_len + 1, &out_len);
     }
     if (rc != YIBAO_OK) return fail("business_handle", rc);
-    printf("business_handle  %.*s...\n", 60, out);
-    printf("                 (%lu bytes; hifp_pay %s)\n", (unsigned long)out_len,
-           strstr(out, "\"hifp_pay\":\"885.85\"") != NULL ? "885.85" : "?");
+    {
+      /* The same bill through the envelope: the same hifp_pay as in 1. */
+      char want[48];
+      const char* sign = json_hifp_pay < 0 ? "-" : "";
+      int64_t v = json_hifp_pay < 0 ? -json_hifp_pay : json_hifp_pay;
+      sprintf(want, "\"hifp_pay\":\"%s%lld.%02lld\"", sign, (long long)(v / 100), (long long)(v % 100));
+      printf("business_handle  %.*s...\n", 60, out);
+      printf("                 (%lu bytes; %s)\n", (unsigned long)out_len,
+             strstr(out, want) != NULL ? "hifp_pay as settle_json" : "hifp_pay DIFFERS");
+      if (strstr(out, want) == NULL) {
+        fprintf(stderr, "settle: business_handle: expected %s in %s\n", want, out);
+        return 1;
+      }
+    }
     free(out);
     free(in);
     yibao_registry_clear();
