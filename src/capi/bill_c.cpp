@@ -26,7 +26,7 @@ struct path {
   std::size_t index = static_cast<std::size_t>(-1);
   [[nodiscard]] auto str() const -> std::string {
     std::string out = base;
-    if (index != static_cast<std::size_t>(-1)) out += "[" + std::to_string(index) + "]";
+    if (index != static_cast<std::size_t>(-1)) out.append(1, '[').append(std::to_string(index)).append(1, ']');
     if (*field != '\0') {
       if (!out.empty()) out += '.';
       out += field;

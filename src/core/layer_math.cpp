@@ -86,7 +86,8 @@ auto exact_yuan(__int128 fen_ppm) -> std::string {
     mag /= 10;
   } while (mag != 0);
   if (digits.size() < 9) digits.insert(0, 9 - digits.size(), '0');
-  std::string s = (negative ? "-" : "") + digits.substr(0, digits.size() - 8) + "." + digits.substr(digits.size() - 8);
+  std::string s{negative ? "-" : ""};
+  s.append(digits, 0, digits.size() - 8).append(1, '.').append(digits, digits.size() - 8);
   while (s.size() > 3 && s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
   return s;
 }

@@ -44,10 +44,10 @@ void append_fields(std::string& out, const settlement& s) {
 
 auto settlement_csv_header(bool reform) -> std::string {
   std::string h = "source,bill_id,person_id,date,policy_year,visit_type,level,location,filing,eligible,direct";
-  for (int f = 0; f < field_count; ++f) h += "," + std::string{field_name(static_cast<field>(f))};
+  for (int f = 0; f < field_count; ++f) h.append(1, ',').append(field_name(static_cast<field>(f)));
   if (reform) {
     h += ",reform_eligible,reform_direct";
-    for (int f = 0; f < field_count; ++f) h += ",reform_" + std::string{field_name(static_cast<field>(f))};
+    for (int f = 0; f < field_count; ++f) h.append(",reform_").append(field_name(static_cast<field>(f)));
     h += ",delta_fund_pay_sumamt,delta_psn_part_amt";
   }
   return h + "\n";

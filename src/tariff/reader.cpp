@@ -26,7 +26,12 @@ auto join(const std::string& path, std::string_view key) -> std::string {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 auto index(const std::string& path, std::size_t i) -> std::string { return path + "[" + std::to_string(i) + "]"; }
-auto quote(std::string_view s) -> std::string { return "\"" + std::string(s) + "\""; }
+auto quote(std::string_view s) -> std::string {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.append(1, '"').append(s).append(1, '"');
+  return out;
+}
 
 auto kind_of(const node& n) -> std::string {
   switch (n.kind) {

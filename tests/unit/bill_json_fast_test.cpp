@@ -90,7 +90,9 @@ auto agree(const std::string& text, bool allow_ytd) -> bool {
   if (!io::parse_bill_json_fast(text, allow_ytd, fast)) return false;
   EXPECT_TRUE(full.ok()) << "the fast path accepted a bill the full reader rejects (" << full.err().message
                          << "): " << text;
-  if (full.ok()) EXPECT_TRUE(full.value() == fast) << text;
+  if (full.ok()) {
+    EXPECT_TRUE(full.value() == fast) << text;
+  }
   return true;
 }
 
