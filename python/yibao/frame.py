@@ -138,6 +138,11 @@ def settle_frame(
     ``threads`` C++ threads settle runs of whole people at once (0, the
     default: every hardware thread; the result is the same for any count).
 
+    Each bill row is read with its line rows by the bill JSON reader of
+    ``yibao estimate`` and ``yibao simulate``: the same checks and limits
+    (docs/bill-format.md), paths naming table rows (``lines[12].qty``). Ids
+    and codes must be text columns (see ``_text``).
+
     ``errors="raise"`` (default) raises the first problem as a yibao.Error
     with the engine's message prefixed "bill ID: "; ``errors="collect"`` keeps
     going: such bills get ok=False, error_code, error and zero money, and do
