@@ -288,3 +288,14 @@ def test_issue10_item5_summary_thresholds_are_never_truncated(tariff, catalog):
     for bad in ("1000.555", "-5.50", 0.1 + 0.2, True, "1e3"):
         with pytest.raises(yibao.InvalidArgument, match="thresholds: expected an amount in yuan"):
             yibao.summarize(settled, thresholds=(bad,))
+
+
+def test_issue10_item21_bill_bytes_go_to_the_bill_reader(tariff, catalog):
+    """Bytes that are not UTF-8 were a bare UnicodeDecodeError; now the bill
+    reader's error, as `yibao estimate` gives it."""
+    with open(synth.DATA + "/bill.json", "rb") as f:
+        good = f.read()
+    assert yibao.settle(tariff, catalog, good) == yibao.settle(tariff, catalog, good.decode("utf-8"))
+    bad = good.replace(b'"P1"', b'"P\xff1"')
+    with pytest.raises(yibao.InvalidArgument, match="invalid UTF-8 at byte offset"):
+        yibao.settle(tariff, catalog, bad)

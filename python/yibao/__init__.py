@@ -105,7 +105,7 @@ def settle(
     if money not in ("str", "decimal"):
         raise ValueError(f'money must be "str" or "decimal", not {money!r}')
     if isinstance(bill, bytes):
-        text = bill.decode("utf-8")
+        text = bill  # as is: the bill reader reports invalid UTF-8 with its byte offset
     elif isinstance(bill, str):
         text = bill
     else:
