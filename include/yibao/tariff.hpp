@@ -183,6 +183,29 @@ struct tariff {
 /// file's folder, resolved by the caller), or nullopt if it cannot be read.
 using file_reader = std::function<std::optional<std::string>(const std::string& path)>;
 
+/// Where parse_tariff_from reads the files named in `extends` (paths already
+/// resolved against the including file's folder).
+struct tariff_source {
+  /// The text of the file at `path`, or an error (errc::io_error) whose
+  /// message says what was expected and found, compiler style ("expected a
+  /// readable tariff file, found none at \"x.toml\""); it becomes the
+  /// diagnostic of the `extends` entry.
+  std::function<result<std::string>(const std::string& path)> read;
+  /// What identifies the file at `path` (its canonical path, say), so that two
+  /// paths to one file load it once and a loop through links is a cycle.
+  /// Empty: the path itself, lexically normalized, identifies the file.
+  std::function<std::string(const std::string& path)> identify;
+};
+
+/// Parses a tariff from TOML `text`; `file` is the name used in diagnostics
+/// and the base for relative `extends` paths, read through `source`. Every
+/// file of the `extends` graph is read and parsed once (by `identify`), and
+/// the files are layered in one linear order, parents first (depth first,
+/// each file at its first appearance: docs/tariff-format.md "extends").
+/// Problems are reported as by parse_tariff.
+[[nodiscard]] auto parse_tariff_from(std::string_view text, const std::string& file, const tariff_source& source,
+                                     std::vector<diagnostic>* warnings = nullptr) -> result<tariff>;
+
 /// Parses a tariff from TOML `text`. `file` is the name used in diagnostics and
 /// the base for relative `extends` paths, which are read through `read` (may
 /// be empty if the tariff extends nothing). All problems are collected into

@@ -33,33 +33,28 @@ struct engine_error {
   yb::error e;
 };
 
+/// A file named in `extends`, read by the library's bounded reader
+/// (yibao/input.hpp, tariff size limit).
 auto read_text_file(const std::string& path) -> std::optional<std::string> {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
-  return text;
+  auto text = yb::read_input_file(path, yb::input_kind::tariff);
+  if (!text) return std::nullopt;
+  return std::move(text).value();
 }
 
 /// A file's text, or nullopt when it cannot be read for any reason (absent,
 /// a directory, unreadable, a read error): no file error escapes as anything
 /// but this.
 auto try_read_file(const std::string& path) -> std::optional<std::string> {
-  try {
-    return read_text_file(path);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  return read_text_file(path);
 }
 
+/// The library's bounded reader: a missing file, a directory or one above the
+/// size limit is an errc::io_error (yibao.IoError) saying which.
 auto read_or_throw(const std::filesystem::path& path, const char* what) -> std::string {
-  std::error_code ec;
-  const char* why = std::filesystem::is_directory(path, ec) ? " (a directory)" : "";
-  auto text = *why == '\0' ? try_read_file(path.string()) : std::nullopt;
-  if (!text) {
-    throw engine_error{yb::make_error(yb::errc::io_error, "", std::string("cannot read ") + what + " " + path.string() + why)};
-  }
-  return std::move(*text);
+  const auto kind = std::string_view(what) == "catalog" ? yb::input_kind::catalog : yb::input_kind::tariff;
+  auto text = yb::read_input_file(path.string(), kind);
+  if (!text) throw engine_error{std::move(text).err()};
+  return std::move(text).value();
 }
 
 template <typename T>

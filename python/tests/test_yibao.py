@@ -75,7 +75,7 @@ def test_missing_file_is_io_error():
     with pytest.raises(yibao.IoError) as e:
         yibao.Tariff.from_file("/nonexistent/t.toml")
     assert isinstance(e.value, OSError) and e.value.code == "io_error"
-    assert str(e.value) == "cannot read tariff /nonexistent/t.toml"
+    assert str(e.value) == "cannot read tariff /nonexistent/t.toml: No such file or directory"
     with pytest.raises(yibao.IoError):
         yibao.Catalog.from_file("/nonexistent/c.csv")
 

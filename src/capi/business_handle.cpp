@@ -5,12 +5,14 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "capi/capi_internal.hpp"
 #include "core/json_writer.hpp"
@@ -158,6 +160,33 @@ auto read_input(element v, request& out) -> std::optional<error> {
   return std::nullopt;
 }
 
+/// The first key that appears twice in one object, anywhere in `v`: JSON
+/// leaves duplicates undefined and parsers disagree on which one wins, so a
+/// request with one is refused rather than read one way here and another
+/// way by the integrator's logs.
+auto duplicate_key(element v, const std::string& path) -> std::optional<error> {
+  if (v.type() == element_type::ARRAY) {
+    std::size_t i = 0;
+    for (const element item : simdjson::dom::array(v)) {
+      if (auto e = duplicate_key(item, path + "[" + std::to_string(i++) + "]")) return e;
+    }
+  } else if (v.type() == element_type::OBJECT) {
+    std::vector<std::string_view> keys;
+    for (const auto field : simdjson::dom::object(v)) keys.push_back(field.key);
+    std::vector<std::string_view> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    if (auto d = std::adjacent_find(sorted.begin(), sorted.end()); d != sorted.end()) {
+      return bad(path.empty() ? std::string(*d) : path + "." + std::string(*d), "duplicate key");
+    }
+    for (const auto field : simdjson::dom::object(v)) {
+      if (auto e = duplicate_key(field.value, path.empty() ? std::string(field.key) : path + "." + std::string(field.key))) {
+        return e;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 auto parse_request(std::string_view in, request& out) -> std::optional<error> {
   // One parser per thread, reused; a large request gets a parser of its own
   // so that the thread's does not keep a large buffer alive.
@@ -172,6 +201,7 @@ auto parse_request(std::string_view in, request& out) -> std::optional<error> {
   if (root.type() != element_type::OBJECT) {
     return bad("", std::string("expected a JSON object, found ") + type_name(root.type()));
   }
+  if (auto e = duplicate_key(root, "")) return e;
   bool seen_infno = false;
   bool seen_input = false;
   for (const auto field : simdjson::dom::object(root)) {

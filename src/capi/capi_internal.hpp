@@ -11,6 +11,7 @@
 
 #include "yibao/catalog.hpp"
 #include "yibao/error.hpp"
+#include "yibao/input.hpp"
 #include "yibao/settlement.hpp"
 #include "yibao/tariff.hpp"
 #include "yibao/yibao.h"
@@ -40,8 +41,9 @@ void clear_error() noexcept;
 /// returns its status.
 auto fail(const error& e) noexcept -> yibao_status;
 
-/// Reads a whole regular file (at most 64 MiB); nullopt if it cannot be read.
-[[nodiscard]] auto read_file(const std::string& path) -> std::optional<std::string>;
+/// Reads a whole regular file within the size limit of its kind
+/// (yibao/input.hpp); a FIFO or device is refused (it could block the caller).
+[[nodiscard]] auto read_file(const std::string& path, input_kind kind) -> result<std::string>;
 
 /// Loads a tariff / catalog file (shared by the handle API and the registry).
 [[nodiscard]] auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>>;

@@ -72,33 +72,45 @@ auto fail(const error& e) noexcept -> yibao_status {
   }
 }
 
-auto read_file(const std::string& path) -> std::optional<std::string> {
-  // Only regular files of a sane size: a request naming /dev/zero or a FIFO
-  // must not hang the caller (tariff paths can come from yibao_business_handle).
-  constexpr std::uintmax_t max_size = std::uintmax_t{64} << 20;
+namespace {
+/// Only regular files: a request naming a FIFO or a terminal must not block
+/// the caller (tariff paths can come from yibao_business_handle). The size
+/// limit of the kind bounds the rest (/dev/zero is not a regular file).
+auto irregular(const std::string& path, input_kind kind) -> std::optional<error> {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) > max_size || ec) {
-    return std::nullopt;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec) &&
+      !std::filesystem::is_regular_file(path, ec)) {
+    return make_error(errc::io_error, "",
+                      "cannot read " + std::string(to_string(kind)) + " " + path + ": not a regular file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
-  return text;
+  return std::nullopt;
+}
+}  // namespace
+
+auto read_file(const std::string& path, input_kind kind) -> result<std::string> {
+  if (auto e = irregular(path, kind)) return std::move(*e);
+  return read_input_file(path, kind);
 }
 
 auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>> {
-  auto text = read_file(path);
-  if (!text) return make_error(errc::io_error, "", "cannot read tariff " + path);
-  auto t = parse_tariff(*text, path, [](const std::string& p) { return read_file(p); });
+  auto text = read_file(path, input_kind::tariff);
+  if (!text) return std::move(text).err();
+  tariff_source source = file_tariff_source();
+  source.read = [read = std::move(source.read)](const std::string& p) -> result<std::string> {
+    if (auto e = irregular(p, input_kind::tariff)) {
+      return make_error(errc::io_error, "", "expected a readable tariff file, found one that is not: " + e->message);
+    }
+    return read(p);
+  };
+  auto t = parse_tariff_from(text.value(), path, source);
   if (!t) return std::move(t).err();
   return std::shared_ptr<const tariff>(std::make_shared<tariff>(std::move(t).value()));
 }
 
 auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>> {
-  auto text = read_file(path);
-  if (!text) return make_error(errc::io_error, "", "cannot read catalog " + path);
-  auto c = parse_catalog_csv(*text, path);
+  auto text = read_file(path, input_kind::catalog);
+  if (!text) return std::move(text).err();
+  auto c = parse_catalog_csv(text.value(), path);
   if (!c) return std::move(c).err();
   return std::shared_ptr<const catalog>(std::make_shared<catalog>(std::move(c).value()));
 }

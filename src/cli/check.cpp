@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <tuple>
@@ -87,11 +88,21 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
   std::vector<bool> effective(n, false);
   std::vector<const rule*> overridden_by(n, nullptr);
   std::set<std::pair<const rule*, const rule*>> cap_seen;
+  std::set<std::pair<const rule*, const rule*>> whole_seen;
   std::set<std::tuple<const rule*, std::size_t, std::int64_t>> clip_seen;
   auto index_of = [&t](const rule* r) { return static_cast<std::size_t>(r - t.rules.data()); };
 
-  for (const combo& c : space.combos()) {
-    const resolved_policy rp = t.resolve(c.who(), c.at(), true);
+  // One disease at a time, resolving only the rules that can match it: the
+  // combinations are streamed, never held (issue #10: 400 per-disease rules
+  // held 1.6 GB of combinations and resolved each against all 400 rules).
+  std::optional<disease_slice> slice;
+  std::string slice_disease;
+  space.for_each([&](const combo& c) {
+    if (!slice || c.disease != slice_disease) {
+      slice_disease = c.disease;
+      slice.emplace(t, c.disease);
+    }
+    const resolved_policy rp = slice->resolve(c);
     for (const layer_policy& lp : rp.layers) {
       for (const rule* r : lp.applied) matched[index_of(r)] = true;
       // Which rule's value survives for each setting.
@@ -121,6 +132,14 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
         }
       }
       const rule* rb = last_setter_of(lp, [](const rule& r) { return r.bands.has_value(); });
+      // The loader refuses one rule writing both; here method and bands come from different rules.
+      if (rb && lp.method == band_method::whole && lp.bands->back().upto &&
+          whole_seen.insert({rb, last_setter_of(lp, [](const rule& r) { return r.method.has_value(); })}).second) {
+        out.push_back(warning(rb->origin.where, fmt::format("{}.bands[{}].upto", rule_path(t, *rb), lp.bands->size() - 1),
+                              fmt::format("expected a last band without an upper edge under the \"whole\" method, "
+                                          "found {} for {} (a total above it pays nothing at all)",
+                                          lp.bands->back().upto->to_string(), describe(c))));
+      }
       for (std::size_t k = 0; rb && k < lp.bands->size(); ++k) {
         const band& b = (*lp.bands)[k];
         const ratio raw = b.rate + lp.adjustment;
@@ -135,7 +154,7 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
         }
       }
     }
-  }
+  });
   for (std::size_t i = 0; i < n; ++i) {
     const rule& r = t.rules[i];
     if (!matched[i]) {
@@ -160,8 +179,11 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
   return out;
 }
 
-/// The files named: a directory stands for its *.toml and *.csv files, sorted.
-auto expand(const std::vector<std::string>& paths) -> std::vector<std::string> {
+/// The files named: a directory stands for every *.toml and *.csv file
+/// under it, at any depth (directory links are not followed), sorted. A
+/// directory without any, or one that cannot be listed, is a diagnostic in
+/// `problems`: checking nothing must not look like a success.
+auto expand(const std::vector<std::string>& paths, std::vector<diagnostic>& problems) -> std::vector<std::string> {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const std::string& p : paths) {
@@ -171,9 +193,17 @@ auto expand(const std::vector<std::string>& paths) -> std::vector<std::string> {
       continue;
     }
     std::vector<std::string> found;
-    for (const auto& e : fs::directory_iterator(p, ec)) {
-      const auto ext = e.path().extension();
-      if ((ext == ".toml" || ext == ".csv") && !e.is_directory()) found.push_back(e.path().generic_string());
+    fs::recursive_directory_iterator it(p, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const auto ext = it->path().extension();
+      std::error_code type_ec;
+      if ((ext == ".toml" || ext == ".csv") && !it->is_directory(type_ec)) found.push_back(it->path().generic_string());
+    }
+    if (ec) {
+      problems.push_back({severity::error, {p, 0, 0}, "", "cannot list the directory: " + ec.message()});
+    } else if (found.empty()) {
+      problems.push_back({severity::error, {p, 0, 0}, "",
+                          "expected tariffs (*.toml) or catalogs (*.csv) in this directory, found none"});
     }
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
@@ -186,21 +216,27 @@ auto ends_with(const std::string& s, std::string_view suffix) -> bool {
 }
 
 auto run_check(const check_options& o) -> int {
-  bool unreadable = false;
+  std::vector<diagnostic> listing;
+  const std::vector<std::string> paths = expand(o.paths, listing);
+  bool unreadable = !listing.empty();
   std::vector<checked_file> files;
-  for (const std::string& path : expand(o.paths)) {
+  for (const std::string& path : paths) {
     checked_file f{path, {}, std::nullopt};
     const bool is_tariff = ends_with(path, ".toml");
     const bool is_catalog = ends_with(path, ".csv");
-    std::optional<std::string> text;
-    if (is_tariff || is_catalog) text = read_file(path);
+    std::optional<result<std::string>> text;
+    if (is_tariff || is_catalog) text = read_file(path, is_tariff ? input_kind::tariff : input_kind::catalog);
     if (!is_tariff && !is_catalog) {
       f.diagnostics.push_back({severity::error, {path, 0, 0}, "", "expected a tariff (.toml) or a catalog (.csv)"});
-    } else if (!text) {
+    } else if (!*text) {
       unreadable = true;
-      f.diagnostics.push_back({severity::error, {path, 0, 0}, "", "cannot read the file"});
+      // "cannot read tariff PATH: why" -> "cannot read the file: why" (the line names the file)
+      const std::string& m = text->err().message;
+      const std::size_t at = m.find(path + ": ");
+      f.diagnostics.push_back({severity::error, {path, 0, 0}, "",
+                               at == std::string::npos ? m : "cannot read the file: " + m.substr(at + path.size() + 2)});
     } else if (is_tariff) {
-      auto t = parse_tariff(*text, path, [](const std::string& p) { return read_file(p); }, &f.diagnostics);
+      auto t = parse_tariff_from(text->value(), path, file_tariff_source(), &f.diagnostics);
       if (t) {
         f.loaded = std::move(t).value();
       } else {
@@ -208,7 +244,7 @@ auto run_check(const check_options& o) -> int {
         if (t.err().diagnostics.empty()) f.diagnostics.push_back({severity::error, {path, 0, 0}, "", t.err().message});
       }
     } else {
-      auto c = parse_catalog_csv(*text, path);
+      auto c = parse_catalog_csv(text->value(), path);
       if (!c) {
         f.diagnostics = c.err().diagnostics;
         if (f.diagnostics.empty()) f.diagnostics.push_back({severity::error, {path, 0, 0}, "", c.err().message});
@@ -233,6 +269,7 @@ auto run_check(const check_options& o) -> int {
     ++(d.level == severity::error ? errors : warnings);
     fmt::print("{}\n", line);
   };
+  for (const diagnostic& d : listing) emit(d);
   std::map<std::string, std::unique_ptr<tariff_set>> by_place;
   std::vector<std::string> places;  // in order of first appearance
   std::map<std::string, const tariff*> by_id;
@@ -248,7 +285,12 @@ auto run_check(const check_options& o) -> int {
     for (const diagnostic& d : f.diagnostics) emit(d);
     if (!f.loaded) continue;
     const tariff& t = *f.loaded;
-    std::vector<diagnostic> semantic = semantic_checks(t);
+    std::vector<diagnostic> semantic;
+    try {
+      semantic = semantic_checks(t);
+    } catch (const std::overflow_error&) {  // a tariff problem the loader's bounds missed, not an internal error
+      semantic.push_back({severity::error, t.info.origin.where, "", tariff_overflow_message});
+    }
     auto file_rank = [&t](const std::string& file) {  // parents first, as the loader orders its diagnostics
       const auto it = std::find(t.info.extends.begin(), t.info.extends.end(), file);
       return static_cast<std::size_t>(it - t.info.extends.begin());

@@ -10,18 +10,9 @@
 
 namespace yibao::cli {
 
-auto read_file(const std::string& path) -> std::optional<std::string> {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    if (std::cin.bad()) return std::nullopt;
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
-  return text;
+auto read_file(const std::string& path, input_kind kind) -> result<std::string> {
+  if (path == "-") return read_input_stream(std::cin, "<stdin>", kind);
+  return read_input_file(path, kind);
 }
 
 namespace {
@@ -33,14 +24,14 @@ void print_load_error(const std::string& path, const error& e) {
 }  // namespace
 
 auto load_tariff_file(const std::string& path, int& code, bool print_warnings) -> std::optional<tariff> {
-  auto text = read_file(path);
+  auto text = read_file(path, input_kind::tariff);
   if (!text) {
-    fmt::print(stderr, "yibao: cannot read tariff {}\n", path);
+    fmt::print(stderr, "yibao: {}\n", text.err().message);
     code = exit_no_input;
     return std::nullopt;
   }
   std::vector<diagnostic> warnings;
-  auto loaded = parse_tariff(*text, path, [](const std::string& p) { return read_file(p); }, &warnings);
+  auto loaded = parse_tariff_from(text.value(), path, file_tariff_source(), &warnings);
   if (print_warnings) {
     for (const auto& w : warnings) fmt::print(stderr, "{}\n", w.to_string());
   }
@@ -54,13 +45,13 @@ auto load_tariff_file(const std::string& path, int& code, bool print_warnings) -
 
 auto load_catalog_file(const std::string& path, int& code) -> std::optional<catalog> {
   if (path.empty()) return catalog{};
-  auto text = read_file(path);
+  auto text = read_file(path, input_kind::catalog);
   if (!text) {
-    fmt::print(stderr, "yibao: cannot read catalog {}\n", path);
+    fmt::print(stderr, "yibao: {}\n", text.err().message);
     code = exit_no_input;
     return std::nullopt;
   }
-  auto loaded = parse_catalog_csv(*text, path);
+  auto loaded = parse_catalog_csv(text.value(), path);
   if (!loaded) {
     print_load_error(path, loaded.err());
     code = exit_config;

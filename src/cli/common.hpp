@@ -5,6 +5,7 @@
 #include <string>
 
 #include "yibao/catalog.hpp"
+#include "yibao/input.hpp"
 #include "yibao/tariff.hpp"
 
 namespace yibao::cli {
@@ -22,8 +23,9 @@ enum exit_code : int {
   exit_config = 78,      ///< invalid tariff or catalog
 };
 
-/// Reads a whole file ("-" is stdin); nullopt if it cannot be read.
-[[nodiscard]] auto read_file(const std::string& path) -> std::optional<std::string>;
+/// Reads a whole input file ("-" is stdin) within the size limit of its
+/// kind (yibao/input.hpp); the error's message says why it cannot be read.
+[[nodiscard]] auto read_file(const std::string& path, input_kind kind) -> result<std::string>;
 
 /// Loads a tariff, printing every diagnostic (and warning) to stderr.
 /// On failure returns nullopt and sets `code`.

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -201,6 +202,14 @@ void diff_policies(const tariff& a, const tariff& b, std::vector<change>& out) {
     if (fresh) order.push_back(k);
     it->second.push_back(p);
   };
+  // Each disease resolves only the rules that can match it (a tariff may
+  // have hundreds of per-disease rules; see disease_slice).
+  std::vector<disease_slice> slices_a;
+  std::vector<disease_slice> slices_b;
+  for (const std::string& d : s.diseases) {
+    slices_a.emplace_back(a, d);
+    slices_b.emplace_back(b, d);
+  }
   point p{};
   for (p[0] = 0; p[0] < s.schemes.size(); ++p[0])
     for (p[1] = 0; p[1] < s.statuses.size(); ++p[1])
@@ -213,8 +222,8 @@ void diff_policies(const tariff& a, const tariff& b, std::vector<change>& out) {
                   const combo c{s.schemes[p[0]],       s.statuses[p[1]],     s.groups[p[2]],
                                 s.types[p[3]],         s.levels[p[4]],       s.wheres[p[5]].first,
                                 s.wheres[p[5]].second, s.admissions[p[6]],   s.diseases[p[7]]};
-                  const resolved_policy ra = a.resolve(c.who(), c.at(), true);
-                  const resolved_policy rb = b.resolve(c.who(), c.at(), true);
+                  const resolved_policy ra = slices_a[p[7]].resolve(c);
+                  const resolved_policy rb = slices_b[p[7]].resolve(c);
                   for (int li = 0; li < layer_count; ++li) {
                     const layer_policy& la = ra.layers[li];
                     const layer_policy& lb = rb.layers[li];
@@ -261,8 +270,13 @@ auto run_diff(const diff_options& o) -> int {
   auto b = load_tariff_file(o.new_path, code);
   if (!b) return code;
   std::vector<change> changes;
-  diff_settings(*a, *b, changes);
-  diff_policies(*a, *b, changes);
+  try {
+    diff_settings(*a, *b, changes);
+    diff_policies(*a, *b, changes);
+  } catch (const std::overflow_error&) {  // a tariff problem the loader's bounds missed, not an internal error
+    fmt::print(stderr, "{} or {}: error: {}\n", a->file, b->file, tariff_overflow_message);
+    return exit_config;
+  }
   std::string out;
   if (changes.empty()) {
     out = fmt::format("{} and {}: no differences\n", o.old_path, o.new_path);

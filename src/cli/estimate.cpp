@@ -39,12 +39,12 @@ auto run_estimate(const estimate_options& o) -> int {
   }
   auto c = load_catalog_file(o.catalog_path, code);
   if (!c) return code;
-  auto text = read_file(o.bill_path);
+  auto text = read_file(o.bill_path, input_kind::bill);
   if (!text) {
-    fmt::print(stderr, "yibao: cannot read bill {}\n", o.bill_path);
+    fmt::print(stderr, "yibao: {}\n", text.err().message);
     return exit_no_input;
   }
-  auto parsed = parse_bill_json(*text);
+  auto parsed = parse_bill_json(text.value());
   if (!parsed) {
     fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, parsed.err().message);
     return exit_data;

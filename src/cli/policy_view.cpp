@@ -101,6 +101,30 @@ auto combo_space::combos() const -> std::vector<combo> {
   return out;
 }
 
+disease_slice::disease_slice(const tariff& whole, const std::string& disease) {
+  t.info = whole.info;
+  t.file = whole.file;
+  t.b_first_pay_default = whole.b_first_pay_default;
+  t.account = whole.account;
+  t.account_for = whole.account_for;
+  t.account_on_unfiled = whole.account_on_unfiled;
+  t.waiting_months = whole.waiting_months;
+  for (const rule& r : whole.rules) {
+    const auto& ds = r.when.diseases;
+    if (!ds.empty() && std::find(ds.begin(), ds.end(), disease) == ds.end()) continue;
+    t.rules.push_back(r);
+    origin.push_back(&r);
+  }
+}
+
+auto disease_slice::resolve(const combo& c) const -> resolved_policy {
+  resolved_policy rp = t.resolve(c.who(), c.at(), true);
+  for (layer_policy& lp : rp.layers) {
+    for (const rule*& r : lp.applied) r = origin[static_cast<std::size_t>(r - t.rules.data())];
+  }
+  return rp;
+}
+
 auto percent(ratio r) -> std::string {
   // ppm -> percent with up to 4 decimals, trailing zeros dropped.
   std::string s = format_fixed(r.ppm(), 4);

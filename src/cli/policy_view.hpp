@@ -13,6 +13,10 @@
 
 namespace yibao::cli {
 
+/// What check, show and diff say when resolving a tariff overflows (exit 78).
+inline constexpr const char* tariff_overflow_message =
+    "expected amounts that fit in 64-bit fen when the rules are applied, found a deductible or cap that does not";
+
 /// One combination of the selector axes.
 struct combo {
   scheme sch = scheme::employee;
@@ -50,6 +54,53 @@ struct combo_space {
   /// The admissions `admissions[i]` stands for: "2", "2-3" or "4+".
   [[nodiscard]] auto admission_label(std::size_t i) const -> std::string;
   [[nodiscard]] auto combos() const -> std::vector<combo>;
+  /// Calls `f(combo)` for every combination, disease outermost, without
+  /// holding them all (there are thousands per disease a tariff names).
+  template <typename F>
+  void for_each(F&& f) const {
+    combo c;
+    for (const std::string& d : diseases) {
+      c.disease = d;
+      for (scheme sc : schemes) {
+        c.sch = sc;
+        for (status st : statuses) {
+          c.st = st;
+          for (group g : groups) {
+            c.grp = g;
+            for (visit_type vt : types) {
+              c.type = vt;
+              for (int lv : levels) {
+                c.level = lv;
+                for (const auto& [loc, fil] : wheres) {
+                  c.where = loc;
+                  c.filed = fil;
+                  for (int adm : admissions) {
+                    c.admission = adm;
+                    f(static_cast<const combo&>(c));
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+};
+
+/// The rules of a tariff that can match a visit with one disease (those
+/// naming no disease and those naming it), as a tariff of their own: it
+/// resolves every visit with that disease exactly as the whole tariff does,
+/// in time proportional to these rules only (a tariff may have hundreds of
+/// per-disease rules, each matching only its own disease).
+struct disease_slice {
+  tariff t;                        ///< the rules kept, in order; the rest of the tariff as is
+  std::vector<const rule*> origin;  ///< the whole tariff's rule for each rule kept
+
+  disease_slice(const tariff& whole, const std::string& disease);
+  /// Resolves `c` (whose disease must be the slice's) with `applied` rules
+  /// pointing into the whole tariff. `bands` point into the slice.
+  [[nodiscard]] auto resolve(const combo& c) const -> resolved_policy;
 };
 
 /// One value of a resolved layer and the rules it comes from.

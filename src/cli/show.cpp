@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -365,7 +366,13 @@ auto run_show(const show_options& o) -> int {
   if (!t) return code;
   const auto space = space_of(o);
   if (!space) return exit_usage;
-  const std::string out = o.json ? render_json(*t, *space) : render_text(*t, *space);
+  std::string out;
+  try {
+    out = o.json ? render_json(*t, *space) : render_text(*t, *space);
+  } catch (const std::overflow_error&) {  // a tariff problem the loader's bounds missed, not an internal error
+    fmt::print(stderr, "{}: error: {}\n", t->file, tariff_overflow_message);
+    return exit_config;
+  }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? exit_ok : exit_cant_create;
 }

@@ -103,8 +103,9 @@ auto window_origin_of(const tariff& t) -> window_origin {
   bool to = false;
   for (const std::string& f : files) {
     if (from && to) break;
-    const auto text = read_file(f);
-    if (!text) continue;
+    const auto read = read_file(f, input_kind::tariff);
+    if (!read) continue;
+    const std::string* text = &read.value();
     if (!from) {
       if (auto at = find_tariff_key(*text, f, "valid_from")) w.valid_from = *at, from = true;
     }

@@ -2,13 +2,16 @@
 // the checks that need the whole chain. No I/O: parents are read through the
 // caller's file_reader.
 //
-// Layering (docs/tariff-format.md): the parent is loaded first; the keys a
-// child writes in [tariff], [catalog], [account], [coverage] and [unfiled]
-// replace the parent's, [sources] merge, and the rules are the parent's
-// followed by the child's. With several parents, each is layered over the
-// previous one in the order written.
+// Layering (docs/tariff-format.md): the files of the `extends` graph are put
+// in one linear order, depth first, parents in the order written, each file
+// once at its first appearance, the file itself last; then each is layered
+// over the ones before it: the keys it writes in [tariff], [catalog],
+// [account], [coverage] and [unfiled] replace theirs, [sources] merge, and
+// its rules follow theirs. A file shared by two parents (a diamond) thus
+// contributes its rules and adjustments once.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <filesystem>
 #include <limits>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "tariff/loader.hpp"
+#include "tariff/reader.hpp"
 #include "yibao/tariff.hpp"
 
 namespace yibao {
@@ -79,6 +83,7 @@ void overlay(file_part& base, file_part&& child) {
   overlay_origin(child, "unfiled", c.claim_documents_origin, b.claim_documents_origin);
 
   for (rule& r : c.rules) b.rules.push_back(std::move(r));
+  for (auto& f : child.factor_where) base.factor_where.push_back(std::move(f));
   base.citations.insert(base.citations.end(), child.citations.begin(), child.citations.end());
   base.present.insert(child.present.begin(), child.present.end());
   base.parsed = base.parsed && child.parsed;
@@ -86,48 +91,21 @@ void overlay(file_part& base, file_part&& child) {
 
 class loader {
  public:
-  explicit loader(const file_reader& read) : read_{read} {}
+  explicit loader(const tariff_source& source) : source_{source} {}
 
-  /// Loads `file` and everything it extends; the result is the layered chain.
+  /// Loads `file` and everything it extends, each file once; the result is
+  /// the files layered in linear order (parents first).
   auto load(std::string_view text, const std::string& file) -> file_part {
-    stack_.push_back(normal(file));
-    file_part own = parse_file(text, file, out_);
-    if (!own.parsed) complete_ = false;
-
-    std::optional<file_part> base;
+    const std::string id = identify(file);
+    loaded_.insert(id);
+    visit(std::string(text), file, id);
+    // linear_ ends with the file itself; the others are the chain it layers on.
     std::vector<std::string> chain;
-    for (const extends_ref& ref : own.extends) {
-      const std::string path = resolve_path(file, ref.path);
-      if (auto cycle = std::find(stack_.begin(), stack_.end(), path); cycle != stack_.end()) {
-        std::string loop;
-        for (auto it = cycle; it != stack_.end(); ++it) loop += *it + " -> ";
-        add_error(ref.where, ref.key_path, "expected a file that does not extend itself, found the cycle " + loop + path);
-        complete_ = false;
-        continue;
-      }
-      std::optional<std::string> parent_text;
-      if (read_) parent_text = read_(path);
-      if (!parent_text) {
-        add_error(ref.where, ref.key_path, "expected a readable tariff file, found none at \"" + path + "\"");
-        complete_ = false;
-        continue;
-      }
-      file_part parent = load(*parent_text, path);
-      chain.insert(chain.end(), parent.t.info.extends.begin(), parent.t.info.extends.end());
-      chain.push_back(path);
-      if (base) {
-        overlay(*base, std::move(parent));
-      } else {
-        base = std::move(parent);
-      }
-    }
-    stack_.pop_back();
-    order_.push_back(file);
-
-    if (!base) return own;
-    overlay(*base, std::move(own));
-    base->t.info.extends = std::move(chain);
-    return std::move(*base);
+    for (std::size_t i = 0; i + 1 < linear_.size(); ++i) chain.push_back(linear_[i].first);
+    file_part whole = std::move(linear_.front().second);
+    for (std::size_t i = 1; i < linear_.size(); ++i) overlay(whole, std::move(linear_[i].second));
+    whole.t.info.extends = std::move(chain);
+    return whole;
   }
 
   /// The checks on the layered whole, then the result.
@@ -182,11 +160,39 @@ class loader {
             "expected a date on or after valid_from " + whole.valid_from->value.to_string() + ", found " +
                 whole.valid_to->value.to_string());
     }
+    check_deductible_bound(whole);
     const std::set<std::string> cited(whole.citations.begin(), whole.citations.end());
     for (const auto& [key, where] : whole.source_where) {
       if (cited.count(key)) continue;
       out_.warnings.push_back({severity::warning, where, "sources." + key,
                                "expected some \"source\" to cite this key, found none"});
+    }
+  }
+
+  /// Every matching `deductible_factor` multiplies the deductible: over the
+  /// whole chain, the largest deductible of a layer times all its factors
+  /// must stay within the amount limit, so that resolving a policy can never
+  /// overflow (a bound over all rules, whatever visits they match).
+  void check_deductible_bound(const file_part& whole) {
+    using wide = __int128;
+    std::array<wide, layer_count> worst{};
+    for (const rule& r : whole.t.rules) {
+      if (r.deductible) worst[static_cast<std::size_t>(r.layer)] =
+          std::max<wide>(worst[static_cast<std::size_t>(r.layer)], r.deductible->fen());
+    }
+    for (std::size_t i = 0; i < whole.t.rules.size() && i < whole.factor_where.size(); ++i) {
+      const rule& r = whole.t.rules[i];
+      if (!r.deductible_factor || !whole.factor_where[i] || r.deductible_factor->ppm() <= ratio::one_ppm) continue;
+      wide& w = worst[static_cast<std::size_t>(r.layer)];
+      if (w > money_limit_fen) continue;  // reported at the factor that crossed the limit
+      w = (w * r.deductible_factor->ppm() + ratio::one_ppm - 1) / ratio::one_ppm;
+      if (w > money_limit_fen) {
+        const auto& [where, path] = *whole.factor_where[i];
+        add_error(where, path,
+                  "expected deductible factors whose product keeps every " + std::string(to_string(r.layer)) +
+                      " deductible within " + money::from_fen(money_limit_fen).to_string() +
+                      ", found this factor taking the largest to more than that");
+      }
     }
   }
 
@@ -218,9 +224,59 @@ class loader {
     });
   }
 
-  const file_reader& read_;
+  auto identify(const std::string& path) const -> std::string {
+    return source_.identify ? source_.identify(path) : normal(path);
+  }
+
+  /// Parses `file` (identified by `id`), then visits its parents in the order
+  /// written; a file already loaded is not read again (a diamond or
+  /// `extends = ["x", "x"]` layers it once, at its first appearance).
+  void visit(const std::string& text, const std::string& file, const std::string& id) {
+    stack_.push_back({id, file});
+    file_part own = parse_file(text, file, out_);
+    if (!own.parsed) complete_ = false;
+    for (const extends_ref& ref : own.extends) {
+      const std::string path = resolve_path(file, ref.path);
+      const std::string parent_id = identify(path);
+      const auto on_stack = std::find_if(stack_.begin(), stack_.end(),
+                                         [&parent_id](const auto& f) { return f.first == parent_id; });
+      if (on_stack != stack_.end()) {
+        std::string loop;
+        for (auto it = on_stack; it != stack_.end(); ++it) loop += it->second + " -> ";
+        add_error(ref.where, ref.key_path, "expected a file that does not extend itself, found the cycle " + loop + path);
+        complete_ = false;
+        continue;
+      }
+      if (!loaded_.insert(parent_id).second) continue;
+      if (stack_.size() >= max_depth) {
+        add_error(ref.where, ref.key_path,
+                  "expected a chain of at most " + std::to_string(max_depth) + " files, found a longer one");
+        complete_ = false;
+        continue;
+      }
+      result<std::string> parent_text =
+          source_.read ? source_.read(path)
+                       : result<std::string>(make_error(errc::io_error, "",
+                                                        "expected a readable tariff file, found none at \"" + path + "\""));
+      if (!parent_text) {
+        add_error(ref.where, ref.key_path, parent_text.err().message);
+        complete_ = false;
+        continue;
+      }
+      visit(parent_text.value(), path, parent_id);
+    }
+    stack_.pop_back();
+    order_.push_back(file);
+    linear_.emplace_back(file, std::move(own));
+  }
+
+  static constexpr std::size_t max_depth = 64;  ///< files in one line of `extends` (the recursion depth)
+
+  const tariff_source& source_;
   sink out_;
-  std::vector<std::string> stack_;  ///< normalized files being loaded (cycle check)
+  std::vector<std::pair<std::string, std::string>> stack_;  ///< (id, path) of the files being loaded (cycle check)
+  std::set<std::string> loaded_;    ///< ids of the files read so far
+  std::vector<std::pair<std::string, file_part>> linear_;  ///< (path, own part) in layering order
   std::vector<std::string> order_;  ///< files as finished: parents first
   bool complete_ = true;            ///< every file parsed and every parent read
 };
@@ -228,11 +284,23 @@ class loader {
 }  // namespace
 }  // namespace tariff_detail
 
-auto parse_tariff(std::string_view text, const std::string& file, const file_reader& read,
-                  std::vector<diagnostic>* warnings) -> result<tariff> {
-  tariff_detail::loader l(read);
+auto parse_tariff_from(std::string_view text, const std::string& file, const tariff_source& source,
+                       std::vector<diagnostic>* warnings) -> result<tariff> {
+  tariff_detail::loader l(source);
   tariff_detail::file_part whole = l.load(text, file);
   return l.finish(std::move(whole), file, warnings);
+}
+
+auto parse_tariff(std::string_view text, const std::string& file, const file_reader& read,
+                  std::vector<diagnostic>* warnings) -> result<tariff> {
+  tariff_source source;
+  if (read) {
+    source.read = [&read](const std::string& path) -> result<std::string> {
+      if (auto text = read(path)) return std::move(*text);
+      return make_error(errc::io_error, "", "expected a readable tariff file, found none at \"" + path + "\"");
+    };
+  }
+  return parse_tariff_from(text, file, source, warnings);
 }
 
 }  // namespace yibao

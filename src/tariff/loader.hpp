@@ -53,6 +53,9 @@ struct file_part {
   std::vector<extends_ref> extends;
   std::map<std::string, source_location> source_where;  ///< [sources] key -> its position
   std::vector<std::string> citations;  ///< every `source` value written
+  /// Where each rule of `t.rules` writes `deductible_factor` (and its key
+  /// path), or nullopt: the loader bounds the factors' product over the chain.
+  std::vector<std::optional<std::pair<source_location, std::string>>> factor_where;
 
   [[nodiscard]] auto has(const std::string& key) const -> bool { return present.count(key) != 0; }
 };

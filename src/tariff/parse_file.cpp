@@ -208,6 +208,11 @@ class file_parser : value_reader {
       const std::string path = index("rule", i);
       if (const auto* t = item.as_table()) {
         part_.t.rules.push_back(rule_of(*t, path));
+        std::optional<std::pair<source_location, std::string>> factor;
+        if (const auto* f = t->get("deductible_factor"); f && part_.t.rules.back().deductible_factor) {
+          factor.emplace(f->where, join(path, "deductible_factor"));
+        }
+        part_.factor_where.push_back(std::move(factor));
       } else {
         error(item, path, "expected a table, found " + kind_of(item));
       }
@@ -263,13 +268,23 @@ class file_parser : value_reader {
       }
     });
     get("add_points", [&](const node& n, const std::string& p) { r.add = points_of(n, p); });
-    // A factor above 1 is a legitimate policy (a higher deductible), so no warning.
+    // A factor above 1 is a legitimate policy (a higher deductible), up to a
+    // hundredfold; the product over a chain of rules is bounded by the loader.
     get("deductible_factor",
-        [&](const node& n, const std::string& p) { r.deductible_factor = ratio_of(n, p, false); });
+        [&](const node& n, const std::string& p) { r.deductible_factor = ratio_of(n, p, factor_limit_ppm); });
     get("deductible_minus", [&](const node& n, const std::string& p) { r.deductible_minus = money_of(n, p); });
     origin_of(t, path, path, r.origin);
     check_cited(t, path);
 
+    // "whole": the band the total falls in sets the ratio; past a bounded
+    // last band no band holds the total, and the layer would pay nothing at
+    // all one fen past the edge (a cliff no published policy has).
+    if (r.method == band_method::whole && r.bands && !r.bands->empty() && r.bands->back().upto) {
+      const node& last = t.get("bands")->items.back();
+      error(last.contains("upto") ? *last.get("upto") : last, join(index(join(path, "bands"), r.bands->size() - 1), "upto"),
+            "expected the last band of a \"whole\" method to have no upper edge (a total above it would pay "
+            "nothing at all), found " + r.bands->back().upto->to_string());
+    }
     if (r.cap && *r.cap && r.deductible && **r.cap < *r.deductible) {
       warn(*t.get("cap"), join(path, "cap"),
            "expected a cap of at least the deductible " + r.deductible->to_string() + ", found " +
@@ -360,8 +375,10 @@ class file_parser : value_reader {
                              [&](int v) { mask = static_cast<std::uint8_t>(mask | (1U << v)); });
       if (ok) s.levels = mask;
     });
-    constexpr std::int64_t admission_limit = 1000;
-    const char* admission_what = "an admission number >= 1 (an integer or an array of them)";
+    // Admission numbers count a person's admissions in one year; a bill may
+    // carry any number >= 1, a rule names one up to a million.
+    constexpr std::int64_t admission_limit = 1'000'000;
+    const char* admission_what = "an admission number from 1 to 1000000 (an integer or an array of them)";
     get("admission", [&](const node& n, const std::string& p) {
       int lo = std::numeric_limits<int>::max();
       int hi = 0;
@@ -373,9 +390,12 @@ class file_parser : value_reader {
       });
       if (!ok) return;
       // The selector holds a range: an array must list consecutive numbers.
-      for (int v = lo; v <= hi; ++v) {
-        if (std::find(seen.begin(), seen.end(), v) == seen.end()) {
-          error(n, p, "expected consecutive admission numbers such as [2, 3], found a gap at " + std::to_string(v));
+      std::sort(seen.begin(), seen.end());
+      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+      for (std::size_t k = 1; k < seen.size(); ++k) {
+        if (seen[k] != seen[k - 1] + 1) {
+          error(n, p, "expected consecutive admission numbers such as [2, 3], found a gap at " +
+                          std::to_string(seen[k - 1] + 1));
           return;
         }
       }
@@ -383,12 +403,12 @@ class file_parser : value_reader {
       s.admission_max = std::min(s.admission_max, hi);
     });
     get("admission_min", [&](const node& n, const std::string& p) {
-      if (auto v = int_of(n, p, 1, admission_limit, "an admission number >= 1")) {
+      if (auto v = int_of(n, p, 1, admission_limit, "an admission number from 1 to 1000000")) {
         s.admission_min = std::max(s.admission_min, *v);
       }
     });
     get("admission_max", [&](const node& n, const std::string& p) {
-      if (auto v = int_of(n, p, 1, admission_limit, "an admission number >= 1")) {
+      if (auto v = int_of(n, p, 1, admission_limit, "an admission number from 1 to 1000000")) {
         s.admission_max = std::min(s.admission_max, *v);
       }
     });

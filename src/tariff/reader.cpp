@@ -150,10 +150,15 @@ auto value_reader::money_of(const node& n, const std::string& path) -> std::opti
     error(n, path, "expected a non-negative amount, found " + found(n));
     return std::nullopt;
   }
+  if (fen > money_limit_fen) {
+    error(n, path, "expected an amount of at most " + money::from_fen(money_limit_fen).to_string() + ", found " +
+                       found(n));
+    return std::nullopt;
+  }
   return money::from_fen(fen);
 }
 
-auto value_reader::ratio_of(const node& n, const std::string& path, bool at_most_one) -> std::optional<ratio> {
+auto value_reader::ratio_of(const node& n, const std::string& path, std::int64_t max_ppm) -> std::optional<ratio> {
   std::int64_t ppm = 0;
   if (const auto* s = n.as_string()) {
     std::string why;
@@ -177,7 +182,13 @@ auto value_reader::ratio_of(const node& n, const std::string& path, bool at_most
     error(n, path, "expected a non-negative ratio, found " + found(n));
     return std::nullopt;
   }
-  if (at_most_one && ppm > ratio::one_ppm) warn(n, path, "expected a ratio of at most 1, found " + found(n));
+  if (ppm > max_ppm) {
+    std::string most = format_fixed(max_ppm, 6);
+    while (most.back() == '0') most.pop_back();
+    if (most.back() == '.') most.pop_back();
+    error(n, path, "expected a ratio of at most " + most + ", found " + found(n));
+    return std::nullopt;
+  }
   return ratio::from_ppm(ppm);
 }
 

@@ -24,6 +24,13 @@ namespace yibao::tariff_detail {
 
 using key_list = std::initializer_list<std::string_view>;
 
+/// The largest amount a tariff may write: 10,000,000,000.00 yuan, far above
+/// any policy figure and far below what 64-bit fen hold, so that deductibles,
+/// caps and band edges never overflow in settlement arithmetic.
+inline constexpr std::int64_t money_limit_fen = std::int64_t{1'000'000'000'000};
+/// The largest `deductible_factor` (a hundredfold deductible).
+inline constexpr std::int64_t factor_limit_ppm = 100 * ratio::one_ppm;
+
 inline constexpr const char* money_example = "a decimal string such as \"1200.00\" or an integer number of yuan";
 inline constexpr const char* ratio_example = "a decimal string such as \"0.85\"";
 
@@ -83,9 +90,11 @@ class value_reader {
       -> std::optional<int>;
   /// Non-negative money: a decimal string (<= 2 decimals) or integer yuan.
   auto money_of(const node& n, const std::string& path) -> std::optional<money>;
-  /// A non-negative ratio (<= 6 decimals, or the integer 0 or 1); above 1
-  /// is a warning when `at_most_one`.
-  auto ratio_of(const node& n, const std::string& path, bool at_most_one = true) -> std::optional<ratio>;
+  /// A ratio from 0 to `max_ppm` (<= 6 decimals, or the integer 0 or 1);
+  /// above the maximum is an error: a share above 1 would make an amount
+  /// negative (docs/tariff-format.md "Bounds").
+  auto ratio_of(const node& n, const std::string& path, std::int64_t max_ppm = ratio::one_ppm)
+      -> std::optional<ratio>;
   /// Percentage points: 5 or "5" is 0.05; up to 4 decimals ("2.5" is 0.025).
   auto points_of(const node& n, const std::string& path) -> std::optional<ratio>;
   /// A TOML local date or a "YYYY-MM-DD" string.

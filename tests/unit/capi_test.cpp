@@ -99,10 +99,10 @@ TEST(capi, tariff_diagnostics_are_all_listed_with_positions) {
 TEST(capi, tariff_file_that_cannot_be_read_is_eio) {
   yibao_tariff* t = nullptr;
   EXPECT_EQ(yibao_tariff_load_file("/nonexistent/t.toml", &t), YIBAO_EIO);
-  EXPECT_STREQ(yibao_last_error(), "cannot read tariff /nonexistent/t.toml");
+  EXPECT_STREQ(yibao_last_error(), "cannot read tariff /nonexistent/t.toml: No such file or directory");
   yibao_catalog* c = nullptr;
   EXPECT_EQ(yibao_catalog_load_file("/nonexistent/c.csv", &c), YIBAO_EIO);
-  EXPECT_STREQ(yibao_last_error(), "cannot read catalog /nonexistent/c.csv");
+  EXPECT_STREQ(yibao_last_error(), "cannot read catalog /nonexistent/c.csv: No such file or directory");
 }
 
 TEST(capi, catalog_load_csv_and_size) {

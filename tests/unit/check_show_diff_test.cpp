@@ -71,13 +71,13 @@ TEST(check_show_diff, check_loader_errors_and_warnings_exit_78) {
                            "found none",
                        D + "bad.toml:16:14: error: rule[0].deductible: expected a decimal string such as "
                            "\"1200.00\" or an integer number of yuan, found a float",
-                       D + "bad.toml:17:21: warning: rule[0].bands[0].ratio: expected a ratio of at most 1, "
+                       D + "bad.toml:17:21: error: rule[0].bands[0].ratio: expected a ratio of at most 1, "
                            "found \"1.20\"",
                        D + "bad.toml:18:1: error: rule[0].colour: unknown key, expected one of: name, layer, when, "
                            "deductible, per, bands, method, basis, cap, floor, reimbursed, reason, first_pay, "
                            "transfer, add_points, deductible_factor, deductible_minus, source, assumed",
                        D + "bad.csv:2:13: error: row 1.class: unknown value \"D\"; expected one of A, B, C",
-                       "2 files, 3 errors, 2 warnings",
+                       "2 files, 4 errors, 1 warning",
                    }));
   EXPECT_EQ(r.code, 78);
 }
@@ -130,7 +130,7 @@ TEST(check_show_diff, check_a_base_layer_through_the_tariff_that_extends_it) {
 
 TEST(check_show_diff, check_unreadable_file_exit_66) {
   const auto r = yibao("check " + D + "missing.toml " + D + "v2024.toml");
-  EXPECT_EQ(r.out, (std::vector<std::string>{D + "missing.toml: error: cannot read the file",
+  EXPECT_EQ(r.out, (std::vector<std::string>{D + "missing.toml: error: cannot read the file: No such file or directory",
                                              "2 files, 1 error, 0 warnings"}));
   EXPECT_EQ(r.code, 66);
 }
