@@ -105,7 +105,7 @@ TEST_P(cli_golden, matches) {
   SCOPED_TRACE("command: " + trim(*cmd) + "\nstderr:\n" + r.err);
   EXPECT_EQ(r.code, expected_code) << "exit code";
   EXPECT_EQ(r.out, *expected_out) << "stdout";
-  if (expected_code != 0) EXPECT_FALSE(r.err.empty()) << "a failure is explained on stderr";
+  if (expected_code != 0) { EXPECT_FALSE(r.err.empty()) << "a failure is explained on stderr"; }
   if (const auto err = read_text(cli_dir / (name + ".err"))) {
     std::istringstream lines(*err);
     std::string want;

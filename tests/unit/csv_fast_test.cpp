@@ -70,7 +70,7 @@ auto agree(const population& p, const std::string& row, const std::vector<std::s
   if (!csv_bill_fast(row, p.bl, rows, p.ll, fast)) return false;
   EXPECT_TRUE(slow && slow->ok()) << "the fast path accepted a bill the JSON route rejects: " << row << " ("
                                   << (slow ? slow->err().message : why) << ")";
-  if (slow && slow->ok()) EXPECT_TRUE(slow->value() == fast) << row;
+  if (slow && slow->ok()) { EXPECT_TRUE(slow->value() == fast) << row; }
   return true;
 }
 

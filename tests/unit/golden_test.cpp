@@ -118,7 +118,7 @@ void check_identities(const yibao::settlement& s) {
     EXPECT_FALSE(s.ineligible_reason.empty()) << "ineligible: the reason is stated";
   }
   for (const auto& fd : s.funds) {
-    if (fd.cap_left) EXPECT_GE(*fd.cap_left, money{}) << "a cap is never exceeded";
+    if (fd.cap_left) { EXPECT_GE(*fd.cap_left, money{}) << "a cap is never exceeded"; }
   }
 }
 

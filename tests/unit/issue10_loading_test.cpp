@@ -280,7 +280,7 @@ TEST(Issue10_Item10, EachKindIsReadAtItsLimitAndRefusedAtLimitPlusOne) {
 TEST(Issue10_Item10, AnEndlessDeviceStopsAtTheLimit) {
   const fs::path dir = scratch("item10dev");
   const fs::path zero = dir / "zero";
-  if (::mknod(zero.c_str(), S_IFCHR | 0600, makedev(1, 5)) != 0) GTEST_SKIP() << "mknod not permitted";
+  if (::mknod(zero.c_str(), S_IFCHR | 0600, makedev(1, 5)) != 0) { GTEST_SKIP() << "mknod not permitted"; }
   const auto r = yibao::read_input_file(zero.string(), yibao::input_kind::tariff, 1 << 20);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.err().message, "cannot read tariff " + zero.string() + ": larger than the limit 1048576 bytes");
@@ -292,7 +292,7 @@ TEST(Issue10_Item10, AnEndlessDeviceStopsAtTheLimit) {
 TEST(Issue10_Item10, CliRefusesAnEndlessTariffCatalogAndBill) {
   const fs::path dir = scratch("item10cli");
   const fs::path zero = dir / "zero";
-  if (::mknod(zero.c_str(), S_IFCHR | 0600, makedev(1, 5)) != 0) GTEST_SKIP() << "mknod not permitted";
+  if (::mknod(zero.c_str(), S_IFCHR | 0600, makedev(1, 5)) != 0) { GTEST_SKIP() << "mknod not permitted"; }
   const std::string z = zero.string();
   auto t = yibao_cli("estimate -t " + z + " examples/bills/critical-illness-anhui.json");
   EXPECT_EQ(t.code, 66);
@@ -313,10 +313,11 @@ TEST(Issue10_Item10, CliRefusesAnEndlessTariffCatalogAndBill) {
 // --- item 15: a directory where a file is expected ----------------------------
 
 TEST(Issue10_Item15, ADirectoryWhereAFileIsExpectedIsAnInputError) {
-  const auto read = yibao::read_input_file("tariffs", yibao::input_kind::tariff);
+  const std::string dir = std::string(YIBAO_SOURCE_DIR) + "/tariffs";
+  const auto read = yibao::read_input_file(dir, yibao::input_kind::tariff);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.err().code, yibao::errc::io_error);
-  EXPECT_EQ(read.err().message, "cannot read tariff tariffs: is a directory, expected a file");
+  EXPECT_EQ(read.err().message, "cannot read tariff " + dir + ": is a directory, expected a file");
   for (const std::string args : {"show tariffs", "diff tariffs tariffs/anhui/anhui-2025.toml",
                                  "diff tariffs/anhui/anhui-2025.toml tariffs",
                                  "simulate --tariff tariffs/anhui tests/data/bulk/header.csv --out /tmp/never",
@@ -519,7 +520,7 @@ TEST(Issue10_Fuzz, CatalogCorpusParsesOrFailsWithDiagnostics) {
   ASSERT_FALSE(inputs.empty());
   for (const fs::path& p : inputs) {
     auto r = yibao::parse_catalog_csv(slurp(p), "fuzz.csv");
-    if (!r.ok()) EXPECT_FALSE(r.err().diagnostics.empty()) << p;
+    if (!r.ok()) { EXPECT_FALSE(r.err().diagnostics.empty()) << p; }
   }
 }
 
