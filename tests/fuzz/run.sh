@@ -30,6 +30,8 @@ fi
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DYIBAO_FUZZ=ON -DYIBAO_BUILD_BENCH=OFF -DYIBAO_BUILD_PYTHON=OFF -DYIBAO_BUILD_SHARED=OFF >/dev/null
 cmake --build "$build" --target fuzz_capi fuzz_bill_json fuzz_tariff fuzz_catalog -j "${JOBS:-1}"
+# The loaders' fuzzers also seed from the shipped tariffs and the test data in place (read
+# only: libFuzzer writes new inputs to the first folder given, the build's corpus).
 mkdir -p "$build/corpus" "$build/corpus-bill" "$build/corpus-tariff" "$build/corpus-catalog"
 # shellcheck disable=SC2086
 "$build/tests/fuzz_capi" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
@@ -39,7 +41,9 @@ mkdir -p "$build/corpus" "$build/corpus-bill" "$build/corpus-tariff" "$build/cor
   -artifact_prefix="$root/tests/fuzz/bill_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-bill" "$root/tests/fuzz/bill_corpus"
 # shellcheck disable=SC2086
 "$build/tests/fuzz_tariff" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$root/tests/fuzz/tariff_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-tariff" "$root/tests/fuzz/tariff_corpus"
+  -artifact_prefix="$root/tests/fuzz/tariff_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-tariff" "$root/tests/fuzz/tariff_corpus" \
+  "$root/tariffs" "$root/tests/data/bad_tariffs"
 # shellcheck disable=SC2086
 "$build/tests/fuzz_catalog" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$root/tests/fuzz/catalog_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-catalog" "$root/tests/fuzz/catalog_corpus"
+  -artifact_prefix="$root/tests/fuzz/catalog_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-catalog" "$root/tests/fuzz/catalog_corpus" \
+  "$root/tariffs/catalog" "$root/tests/data/capi" "$root/tests/data/tariff_tools"
