@@ -41,13 +41,6 @@ auto read_text_file(const std::string& path) -> std::optional<std::string> {
   return std::move(text).value();
 }
 
-/// A file's text, or nullopt when it cannot be read for any reason (absent,
-/// a directory, unreadable, a read error): no file error escapes as anything
-/// but this.
-auto try_read_file(const std::string& path) -> std::optional<std::string> {
-  return read_text_file(path);
-}
-
 /// The library's bounded reader: a missing file, a directory or one above the
 /// size limit is an errc::io_error (yibao.IoError) saying which.
 auto read_or_throw(const std::filesystem::path& path, const char* what) -> std::string {
@@ -88,7 +81,7 @@ struct py_tariff {
   static auto parse(std::string text, std::string name) -> py_tariff {
     std::map<std::string, std::string> sources;
     return parse_with(std::move(text), std::move(name), [&sources](const std::string& p) {
-      auto t = try_read_file(p);
+      auto t = read_text_file(p);
       if (t) sources.emplace(p, *t);
       return t;
     }, sources);
