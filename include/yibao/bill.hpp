@@ -3,6 +3,7 @@
 /// The bill contract: an insured person, a visit, year-to-date totals and
 /// itemized lines. The JSON shape is documented in docs/bill-format.md.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -109,6 +110,11 @@ struct line {
   friend auto operator==(const line&, const line&) -> bool = default;
 };
 
+/// The most lines one bill may have, in every reader (bill JSON, the bulk
+/// CSV, the C structs): 1,000,000. No real bill comes near it; it bounds the
+/// memory one bill can take.
+inline constexpr std::size_t max_bill_lines = 1'000'000;
+
 struct bill {
   std::string id;
   person who;
@@ -124,7 +130,8 @@ struct bill {
 /// `allow_ytd`: whether "ytd" may be present (true for estimate; bulk input
 /// carries no ytd and passes false, which makes a present "ytd" an error).
 /// Limits: money <= 1,000,000,000.00 yuan, prices <= 1,000,000,000 yuan,
-/// quantities <= 1,000,000 units (docs/bill-format.md).
+/// quantities <= 1,000,000 units, at most max_bill_lines lines
+/// (docs/bill-format.md).
 /// errc::invalid_argument on any problem.
 [[nodiscard]] auto parse_bill_json(std::string_view json, bool allow_ytd = true) -> result<bill>;
 

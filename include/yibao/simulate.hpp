@@ -44,6 +44,11 @@ using write_fn = std::function<bool(std::string_view text)>;
 
 enum class input_format : std::uint8_t { jsonl, csv };
 
+/// The longest line of bulk input (a JSON Lines record, a CSV row), in bytes
+/// without its line break: 64 MiB. A longer line is rejected with its file
+/// and line, without being held in memory, and the run goes on.
+inline constexpr std::size_t max_record_bytes = std::size_t{64} << 20;
+
 /// One whole JSON Lines record and where it came from (see `input::next`).
 struct sourced_record {
   std::string_view text;     ///< the line, without its line break; valid until the next call

@@ -213,9 +213,9 @@ auto bill_from_c(const yibao_bill_c& in) -> result<bill> {
   if (auto e = read_visit(in.visit, b.at)) return std::move(*e);
   if (auto e = read_ytd(in.ytd, b.totals)) return std::move(*e);
   if (in.line_count == 0) return bad(path{"", "lines"}, "must not be empty");
-  constexpr std::size_t max_lines = 1'000'000;  // a sanity limit: no bill has more
-  if (in.line_count > max_lines) {
-    return bad(path{"", "lines"}, std::to_string(in.line_count) + " lines exceed the limit " + std::to_string(max_lines));
+  if (in.line_count > max_bill_lines) {  // the limit of every bill reader
+    return bad(path{"", "lines"},
+               std::to_string(in.line_count) + " lines exceed the limit " + std::to_string(max_bill_lines));
   }
   if (in.lines == nullptr) return bad(path{"", "lines"}, "is NULL");
   b.lines.resize(in.line_count);

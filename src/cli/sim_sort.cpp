@@ -397,6 +397,12 @@ auto sorted_input::read_jsonl(const sim::input& in, std::uint32_t origin) -> std
   sim::detail::line_reader lines{&in.read};
   std::string_view line;
   while (lines.next(line)) {
+    if (lines.overlong()) {  // rejected as an unsorted run rejects it
+      if (auto e = add_reject(sim::reject{in.name, lines.line_no(), "", "", sim::detail::overlong_reason()}, true)) {
+        return e;
+      }
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank: skipped anyway
     if (auto e = add(line, origin, lines.line_no())) return e;
   }

@@ -41,6 +41,7 @@
 //   - decimals: too many digits for the scale (money 2, price 6, qty 4,
 //     ratio 6), negative values, ratios outside 0..1, values above the sanity
 //     limits (money and prices 1,000,000,000 yuan, qty 1,000,000 units);
+//   - at most max_bill_lines (1,000,000) lines;
 //   - enum values (the message lists the accepted ones), dates, level 0..3,
 //     admission >= 1, transfer_from_level 0..3 and below level;
 //   - amount == qty x price rounded half-up to the fen.
@@ -381,6 +382,11 @@ class reader {
       return fail(root, "lines", std::string("expected an array, found ") + type_name(v.type()));
     }
     const simdjson::dom::array arr(v);
+    // size() saturates at 0xFFFFFF, far above the limit.
+    if (const std::size_t n = arr.size(); n > max_bill_lines) {
+      return fail(root, "lines", (n >= 0xFFFFFF ? std::to_string(n) + " or more" : std::to_string(n)) +
+                                     " lines exceed the limit " + std::to_string(max_bill_lines));
+    }
     out.reserve(arr.size());
     int index = 0;
     for (const element item : arr) {

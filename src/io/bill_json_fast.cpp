@@ -314,6 +314,7 @@ class scanner {
   inline_always auto read_lines(std::vector<line>& lines) -> bool {
     if (!take('[')) return false;
     for (;;) {
+      if (lines.size() == max_bill_lines) return false;  // the full reader words the limit
       if (!read_line(lines.emplace_back())) return false;
       skip_space();
       if (p_ == end_) return false;

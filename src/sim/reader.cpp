@@ -4,6 +4,7 @@
 #include "io/bill_fields.hpp"
 #include "io/text.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -17,7 +18,9 @@ auto line_reader::fill() -> bool {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+  if (end_ == buf_.size()) {  // a line longer than the buffer: grow, up to what the limit needs
+    buf_.resize(std::max(buf_.size() + 1, std::min(buf_.size() * 2, max_ + (std::size_t{1} << 16))));
+  }
   const std::ptrdiff_t got = (*read_)(buf_.data() + end_, buf_.size() - end_);
   if (got < 0) {
     failed_ = true;
@@ -31,34 +34,87 @@ auto line_reader::fill() -> bool {
   return true;
 }
 
+auto line_reader::find_break(std::size_t from) const noexcept -> std::size_t {
+  const char* const base = buf_.data();
+  if (!cr_) {
+    const void* nl = std::memchr(base + from, '\n', end_ - from);
+    return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - base);
+  }
+  // Either byte, eight at a time (a zero byte in x ^ pattern marks a match).
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  std::size_t i = from;
+  for (; i + 8 <= end_; i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, base + i, 8);
+    const std::uint64_t a = v ^ (ones * '\n'), b = v ^ (ones * '\r');
+    if ((((a - ones) & ~a) | ((b - ones) & ~b)) & highs) break;
+  }
+  for (; i < end_; ++i) {
+    if (base[i] == '\n' || base[i] == '\r') return i;
+  }
+  return std::string_view::npos;
+}
+
+// Ends the line at begin_ + len; `skip` bytes of line break follow it.
+auto line_reader::take(std::size_t len, std::size_t skip, std::string_view& out) -> bool {
+  const std::size_t advance = len + skip;
+  if (!cr_ && len > 0 && buf_[begin_ + len - 1] == '\r') --len;
+  if (skipping_ || len > max_) {
+    if (!skipping_) prefix_.assign(buf_.data() + begin_, std::min(len, overlong_prefix));
+    skipping_ = false;
+    overlong_ = true;
+    out = prefix_;
+  } else {
+    out = std::string_view{buf_.data() + begin_, len};
+  }
+  consumed_ += advance;
+  begin_ += advance;
+  ++line_no_;
+  return true;
+}
+
 auto line_reader::next(std::string_view& out) -> bool {
+  overlong_ = false;
+  if (!started_ || after_cr_) {  // a BOM first; after a CR, its LF
+    while (end_ - begin_ < 3 && fill()) {
+    }
+    if (!started_ && end_ - begin_ >= 3 && std::memcmp(buf_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+      begin_ += 3;
+      consumed_ += 3;
+    } else if (after_cr_ && begin_ < end_ && buf_[begin_] == '\n') {
+      ++begin_;
+      ++consumed_;
+    }
+    started_ = true;
+    after_cr_ = false;
+  }
   std::size_t scanned = begin_;
   for (;;) {
-    const void* nl = std::memchr(buf_.data() + scanned, '\n', end_ - scanned);
-    if (nl != nullptr) {
-      const auto pos = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
-      std::size_t len = pos - begin_;
-      if (len > 0 && buf_[begin_ + len - 1] == '\r') --len;
-      out = std::string_view{buf_.data() + begin_, len};
-      consumed_ += pos + 1 - begin_;
-      begin_ = pos + 1;
-      ++line_no_;
-      return true;
+    const std::size_t at = find_break(scanned);
+    if (at != std::string_view::npos) {
+      after_cr_ = buf_[at] == '\r';  // (only found as a break with cr_)
+      return take(at - begin_, 1, out);
+    }
+    // No break yet. Past the limit (and room for a CR), keep only a prefix.
+    if (end_ - begin_ > max_ + 1) {
+      if (!skipping_) prefix_.assign(buf_.data() + begin_, std::min(end_ - begin_, overlong_prefix));
+      skipping_ = true;
+    }
+    if (skipping_) {
+      consumed_ += end_ - begin_;
+      begin_ = end_;
     }
     const std::size_t offset = end_ - begin_;
     if (!fill()) {
-      if (failed_ || begin_ == end_) return false;
-      // The last line has no line break.
-      std::size_t len = end_ - begin_;
-      if (len > 0 && buf_[begin_ + len - 1] == '\r') --len;
-      out = std::string_view{buf_.data() + begin_, len};
-      consumed_ += end_ - begin_;
-      begin_ = end_;
-      ++line_no_;
-      return true;
+      if (failed_ || (begin_ == end_ && !skipping_)) return false;
+      return take(end_ - begin_, 0, out);  // the last line has no line break
     }
     scanned = begin_ + offset;
   }
+}
+
+auto overlong_reason() -> std::string {
+  return fmt::format("record longer than {} bytes (the limit of one line of bulk input)", max_record_bytes);
 }
 
 auto split_csv(std::string_view row, std::vector<std::string_view>& cells, std::string& scratch, std::string& why)

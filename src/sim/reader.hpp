@@ -5,6 +5,8 @@
 // that both formats share one validation and give identical bills.
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,25 +16,43 @@
 
 namespace yibao::sim::detail {
 
-/// Splits a byte stream into lines ('\n', a trailing '\r' dropped), with
-/// 1-based line numbers. A view stays valid until the next call.
+/// Splits a byte stream into lines, with 1-based line numbers. A line ends
+/// at LF (a CR before it is dropped); with `cr_ends_lines` (CSV) also at a
+/// lone CR, so LF, CRLF and CR files all read. A UTF-8 byte order mark at the
+/// start of the stream is skipped. A line longer than `max` bytes (without
+/// its line break) is not held: next() gives its first bytes (at most
+/// overlong_prefix) and overlong() is true, and the rest is skipped up to the
+/// next line break. A view stays valid until the next call.
 class line_reader {
  public:
-  explicit line_reader(const read_fn* read) : read_{read} {}
+  static constexpr std::size_t overlong_prefix = 4096;
+  explicit line_reader(const read_fn* read, bool cr_ends_lines = false, std::size_t max = max_record_bytes)
+      : read_{read}, max_{max}, cr_{cr_ends_lines} {}
   /// The next line; false at the end of the stream or on a read error.
   auto next(std::string_view& out) -> bool;
+  /// Whether the line next() gave was longer than the limit (cut to its prefix).
+  [[nodiscard]] auto overlong() const noexcept -> bool { return overlong_; }
   [[nodiscard]] auto line_no() const noexcept -> std::uint64_t { return line_no_; }
   [[nodiscard]] auto bytes() const noexcept -> std::uint64_t { return consumed_; }
   [[nodiscard]] auto failed() const noexcept -> bool { return failed_; }
 
  private:
   auto fill() -> bool;
+  [[nodiscard]] auto find_break(std::size_t from) const noexcept -> std::size_t;
+  auto take(std::size_t len, std::size_t skip, std::string_view& out) -> bool;
   const read_fn* read_;
+  std::size_t max_;
+  bool cr_;
   std::vector<char> buf_ = std::vector<char>(std::size_t{1} << 20);
   std::size_t begin_ = 0, end_ = 0;
-  bool eof_ = false, failed_ = false;
+  bool eof_ = false, failed_ = false, started_ = false, after_cr_ = false;
+  bool skipping_ = false, overlong_ = false;
+  std::string prefix_;  // of the overlong line being skipped
   std::uint64_t line_no_ = 0, consumed_ = 0;
 };
+
+/// The reason a record longer than the limit is rejected with.
+[[nodiscard]] auto overlong_reason() -> std::string;
 
 /// Splits one CSV row into cells (RFC 4180 quoting, "" inside quotes).
 /// Cells that needed unquoting live in `scratch` (reserved by the caller to
@@ -92,6 +112,71 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
 /// can say what the rows are (including every error).
 auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
                    const line_layout& ll, bill& out) -> bool;
+
+/// One CSV bill as joined by csv_joiner: its bill row and its line rows.
+struct joined_bill {
+  std::uint64_t line = 0;      ///< of the bill row in the bills file
+  std::string_view text;       ///< the bill row
+  std::vector<row_text> rows;  ///< its line rows, in order (empty when `note` is set)
+  /// Non-empty: the reader rejects the bill with this reason (a row longer
+  /// than the limit, a duplicate bill_id, too many line rows) and the ids
+  /// below are what the row shows.
+  std::string note;
+  std::string bill_id, person_id;
+};
+
+/// Joins each bill row of a CSV input to its line rows (docs/bulk-format.md):
+/// the lines file lists the bills in the bills file's order; a line row whose
+/// bill is neither the current one nor among the next `lookahead` bill rows
+/// is an orphan. A bill_id that two bill rows within `lookahead` rows of each
+/// other share rejects both (their line rows cannot be told apart), and so do
+/// a row longer than max_record_bytes and more than max_bill_lines line rows.
+/// Used by sim::run and by simulate --sort, so both join alike.
+class csv_joiner {
+ public:
+  static constexpr std::size_t lookahead = 64;
+  explicit csv_joiner(const input& in);
+  /// Reads both headers: invalid_argument (bad header) or io_error.
+  auto open() -> std::optional<error>;
+  /// The next bill into `out` (views valid until the next call); orphan line
+  /// rows met on the way are appended to `orphans`. False at the end or on a
+  /// read error (failed()).
+  auto next(joined_bill& out, std::vector<reject>& orphans) -> bool;
+  [[nodiscard]] auto failed() const noexcept -> bool { return bills_.failed() || lines_.failed(); }
+  /// The name of the file that failed.
+  [[nodiscard]] auto failed_name() const -> const std::string& { return bills_.failed() ? in_.name : in_.lines_name; }
+  [[nodiscard]] auto bytes() const noexcept -> std::uint64_t { return bills_.bytes() + lines_.bytes(); }
+  [[nodiscard]] auto line_rows_read() const noexcept -> std::uint64_t { return line_rows_read_; }
+  [[nodiscard]] auto bills() const noexcept -> const bill_layout& { return bl_; }
+  [[nodiscard]] auto lines() const noexcept -> const line_layout& { return ll_; }
+
+ private:
+  struct pending_row {
+    std::uint64_t line = 0;
+    std::string text;  // an overlong row: its first bytes
+    std::string id;    // the bill_id cell ("" if the row is malformed)
+    std::uint64_t hash = 0;
+    bool overlong = false;
+  };
+  void read_ahead();
+  auto next_line_row() -> bool;
+  void orphan(std::vector<reject>& orphans, std::string reason);
+  auto cell(std::string_view row, int col) -> std::string;
+
+  const input& in_;
+  line_reader bills_, lines_;
+  bill_layout bl_{};
+  line_layout ll_{};
+  std::deque<pending_row> ahead_;
+  std::deque<pending_row> recent_;  // the last `lookahead` bill rows taken (ids only)
+  std::optional<pending_row> pending_line_;
+  pending_row current_;
+  std::string rows_text_;
+  std::vector<std::pair<std::uint64_t, std::size_t>> row_at_;  // line, end in rows_text_
+  std::vector<std::string_view> cells_;
+  std::string scratch_;
+  std::uint64_t line_rows_read_ = 0;
+};
 
 /// Turns a parse_bill_json error on a converted CSV bill into a message that
 /// names CSV columns and, for a line, the lines file and its line number.

@@ -5,9 +5,17 @@
 //   3 order    serial    checks that each person's bills are contiguous and in
 //                        date order, and cuts the stream at person boundaries:
 //                        the last person of a batch is held back and joins the
-//                        next one, so every person lands whole in one unit
-//   4 settle   parallel  each person's bills in order, carrying the ytd
-//   5 write    serial    per-bill rows and rejects in input order, progress
+//                        next one, so every person lands whole in one unit --
+//                        unless that person already has a batch's worth of
+//                        bills (or lines): then the person is "open", and
+//                        their bills are left to stage 5
+//   4 settle   parallel  each whole person's bills in order, carrying the ytd
+//   5 write    serial    settles the open person's bills (in order, with one
+//                        settler whose state lasts from batch to batch), then
+//                        per-bill rows and rejects in input order, progress
+//
+// So memory is bounded by the batches in flight however many bills one
+// person has.
 //
 // Units depend only on the input, and every total is an integer, so results
 // do not depend on the thread count.
@@ -15,7 +23,6 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
-#include <deque>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -27,6 +34,7 @@
 #include <fmt/format.h>
 
 #include "io/bill_json.hpp"
+#include "io/string_hash.hpp"
 #include "sim/output.hpp"
 #include "sim/reader.hpp"
 #include "sim/run_detail.hpp"
@@ -37,8 +45,8 @@ namespace {
 
 using namespace detail;
 
-constexpr std::size_t csv_lookahead = 64;       // bill rows searched for a line row's bill
 constexpr std::size_t batch_text_limit = 4 << 20;  // bytes of text per batch
+constexpr std::size_t held_lines_limit = 1 << 16;  // lines of a person held back for the next unit
 
 struct raw_item {
   std::uint32_t input = 0;
@@ -46,6 +54,10 @@ struct raw_item {
   std::uint64_t line = 0;
   std::size_t begin = 0, len = 0;             // into batch::text
   std::size_t rows_begin = 0, rows_count = 0;  // csv: into batch::rows
+  std::uint32_t note = 0;                     // > 0: rejected by the reader, batch::notes[note - 1]
+};
+struct reader_note {
+  std::string reason, bill_id, person_id;
 };
 struct row_ref {
   std::uint64_t line = 0;
@@ -57,8 +69,12 @@ struct batch {
   std::string text;
   std::vector<raw_item> items;
   std::vector<row_ref> rows;
+  std::vector<reader_note> notes;
   std::vector<record> recs;  // 2 -> 3
   std::vector<record> unit;  // 3 -> 4: whole people, in input order
+  // 3 -> 5: unit[0, head) continues the open person of the previous unit and
+  // unit[tail, end) starts an open one; stage 5 settles both.
+  std::size_t head = 0, tail = 0;
   std::vector<reject> orphans;
   std::uint64_t bytes = 0;   // input bytes consumed when the batch was read
   std::uint64_t done = 0;    // bills settled or rejected in this batch
@@ -71,8 +87,10 @@ struct batch {
     text.clear();
     items.clear();
     rows.clear();
+    notes.clear();
     recs.clear();
     unit.clear();
+    head = tail = 0;
     orphans.clear();
     bytes = done = 0;
     out.clear();
@@ -139,7 +157,7 @@ class reader {
         if (got == 0) records_ = false;
         continue;
       }
-      if (!bills_) {
+      if (!jsonl_ && !csv_) {
         if (next_ >= in_.size()) {
           b.last = true;
           break;
@@ -147,29 +165,25 @@ class reader {
         if (auto e = open(next_++)) return e;
         continue;
       }
-      const input& in = in_[current_];
-      if (in.format == input_format::jsonl ? !jsonl_row(b) : !csv_row(b)) {
-        if (bills_->failed() || (lines_ && lines_->failed())) {
-          return make_error(errc::io_error, "", fmt::format("cannot read {}", bills_->failed() ? in.name : in.lines_name));
+      if (jsonl_ ? !jsonl_row(b) : !csv_row(b)) {
+        if (jsonl_ ? jsonl_->failed() : csv_->failed()) {
+          return make_error(errc::io_error, "",
+                            fmt::format("cannot read {}", jsonl_ ? in_[current_].name : csv_->failed_name()));
         }
         close();
       }
     }
-    b.bytes = bytes_done_ + (bills_ ? bills_->bytes() : 0) + (lines_ ? lines_->bytes() : 0);
+    b.bytes = bytes_done_ + (jsonl_ ? jsonl_->bytes() : 0) + (csv_ ? csv_->bytes() : 0);
     return std::nullopt;
   }
 
   [[nodiscard]] auto bill_layout_of(std::uint32_t i) const -> const bill_layout& { return bill_layouts_[i]; }
   [[nodiscard]] auto line_layout_of(std::uint32_t i) const -> const line_layout& { return line_layouts_[i]; }
-  std::uint64_t line_rows_read = 0;
+  [[nodiscard]] auto line_rows_read() const noexcept -> std::uint64_t {
+    return line_rows_done_ + (csv_ ? csv_->line_rows_read() : 0);
+  }
 
  private:
-  struct pending_row {
-    std::uint64_t line = 0;
-    std::string text;
-    std::string id;
-  };
-
   auto open(std::size_t i) -> std::optional<error> {
     current_ = static_cast<std::uint32_t>(i);
     const input& in = in_[i];
@@ -177,42 +191,44 @@ class reader {
       records_ = true;
       return std::nullopt;
     }
-    bills_ = std::make_unique<line_reader>(&in.read);
-    if (in.format == input_format::jsonl) return std::nullopt;
-    lines_ = std::make_unique<line_reader>(&in.read_lines);
-    std::string_view header;
-    if (bills_->next(header)) {
-      auto l = parse_bill_header(header, in.name);
-      if (!l) return std::move(l).err();
-      bill_layouts_[i] = l.value();
+    if (in.format == input_format::jsonl) {
+      jsonl_ = std::make_unique<line_reader>(&in.read);
+      return std::nullopt;
     }
-    if (lines_->next(header)) {
-      auto l = parse_line_header(header, in.lines_name);
-      if (!l) return std::move(l).err();
-      line_layouts_[i] = l.value();
-    }
-    if (bills_->failed() || lines_->failed()) {
-      return make_error(errc::io_error, "", fmt::format("cannot read {}", bills_->failed() ? in.name : in.lines_name));
-    }
+    csv_ = std::make_unique<csv_joiner>(in);
+    if (auto e = csv_->open()) return e;
+    bill_layouts_[i] = csv_->bills();
+    line_layouts_[i] = csv_->lines();
     return std::nullopt;
   }
 
   void close() {
-    bytes_done_ += bills_->bytes() + (lines_ ? lines_->bytes() : 0);
-    bills_.reset();
-    lines_.reset();
-    ahead_.clear();
-    pending_line_.reset();
+    bytes_done_ += jsonl_ ? jsonl_->bytes() : csv_->bytes();
+    if (csv_) line_rows_done_ += csv_->line_rows_read();
+    jsonl_.reset();
+    csv_.reset();
+  }
+
+  // A record the reader rejects itself, with the reason and the ids it shows.
+  void note(batch& b, raw_item& item, std::string reason, std::string bill_id = {}, std::string person_id = {}) {
+    b.notes.push_back(reader_note{std::move(reason), std::move(bill_id), std::move(person_id)});
+    item.note = static_cast<std::uint32_t>(b.notes.size());
   }
 
   auto jsonl_row(batch& b) -> bool {
     std::string_view row;
     for (;;) {
-      if (!bills_->next(row)) return false;
-      if (row.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
+      if (!jsonl_->next(row)) return false;
+      if (jsonl_->overlong() || row.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
     }
-    b.items.push_back(raw_item{current_, 0, bills_->line_no(), b.text.size(), row.size(), 0, 0});
-    b.text += row;
+    raw_item item{current_, 0, jsonl_->line_no(), b.text.size(), row.size(), 0, 0, 0};
+    if (jsonl_->overlong()) {
+      item.len = 0;
+      note(b, item, overlong_reason());
+    } else {
+      b.text += row;
+    }
+    b.items.push_back(item);
     return true;
   }
 
@@ -225,82 +241,28 @@ class reader {
       bytes_done_ += rec.text.size() + 1;
       if (rec.text.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
     }
-    b.items.push_back(raw_item{current_, rec.origin, rec.line, b.text.size(), rec.text.size(), 0, 0});
+    b.items.push_back(raw_item{current_, rec.origin, rec.line, b.text.size(), rec.text.size(), 0, 0, 0});
     b.text += rec.text;
     return 1;
   }
 
-  // The cell of column `col` of a CSV row ("" if the row is malformed).
-  auto cell(std::string_view row, int col) -> std::string {
-    if (col < 0) return {};
-    if (row.find('"') == std::string_view::npos) {
-      // No quotes: split_csv cannot fail, and cells end at commas.
-      std::size_t begin = 0;
-      for (int c = 0; c < col; ++c) {
-        const std::size_t comma = row.find(',', begin);
-        if (comma == std::string_view::npos) return {};
-        begin = comma + 1;
-      }
-      return std::string{row.substr(begin, row.find(',', begin) - begin)};
-    }
-    scratch_.clear();
-    scratch_.reserve(row.size());
-    std::string why;
-    if (!split_csv(row, cells_, scratch_, why) || static_cast<std::size_t>(col) >= cells_.size()) return {};
-    return std::string{cells_[col]};
-  }
-
-  auto read_ahead() -> void {
-    std::string_view row;
-    while (ahead_.size() <= csv_lookahead && bills_->next(row)) {
-      ahead_.push_back(pending_row{bills_->line_no(), std::string{row},
-                                   cell(row, bill_layouts_[current_].at[bc_bill_id])});
-    }
-  }
-
-  auto next_line_row() -> bool {
-    if (pending_line_) return true;
-    std::string_view row;
-    if (!lines_->next(row)) return false;
-    ++line_rows_read;
-    pending_line_ = pending_row{lines_->line_no(), std::string{row}, cell(row, line_layouts_[current_].at[lc_bill_id])};
-    return true;
-  }
-
   auto csv_row(batch& b) -> bool {
-    read_ahead();
-    const input& in = in_[current_];
-    if (ahead_.empty()) {  // the bills are done: any line rows left are orphans
-      while (next_line_row()) orphan(b, "line row for a bill that is not in the bills file");
-      return false;
+    if (!csv_->next(joined_, b.orphans)) return false;
+    raw_item item{current_, 0, joined_.line, b.text.size(), 0, b.rows.size(), 0, 0};
+    if (!joined_.note.empty()) {
+      note(b, item, std::move(joined_.note), std::move(joined_.bill_id), std::move(joined_.person_id));
+      b.items.push_back(item);
+      return true;
     }
-    pending_row bill_row = std::move(ahead_.front());
-    ahead_.pop_front();
-    read_ahead();
-    raw_item item{current_, 0, bill_row.line, b.text.size(), bill_row.text.size(), b.rows.size(), 0};
-    b.text += bill_row.text;
-    while (next_line_row()) {
-      if (pending_line_->id == bill_row.id) {
-        b.rows.push_back(row_ref{pending_line_->line, b.text.size(), pending_line_->text.size()});
-        b.text += pending_line_->text;
-        ++item.rows_count;
-        pending_line_.reset();
-        continue;
-      }
-      bool later = false;
-      for (const pending_row& r : ahead_) later = later || r.id == pending_line_->id;
-      if (later) break;
-      orphan(b, fmt::format("line row for bill \"{}\", which does not come next in {} (the lines file must list "
-                            "bills in the bills file's order)",
-                            pending_line_->id, in.name));
+    item.len = joined_.text.size();
+    b.text += joined_.text;
+    for (const row_text& r : joined_.rows) {
+      b.rows.push_back(row_ref{r.line, b.text.size(), r.text.size()});
+      b.text += r.text;
     }
+    item.rows_count = joined_.rows.size();
     b.items.push_back(item);
     return true;
-  }
-
-  void orphan(batch& b, std::string reason) {
-    b.orphans.push_back(reject{in_[current_].lines_name, pending_line_->line, pending_line_->id, "", std::move(reason)});
-    pending_line_.reset();
   }
 
   const options& o_;
@@ -309,13 +271,11 @@ class reader {
   std::vector<line_layout> line_layouts_;
   std::size_t next_ = 0;
   std::uint32_t current_ = 0;
-  std::unique_ptr<line_reader> bills_, lines_;
+  std::unique_ptr<line_reader> jsonl_;
+  std::unique_ptr<csv_joiner> csv_;
+  joined_bill joined_;
   bool records_ = false;
-  std::uint64_t bytes_done_ = 0;
-  std::deque<pending_row> ahead_;
-  std::optional<pending_row> pending_line_;
-  std::vector<std::string_view> cells_;
-  std::string scratch_;
+  std::uint64_t bytes_done_ = 0, line_rows_done_ = 0;
 };
 
 // Stage 2.
@@ -330,6 +290,13 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
     r.origin = it.origin;
     r.line = it.line;
     r.line_rows = static_cast<std::uint32_t>(it.rows_count);
+    if (it.note > 0) {
+      reader_note& n = b.notes[it.note - 1];
+      r.reason = std::move(n.reason);
+      r.b.id = std::move(n.bill_id);
+      r.b.who.id = std::move(n.person_id);
+      continue;
+    }
     const std::string_view text{b.text.data() + it.begin, it.len};
     if (in[it.input].format == input_format::jsonl) {
       // A bill followed by enough of the batch's text is parsed in place.
@@ -372,7 +339,7 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
 // Stage 3: ordering and person boundaries.
 class orderer {
  public:
-  explicit orderer(const std::vector<input>& in) : in_{in} {}
+  orderer(const std::vector<input>& in, std::size_t hold_bills) : in_{in}, hold_bills_{hold_bills} {}
 
   void cut(batch& b) {
     // b.unit and held_ keep their capacity from batch to batch.
@@ -380,22 +347,55 @@ class orderer {
     unit.clear();
     std::move(held_.begin(), held_.end(), std::back_inserter(unit));
     held_.clear();
-    std::size_t run_start = unit.empty() ? 0 : run_start_in_held_;
+    std::size_t run_start = 0;  // the held person, if any, continues at 0
+    first_new_ = npos;
     for (record& r : b.recs) {
       if (r.ok) check(r, unit.size(), run_start);
       unit.push_back(std::move(r));
     }
     b.recs.clear();
-    if (!b.last && run_start < unit.size()) {
-      const auto from = unit.begin() + static_cast<std::ptrdiff_t>(run_start);
-      std::move(from, unit.end(), std::back_inserter(held_));
-      unit.erase(from, unit.end());
-      run_start_in_held_ = 0;
+    b.head = open_ ? std::min(first_new_, unit.size()) : 0;
+    b.tail = unit.size();
+    if (b.last || (open_ && first_new_ == npos)) return;  // the open person, if any, goes on
+    open_ = false;
+    if (run_start >= unit.size()) return;
+    std::size_t lines = 0;
+    for (std::size_t i = run_start; i < unit.size(); ++i) lines += unit[i].b.lines.size();
+    if (unit.size() - run_start >= hold_bills_ || lines >= held_lines_limit) {
+      b.tail = run_start;  // too many to hold back: stage 5 settles this person piece by piece
+      open_ = true;
+      return;
     }
+    const auto from = unit.begin() + static_cast<std::ptrdiff_t>(run_start);
+    std::move(from, unit.end(), std::back_inserter(held_));
+    unit.erase(from, unit.end());
+    b.tail = unit.size();
   }
 
  private:
+  // A bill with the id of one of the `recent_count` bills before it is
+  // rejected: most likely the same bill exported twice.
+  auto duplicate(record& r) -> bool {
+    const std::uint64_t h = io::string_hash{}(r.b.id);
+    for (const recent_bill& x : recent_) {
+      if (x.hash == h && x.id == r.b.id) {
+        r.ok = false;
+        r.reason = fmt::format("duplicate bill id \"{}\" (also at {}:{}); a bill id may not repeat within {} bills",
+                               r.b.id, source_name(in_, x.input, x.origin), x.line, recent_count);
+        return true;
+      }
+    }
+    recent_bill& slot = recent_[recent_next_++ % recent_count];
+    slot.hash = h;
+    slot.id = r.b.id;
+    slot.input = r.input;
+    slot.origin = r.origin;
+    slot.line = r.line;
+    return false;
+  }
+
   void check(record& r, std::size_t position, std::size_t& run_start) {
+    if (duplicate(r)) return;
     const std::string& id = r.b.who.id;
     if (have_current_ && id == current_) {
       if (r.b.at.on < last_date_) {
@@ -417,6 +417,7 @@ class orderer {
       have_current_ = true;
       current_ = id;
       run_start = position;
+      first_new_ = std::min(first_new_, position);
     }
     last_date_ = r.b.at.on;
     last_input_ = r.input;
@@ -424,9 +425,21 @@ class orderer {
     last_line_ = r.line;
   }
 
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::size_t recent_count = csv_joiner::lookahead;
+  struct recent_bill {
+    std::uint64_t hash = 0;
+    std::string id;
+    std::uint32_t input = 0, origin = 0;
+    std::uint64_t line = 0;
+  };
   const std::vector<input>& in_;
+  std::array<recent_bill, recent_count> recent_{};
+  std::size_t recent_next_ = 0;
+  std::size_t hold_bills_;
   std::vector<record> held_;
-  std::size_t run_start_in_held_ = 0;
+  bool open_ = false;           // the last person of the previous unit goes on in stage 5
+  std::size_t first_new_ = npos;  // in the unit being cut: where the first new person starts
   bool have_current_ = false;
   std::string current_;
   date last_date_;
@@ -466,7 +479,8 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   }
 
   reader rd{opts, inputs};
-  orderer order{inputs};
+  orderer order{inputs, opts.batch_bills};
+  settler open_person{opts, inputs};  // stage 5: the bills of open people
   tbb::enumerable_thread_specific<accumulator> acc([&] { return accumulator{opts}; });
   std::uint64_t total_bytes = 0;
   for (const input& in : inputs) total_bytes += in.size;
@@ -508,12 +522,33 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   };
   auto settle_stage = [&](batch* b) -> batch* {
     b->done = b->unit.size();
-    settle_unit(opts, inputs, b->unit, acc.local(), b->out, b->rejected, b->first_reject);
-    b->unit.clear();
+    settle_unit(opts, inputs, b->unit, b->head, b->tail, acc.local(), b->out, b->rejected, b->first_reject);
     return b;
+  };
+  // The open person's bills at both ends of the unit, around stage 4's text.
+  auto settle_open = [&](batch& b) {
+    if (b.head == 0 && b.tail == b.unit.size()) return;
+    accumulator& a = acc.local();
+    std::string out, rejected;
+    std::optional<reject> first;
+    for (std::size_t i = 0; i < b.head; ++i) open_person.add(b.unit[i], a, out, rejected, first);
+    if (b.head < b.unit.size()) open_person.finish(a);  // other people follow
+    const std::size_t tail_out = out.size(), tail_rejected = rejected.size();
+    std::optional<reject> tail_first;
+    for (std::size_t i = b.tail; i < b.unit.size(); ++i) open_person.add(b.unit[i], a, out, rejected, tail_first);
+    b.out.insert(0, out, 0, tail_out);
+    b.out.append(out, tail_out);
+    b.rejected.insert(0, rejected, 0, tail_rejected);
+    b.rejected.append(rejected, tail_rejected);
+    if (first) {
+      b.first_reject = std::move(first);
+    } else if (!b.first_reject) {
+      b.first_reject = std::move(tail_first);
+    }
   };
   auto write = [&](batch* b) {
     if (write_failure || sum.stopped_at) return;
+    settle_open(*b);
     orphans += b->orphans.size();
     if (opts.strict && (b->first_reject || !b->orphans.empty())) {
       sum.stopped_at = b->first_reject ? *b->first_reject : b->orphans.front();
@@ -562,6 +597,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   }
   if (read_failure) return std::move(*read_failure);
   if (write_failure) return std::move(*write_failure);
+  open_person.finish(acc.local());
 
   sum.thresholds = opts.thresholds;
   sum.base.tariff_id = opts.base->info.id;
@@ -579,7 +615,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     sum.person_years += a.person_years;
   }
   sum.bills_read = sum.settled + sum.rejected;
-  sum.line_rows_read = rd.line_rows_read;
+  sum.line_rows_read = rd.line_rows_read();
   sum.line_rows_orphan = orphans;
   return sum;
 }

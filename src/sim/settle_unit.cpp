@@ -1,5 +1,7 @@
 // Stage 4 of the bulk pipeline: settle whole people, carrying the ytd.
 
+#include <new>
+
 #include <fmt/format.h>
 
 #include "io/string_hash.hpp"
@@ -20,12 +22,6 @@ auto new_scenario(const options& o, const tariff& t) -> scenario {
   s.person_years_above.assign(o.thresholds.size(), 0);
   return s;
 }
-
-// The sums of one person-year under one tariff.
-struct person_year {
-  __int128 share = 0;
-  std::array<bool, layer_count> capped{};
-};
 
 void close_year(const options& o, scenario& sc, person_year& py) {
   sc.person_year_share.add(static_cast<std::int64_t>(py.share));
@@ -70,27 +66,55 @@ auto source_of(const std::vector<input>& in, const record& r) -> std::string {
 
 }  // namespace
 
-auto id_set::insert(std::string_view id) -> bool {
-  std::uint64_t h = io::string_hash{}(id);
-  if (h == 0) h = 1;
-  if (2 * (size_ + 1) > slots_.size()) {
-    std::vector<std::uint64_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
-    const std::size_t mask = slots_.size() - 1;
-    for (const std::uint64_t v : old) {
-      if (v == 0) continue;
-      std::size_t i = v & mask;
-      while (slots_[i] != 0) i = (i + 1) & mask;
-      slots_[i] = v;
-    }
+namespace {
+constexpr unsigned tag_bits = 24;  // of the hash, kept in the slot beside the arena offset
+constexpr std::uint64_t tag_mask = (std::uint64_t{1} << tag_bits) - 1;
+constexpr std::uint64_t max_offset = (std::uint64_t{1} << (64 - tag_bits)) - 2;
+}  // namespace
+
+auto id_set::default_hash(std::string_view id) noexcept -> std::uint64_t { return io::string_hash{}(id); }
+
+auto id_set::id_at(std::uint64_t offset) const noexcept -> std::string_view {
+  std::size_t at = offset, len = 0;
+  for (unsigned shift = 0;; shift += 7) {  // LEB128 length
+    const auto byte = static_cast<unsigned char>(arena_[at++]);
+    len |= static_cast<std::size_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) break;
   }
+  return {arena_.data() + at, len};
+}
+
+void id_set::grow() {
+  std::vector<std::uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  const std::size_t mask = slots_.size() - 1;
+  for (const std::uint64_t v : old) {
+    if (v == 0) continue;
+    // The slot keeps only part of the hash: the index comes from the id.
+    std::size_t i = hash_(id_at((v >> tag_bits) - 1)) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = v;
+  }
+}
+
+auto id_set::insert(std::string_view id) -> bool {
+  if (2 * (size_ + 1) > slots_.size()) grow();
+  const std::uint64_t h = hash_(id);
+  const std::uint64_t tag = (h >> (64 - tag_bits)) & tag_mask;
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = h & mask;
-  while (slots_[i] != 0) {
-    if (slots_[i] == h) return false;
-    i = (i + 1) & mask;
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    const std::uint64_t v = slots_[i];
+    if ((v & tag_mask) == tag && id_at((v >> tag_bits) - 1) == id) return false;
   }
-  slots_[i] = h;
+  const std::uint64_t offset = arena_.size();
+  if (offset > max_offset) throw std::bad_alloc{};  // 1 TB of ids
+  for (std::size_t n = id.size(); ; n >>= 7) {
+    arena_.push_back(static_cast<char>((n & 0x7F) | (n > 0x7F ? 0x80 : 0)));
+    if (n <= 0x7F) break;
+  }
+  arena_.insert(arena_.end(), id.begin(), id.end());
+  slots_[i] = ((offset + 1) << tag_bits) | tag;
   ++size_;
   return true;
 }
@@ -99,105 +123,113 @@ accumulator::accumulator(const options& o) : base{new_scenario(o, *o.base)} {
   if (o.reform != nullptr) reform = new_scenario(o, *o.reform);
 }
 
-void settle_unit(const options& o, const std::vector<input>& in, std::vector<record>& unit, accumulator& acc,
-                 std::string& out, std::string& rejected, std::optional<reject>& first) {
-  const tariff& base = *o.base;
-  const tariff* reform = o.reform;
-  const settle_options plain{};
+void settler::close(accumulator& acc, bool reform) {
+  year_state& st = reform ? reform_ : base_;
+  if (!st.open) return;
+  close_year(o_, reform ? *acc.reform : acc.base, st.py);
+  if (!reform) ++acc.person_years;  // the summary's count is the base tariff's
+  st.open = false;
+}
 
-  // The person being settled.
-  const std::string* person = nullptr;
-  int year = 0, reform_year = 0;
-  ytd carried, reform_carried;
-  person_year py, reform_py;
-  bool year_open = false;
+void settler::finish(accumulator& acc) {
+  close(acc, false);
+  if (o_.reform != nullptr) close(acc, true);
+  have_person_ = false;
+}
 
-  auto close = [&] {
-    if (!year_open) return;
-    close_year(o, acc.base, py);
-    if (reform != nullptr) close_year(o, *acc.reform, reform_py);
-    ++acc.person_years;
-    year_open = false;
-  };
-  auto fail = [&](const record& r, std::string reason) {
-    reject j{source_name(in, r.input, r.origin), r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
+void settler::add(const record& r, accumulator& acc, std::string& out, std::string& rejected,
+                  std::optional<reject>& first) {
+  auto fail = [&](std::string reason) {
+    reject j{source_name(in_, r.input, r.origin), r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
     append_reject_csv(rejected, j);
     if (!first) first = std::move(j);
     ++acc.rejected;
   };
-
-  bool person_counted = false;
-  for (record& r : unit) {
-    if (!r.ok) {
-      fail(r, r.reason);
-      continue;
+  if (!r.ok) {
+    fail(r.reason);
+    return;
+  }
+  const tariff& base = *o_.base;
+  const tariff* reform = o_.reform;
+  const bill& b = r.b;
+  // Each tariff's person-years follow its own year start: a reform that
+  // moves it closes and resets its years on other dates than the base.
+  const int y = policy_year(base, b.at.on);
+  const int ry = reform != nullptr ? policy_year(*reform, b.at.on) : 0;
+  if (!have_person_ || person_ != b.who.id) {
+    finish(acc);
+    have_person_ = true;
+    counted_ = false;
+    person_ = b.who.id;
+    base_ = year_state{};
+    base_.year = y;
+    reform_ = year_state{};
+    reform_.year = ry;
+  } else {
+    if (y != base_.year) {  // the tariff's year starts again: the ytd totals reset
+      close(acc, false);
+      base_ = year_state{};
+      base_.year = y;
     }
-    const bill& b = r.b;
-    const int y = policy_year(base, b.at.on);
-    const int ry = reform != nullptr ? policy_year(*reform, b.at.on) : 0;
-    if (person == nullptr || *person != b.who.id) {
-      close();
-      person = &b.who.id;
-      person_counted = false;
-      year = y, reform_year = ry;
-      carried = ytd{}, reform_carried = ytd{};
-    } else {
-      if (y != year) {  // the tariff's year starts again: the ytd totals reset
-        close();
-        year = y;
-        carried = ytd{};
-      }
-      if (ry != reform_year) {
-        reform_year = ry;
-        reform_carried = ytd{};
-      }
-    }
-
-    auto s = settle(base, *o.items, b, carried, plain);
-    if (!s) {
-      fail(r, fmt::format("{} ({})", s.err().message, to_string(s.err().code)));
-      continue;
-    }
-    std::optional<settlement> rs;
-    if (reform != nullptr) {
-      auto x = settle(*reform, *o.items, b, reform_carried, plain);
-      if (!x) {
-        fail(r, fmt::format("under reform tariff {}: {} ({})", reform->info.id, x.err().message,
-                            to_string(x.err().code)));
-        continue;
-      }
-      rs = std::move(x).value();
-    }
-    const settlement& st = s.value();
-    carried = st.ytd_after;
-    if (!person_counted) {
-      ++acc.people;
-      person_counted = true;
-    }
-    year_open = true;
-    ++acc.settled;
-    add_bill(o, acc.base, b, st, py);
-    if (rs) {
-      reform_carried = rs->ytd_after;
-      add_bill(o, *acc.reform, b, *rs, reform_py);
-      const std::int64_t change = rs->psn_part_amt.fen() - st.psn_part_amt.fen();
-      if (change > 0) {
-        ++acc.delta.more;
-        acc.delta.raised += change;
-      } else if (change < 0) {
-        ++acc.delta.less;
-        acc.delta.lowered -= change;
-      } else {
-        ++acc.delta.same;
-      }
-    }
-    if (o.out == output_format::csv) {
-      append_settlement_csv(out, source_of(in, r), b, y, st, rs ? &*rs : nullptr);
-    } else if (o.out == output_format::jsonl) {
-      append_settlement_jsonl(out, source_of(in, r), b, y, st, rs ? &*rs : nullptr);
+    if (ry != reform_.year) {
+      close(acc, true);
+      reform_ = year_state{};
+      reform_.year = ry;
     }
   }
-  close();
+
+  const settle_options plain{};
+  auto s = settle(base, *o_.items, b, base_.carried, plain);
+  if (!s) {
+    fail(fmt::format("{} ({})", s.err().message, to_string(s.err().code)));
+    return;
+  }
+  std::optional<settlement> rs;
+  if (reform != nullptr) {
+    auto x = settle(*reform, *o_.items, b, reform_.carried, plain);
+    if (!x) {
+      fail(fmt::format("under reform tariff {}: {} ({})", reform->info.id, x.err().message, to_string(x.err().code)));
+      return;
+    }
+    rs = std::move(x).value();
+  }
+  const settlement& st = s.value();
+  base_.carried = st.ytd_after;
+  if (!counted_) {
+    ++acc.people;
+    counted_ = true;
+  }
+  base_.open = true;
+  ++acc.settled;
+  add_bill(o_, acc.base, b, st, base_.py);
+  if (rs) {
+    reform_.carried = rs->ytd_after;
+    reform_.open = true;
+    add_bill(o_, *acc.reform, b, *rs, reform_.py);
+    const std::int64_t change = rs->psn_part_amt.fen() - st.psn_part_amt.fen();
+    if (change > 0) {
+      ++acc.delta.more;
+      acc.delta.raised += change;
+    } else if (change < 0) {
+      ++acc.delta.less;
+      acc.delta.lowered -= change;
+    } else {
+      ++acc.delta.same;
+    }
+  }
+  if (o_.out == output_format::csv) {
+    append_settlement_csv(out, source_of(in_, r), b, y, st, rs ? &*rs : nullptr);
+  } else if (o_.out == output_format::jsonl) {
+    append_settlement_jsonl(out, source_of(in_, r), b, y, st, rs ? &*rs : nullptr);
+  }
+}
+
+void settle_unit(const options& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
+                 std::size_t end, accumulator& acc, std::string& out, std::string& rejected,
+                 std::optional<reject>& first) {
+  settler s{o, in};
+  for (std::size_t i = begin; i < end; ++i) s.add(unit[i], acc, out, rejected, first);
+  s.finish(acc);
 }
 
 }  // namespace yibao::sim::detail
