@@ -32,9 +32,10 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
     return std::nullopt;
   };
   for (;;) {
-    const bool more = join.next(bill, orphans);
-    if (auto e = flush_orphans()) return e;
-    if (!more) break;
+    if (!join.next(bill, orphans)) {
+      if (auto e = flush_orphans()) return e;
+      break;
+    }
     std::optional<std::string> reason;
     std::string bill_id, person_id;  // a bill that cannot be parsed has no ids in the rejects, as in sim::run
     if (!bill.note.empty()) {
@@ -51,6 +52,7 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
                                  true)
                     : add(json, origin, bill.line);
     if (e) return e;
+    if (auto e2 = flush_orphans()) return e2;  // an orphan met while joining a bill comes after it
   }
   stats_.bytes_read += join.bytes();
   stats_.line_rows_read += join.line_rows_read();

@@ -23,6 +23,7 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <deque>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,7 @@ struct raw_item {
   std::size_t begin = 0, len = 0;             // into batch::text
   std::size_t rows_begin = 0, rows_count = 0;  // csv: into batch::rows
   std::uint32_t note = 0;                     // > 0: rejected by the reader, batch::notes[note - 1]
+  std::uint64_t seq = 0;                      // record::seq
 };
 struct reader_note {
   std::string reason, bill_id, person_id;
@@ -76,10 +78,11 @@ struct batch {
   // unit[tail, end) starts an open one; stage 5 settles both.
   std::size_t head = 0, tail = 0;
   std::vector<reject> orphans;
+  std::vector<std::uint64_t> orphans_before;  // per orphan: the bills read before it (in input order)
   std::uint64_t bytes = 0;   // input bytes consumed when the batch was read
   std::uint64_t done = 0;    // bills settled or rejected in this batch
   std::string out, rejected;  // 4 -> 5
-  std::optional<reject> first_reject;
+  first_reject first;
 
   // Empties the batch for reuse, keeping what its buffers have allocated.
   void reset() {
@@ -92,10 +95,11 @@ struct batch {
     unit.clear();
     head = tail = 0;
     orphans.clear();
+    orphans_before.clear();
     bytes = done = 0;
     out.clear();
     rejected.clear();
-    first_reject.reset();
+    first = first_reject{};
   }
 };
 
@@ -209,6 +213,11 @@ class reader {
     csv_.reset();
   }
 
+  void push(batch& b, raw_item item) {
+    item.seq = items_read_++;
+    b.items.push_back(item);
+  }
+
   // A record the reader rejects itself, with the reason and the ids it shows.
   void note(batch& b, raw_item& item, std::string reason, std::string bill_id = {}, std::string person_id = {}) {
     b.notes.push_back(reader_note{std::move(reason), std::move(bill_id), std::move(person_id)});
@@ -228,7 +237,7 @@ class reader {
     } else {
       b.text += row;
     }
-    b.items.push_back(item);
+    push(b, item);
     return true;
   }
 
@@ -241,17 +250,20 @@ class reader {
       bytes_done_ += rec.text.size() + 1;
       if (rec.text.find_first_not_of(" \t\r") != std::string_view::npos) break;  // blank lines are skipped
     }
-    b.items.push_back(raw_item{current_, rec.origin, rec.line, b.text.size(), rec.text.size(), 0, 0, 0});
+    push(b, raw_item{current_, rec.origin, rec.line, b.text.size(), rec.text.size(), 0, 0, 0});
     b.text += rec.text;
     return 1;
   }
 
   auto csv_row(batch& b) -> bool {
-    if (!csv_->next(joined_, b.orphans)) return false;
+    const bool more = csv_->next(joined_, b.orphans);
+    // An orphan met while joining a bill comes after that bill.
+    b.orphans_before.resize(b.orphans.size(), more ? items_read_ + 1 : items_read_);
+    if (!more) return false;
     raw_item item{current_, 0, joined_.line, b.text.size(), 0, b.rows.size(), 0, 0};
     if (!joined_.note.empty()) {
       note(b, item, std::move(joined_.note), std::move(joined_.bill_id), std::move(joined_.person_id));
-      b.items.push_back(item);
+      push(b, item);
       return true;
     }
     item.len = joined_.text.size();
@@ -261,7 +273,7 @@ class reader {
       b.text += r.text;
     }
     item.rows_count = joined_.rows.size();
-    b.items.push_back(item);
+    push(b, item);
     return true;
   }
 
@@ -275,7 +287,7 @@ class reader {
   std::unique_ptr<csv_joiner> csv_;
   joined_bill joined_;
   bool records_ = false;
-  std::uint64_t bytes_done_ = 0, line_rows_done_ = 0;
+  std::uint64_t bytes_done_ = 0, line_rows_done_ = 0, items_read_ = 0;
 };
 
 // Stage 2.
@@ -290,6 +302,7 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
     r.origin = it.origin;
     r.line = it.line;
     r.line_rows = static_cast<std::uint32_t>(it.rows_count);
+    r.seq = it.seq;
     if (it.note > 0) {
       reader_note& n = b.notes[it.note - 1];
       r.reason = std::move(n.reason);
@@ -522,7 +535,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   };
   auto settle_stage = [&](batch* b) -> batch* {
     b->done = b->unit.size();
-    settle_unit(opts, inputs, b->unit, b->head, b->tail, acc.local(), b->out, b->rejected, b->first_reject);
+    settle_unit(opts, inputs, b->unit, b->head, b->tail, acc.local(), b->out, b->rejected, b->first);
     return b;
   };
   // The open person's bills at both ends of the unit, around stage 4's text.
@@ -530,30 +543,46 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     if (b.head == 0 && b.tail == b.unit.size()) return;
     accumulator& a = acc.local();
     std::string out, rejected;
-    std::optional<reject> first;
+    first_reject first;
     for (std::size_t i = 0; i < b.head; ++i) open_person.add(b.unit[i], a, out, rejected, first);
     if (b.head < b.unit.size()) open_person.finish(a);  // other people follow
     const std::size_t tail_out = out.size(), tail_rejected = rejected.size();
-    std::optional<reject> tail_first;
+    first_reject tail_first;
     for (std::size_t i = b.tail; i < b.unit.size(); ++i) open_person.add(b.unit[i], a, out, rejected, tail_first);
     b.out.insert(0, out, 0, tail_out);
     b.out.append(out, tail_out);
     b.rejected.insert(0, rejected, 0, tail_rejected);
     b.rejected.append(rejected, tail_rejected);
-    if (first) {
-      b.first_reject = std::move(first);
-    } else if (!b.first_reject) {
-      b.first_reject = std::move(tail_first);
+    if (first.row) {
+      b.first = std::move(first);
+    } else if (!b.first.row) {
+      b.first = std::move(tail_first);
     }
+  };
+  // --strict: the first rejected row in input order. An orphan line row is
+  // placed after the bills read before it, so it is known to come first only
+  // once those bills are settled (they may be held back to a later unit).
+  std::deque<std::pair<std::uint64_t, reject>> pending_orphans;
+  std::uint64_t settled_through = 0;  // bills [0, this) of the stream are in the units written
+  auto strict_stop = [&](batch& b) -> std::optional<reject> {
+    for (std::size_t i = 0; i < b.orphans.size(); ++i) pending_orphans.emplace_back(b.orphans_before[i], b.orphans[i]);
+    if (!b.unit.empty()) settled_through = b.unit.back().seq + 1;
+    if (b.last) settled_through = static_cast<std::uint64_t>(-1);
+    const bool orphan_known = !pending_orphans.empty() && pending_orphans.front().first <= settled_through;
+    if (b.first.row && (!orphan_known || b.first.seq < pending_orphans.front().first)) return b.first.row;
+    if (orphan_known) return pending_orphans.front().second;
+    return std::nullopt;
   };
   auto write = [&](batch* b) {
     if (write_failure || sum.stopped_at) return;
     settle_open(*b);
     orphans += b->orphans.size();
-    if (opts.strict && (b->first_reject || !b->orphans.empty())) {
-      sum.stopped_at = b->first_reject ? *b->first_reject : b->orphans.front();
-      halt = true;
-      return;
+    if (opts.strict) {
+      if (auto stop = strict_stop(*b)) {
+        sum.stopped_at = std::move(stop);
+        halt = true;
+        return;
+      }
     }
     if (!b->orphans.empty()) {
       std::string text;

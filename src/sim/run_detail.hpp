@@ -18,6 +18,7 @@ struct record {
   std::uint32_t origin = 0;  ///< input::next: index into input::origins
   std::uint64_t line = 0;
   std::uint32_t line_rows = 0;  ///< csv: line rows joined to this bill
+  std::uint64_t seq = 0;        ///< position in the stream of bills read (0, 1, ...)
   bool ok = false;
   std::string reason;
 };
@@ -68,6 +69,12 @@ struct accumulator {
   std::uint64_t settled = 0, rejected = 0, people = 0, person_years = 0;
 };
 
+/// The first rejected bill of a unit, and its position in the stream.
+struct first_reject {
+  std::optional<reject> row;
+  std::uint64_t seq = 0;
+};
+
 /// Settles bills in input order, one person at a time, carrying each
 /// person's ytd and person-year sums under each tariff from bill to bill. The
 /// current person's state lives here between calls, so one person's bills
@@ -78,7 +85,7 @@ class settler {
   settler(const options& o, const std::vector<input>& in) noexcept : o_{o}, in_{in} {}
   /// Settles `r` (or rejects it): appends its per-bill row to `out`, or its
   /// reject to `rejected`; `first` receives the first reject.
-  void add(const record& r, accumulator& acc, std::string& out, std::string& rejected, std::optional<reject>& first);
+  void add(const record& r, accumulator& acc, std::string& out, std::string& rejected, first_reject& first);
   /// Closes the current person's open person-years.
   void finish(accumulator& acc);
 
@@ -102,7 +109,6 @@ class settler {
 /// `unit`). Appends the per-bill rows to `out` and the rejects to `rejected`;
 /// `first` receives the first reject.
 void settle_unit(const options& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
-                 std::size_t end, accumulator& acc, std::string& out, std::string& rejected,
-                 std::optional<reject>& first);
+                 std::size_t end, accumulator& acc, std::string& out, std::string& rejected, first_reject& first);
 
 }  // namespace yibao::sim::detail

@@ -137,12 +137,11 @@ void settler::finish(accumulator& acc) {
   have_person_ = false;
 }
 
-void settler::add(const record& r, accumulator& acc, std::string& out, std::string& rejected,
-                  std::optional<reject>& first) {
+void settler::add(const record& r, accumulator& acc, std::string& out, std::string& rejected, first_reject& first) {
   auto fail = [&](std::string reason) {
     reject j{source_name(in_, r.input, r.origin), r.line, r.b.id, r.b.who.id, std::move(reason)};  // ids empty if unparsed
     append_reject_csv(rejected, j);
-    if (!first) first = std::move(j);
+    if (!first.row) first = first_reject{std::move(j), r.seq};
     ++acc.rejected;
   };
   if (!r.ok) {
@@ -225,8 +224,7 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
 }
 
 void settle_unit(const options& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
-                 std::size_t end, accumulator& acc, std::string& out, std::string& rejected,
-                 std::optional<reject>& first) {
+                 std::size_t end, accumulator& acc, std::string& out, std::string& rejected, first_reject& first) {
   settler s{o, in};
   for (std::size_t i = begin; i < end; ++i) s.add(unit[i], acc, out, rejected, first);
   s.finish(acc);

@@ -143,4 +143,52 @@ TEST(peak_rss, jsonl_5x_the_people_within_10_percent) { expect_bounded("jsonl", 
 // input.
 TEST(peak_rss, csv_5x_the_people_within_10_percent) { expect_bounded("csv", 1000, "csv", {"--batch", "256"}); }
 
+// One person with `bills` bills (issue #10 item 11: a person's bills were all
+// held in memory until the next person began), spread over the test tariff's
+// two years, as JSON Lines.
+void write_one_person(const fs::path& path, std::uint64_t bills) {
+  std::ofstream out(path, std::ios::binary);
+  constexpr int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (std::uint64_t i = 0; i < bills; ++i) {
+    int day = static_cast<int>(i * 730 / bills);  // 0..729, never decreasing
+    const int year = 2025 + day / 365;
+    day %= 365;
+    int month = 0;
+    while (day >= days_in_month[month]) day -= days_in_month[month++];
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month + 1, day + 1);
+    out << R"({"id":"B)" << i << R"(","person":{"id":"P1","scheme":"resident"},"visit":{"type":"outpatient",)"
+        << R"("level":2,"location":"local","date":")" << date << R"("},"lines":[)"
+        << R"({"code":"D1","class":"A","qty":"1","price":"12.50","amount":"12.50"},)"
+        << R"({"code":"D2","class":"B","qty":"2","price":"3.25","amount":"6.50"}]})" << '\n';
+  }
+}
+
+auto one_person_peak(const scratch& s, std::uint64_t bills) -> long {
+  const fs::path input = s.dir / ("one" + std::to_string(bills) + ".jsonl");
+  write_one_person(input, bills);
+  const child sim = run({"simulate", "--tariff", tariff, "--threads", "1", "--progress", "never", input.string()},
+                        s.dir / "simulate.err");
+  EXPECT_EQ(sim.code, 0) << sim.err;
+  EXPECT_GT(sim.peak_kb, 0);
+  fs::remove(input);
+  return sim.peak_kb;
+}
+
+// 30,000 bills of one person (about 15 batches), then 150,000.
+TEST(peak_rss, Issue10_Item11_one_person_with_5x_the_bills_within_10_percent) {
+#ifdef YIBAO_TEST_SANITIZED
+  GTEST_SKIP() << "peak RSS means nothing under a sanitizer";
+#endif
+  const scratch s{"one_person"};
+  const long small = one_person_peak(s, 30'000);
+  const long large = one_person_peak(s, 150'000);
+  testing::Test::RecordProperty("peak_kb_n", std::to_string(small));
+  testing::Test::RecordProperty("peak_kb_5n", std::to_string(large));
+  std::printf("one person: peak RSS %ld KB for 30000 bills, %ld KB for 150000 (%+.1f%%)\n", small, large,
+              100.0 * static_cast<double>(large - small) / static_cast<double>(small));
+  EXPECT_LE(large * 10, small * 11) << "5x one person's bills grew peak RSS from " << small << " KB to " << large
+                                    << " KB";
+}
+
 }  // namespace

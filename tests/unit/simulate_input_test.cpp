@@ -440,4 +440,37 @@ TEST(simulate_input, Issue10_Item24_csv_bill_may_have_max_bill_lines_line_rows_a
   }
 }
 
+// Runs `o` on `inputs`, unsorted or through simulate --sort.
+auto run_either(const yibao::sim::options& o, const std::vector<yibao::sim::input>& inputs, bool sorted) -> captured {
+  if (!sorted) return simulate(o, inputs);
+  yibao::cli::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
+  if (sorter.prepare(inputs)) throw std::runtime_error("sort failed");
+  return capture(o, [&](const yibao::sim::options& opts) { return yibao::cli::run_sorted(opts, sorter); });
+}
+
+TEST(simulate_input, Issue10_Item24_strict_names_the_first_bad_row_orphan_or_bill) {
+  const auto t = load_tariff();
+  const yibao::catalog c;
+  const std::string bills = bills_header + bill_row("B1", "P1", "2025-01-10") + bill_row("B3", "P3", "2025-01-10");
+  // The orphan (B2, lines row 3) comes before the bad bill B3; then after a bad B1.
+  const std::string orphan_first = lines_header + line_row("B1") + line_row("B2") + "B3,D1,A,1,1.00,1.01\n";
+  const std::string bill_first = lines_header + "B1,D1,A,1,1.00,1.01\n" + line_row("B2") + line_row("B3");
+  for (const bool sorted : {false, true}) {
+    for (const std::size_t batch : {1U, 97U}) {
+      SCOPED_TRACE(fmt::format("{} batch {}", sorted ? "--sort" : "unsorted", batch));
+      auto o = options_for(t, c);
+      o.strict = true;
+      o.batch_bills = batch;
+      const captured a = run_either(o, {csv_input(bills, orphan_first)}, sorted);
+      ASSERT_TRUE(a.sum.stopped_at);
+      EXPECT_EQ(a.sum.stopped_at->file, "bills.lines.csv");
+      EXPECT_EQ(a.sum.stopped_at->line, 3U);
+      const captured b = run_either(o, {csv_input(bills, bill_first)}, sorted);
+      ASSERT_TRUE(b.sum.stopped_at);
+      EXPECT_EQ(b.sum.stopped_at->file, "bills.csv");
+      EXPECT_EQ(b.sum.stopped_at->line, 2U);
+    }
+  }
+}
+
 }  // namespace
