@@ -155,7 +155,7 @@ void write_one_person(const fs::path& path, std::uint64_t bills) {
     day %= 365;
     int month = 0;
     while (day >= days_in_month[month]) day -= days_in_month[month++];
-    char date[16];
+    char date[48];
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month + 1, day + 1);
     out << R"({"id":"B)" << i << R"(","person":{"id":"P1","scheme":"resident"},"visit":{"type":"outpatient",)"
         << R"("level":2,"location":"local","date":")" << date << R"("},"lines":[)"
