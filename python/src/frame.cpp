@@ -258,6 +258,9 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
     r.lines[i] = static_cast<std::int64_t>(n_own);
     if (n_own == 0) {
       errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i), "no lines");
+    } else if (n_own > yb::max_bill_lines) {  // the reader's limit, told before building the text
+      errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i),
+                               fmt::format("{} lines exceed the limit {}", n_own, yb::max_bill_lines));
     } else {
       bill_to_json(bills, i, lines, own, n_own, json);
       if (auto parsed = yb::parse_bill_json(json, /*allow_ytd=*/false)) {

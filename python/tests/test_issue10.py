@@ -299,3 +299,17 @@ def test_issue10_item21_bill_bytes_go_to_the_bill_reader(tariff, catalog):
     bad = good.replace(b'"P1"', b'"P\xff1"')
     with pytest.raises(yibao.InvalidArgument, match="invalid UTF-8 at byte offset"):
         yibao.settle(tariff, catalog, bad)
+
+
+def test_issue10_item21_bill_line_limit(tariff, catalog):
+    """The bill reader's limit on lines (yibao::max_bill_lines) holds for a
+    table bill too: one line more is a row error, the other bills settle."""
+    bills, lines = two_people()
+    n = 1_000_001
+    many = pd.concat([pd.DataFrame({"bill_id": pd.Series(["B1"] * n, dtype=object), "code": "A001",
+                                    "qty": "1", "price": "0.01"}), lines[lines["bill_id"] == "B2"]],
+                     ignore_index=True)
+    got = yibao.settle_frame(tariff, catalog, bills, many, errors="collect")
+    assert list(got["ok"]) == [False, True]
+    assert got["error"][0] == "bill B1: bills[0]: 1000001 lines exceed the limit 1000000"
+    assert got["lines"][0] == n
