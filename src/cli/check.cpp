@@ -27,6 +27,16 @@
 namespace yibao::cli {
 namespace {
 
+// A diagnostic about a whole file (no line or column). Built member by member:
+// GCC 12 at -O3 warns -Wmaybe-uninitialized on the nested aggregate.
+auto file_error(const std::string& file, std::string message) -> diagnostic {
+  diagnostic d;
+  d.level = severity::error;
+  d.where.file = file;
+  d.message = std::move(message);
+  return d;
+}
+
 struct check_options {
   std::vector<std::string> paths;
   bool werror = false;
@@ -200,10 +210,9 @@ auto expand(const std::vector<std::string>& paths, std::vector<diagnostic>& prob
       if ((ext == ".toml" || ext == ".csv") && !it->is_directory(type_ec)) found.push_back(it->path().generic_string());
     }
     if (ec) {
-      problems.push_back({severity::error, {p, 0, 0}, "", "cannot list the directory: " + ec.message()});
+      problems.push_back(file_error(p, "cannot list the directory: " + ec.message()));
     } else if (found.empty()) {
-      problems.push_back({severity::error, {p, 0, 0}, "",
-                          "expected tariffs (*.toml) or catalogs (*.csv) in this directory, found none"});
+      problems.push_back(file_error(p, "expected tariffs (*.toml) or catalogs (*.csv) in this directory, found none"));
     }
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
@@ -227,27 +236,27 @@ auto run_check(const check_options& o) -> int {
     std::optional<result<std::string>> text;
     if (is_tariff || is_catalog) text = read_file(path, is_tariff ? input_kind::tariff : input_kind::catalog);
     if (!is_tariff && !is_catalog) {
-      f.diagnostics.push_back({severity::error, {path, 0, 0}, "", "expected a tariff (.toml) or a catalog (.csv)"});
+      f.diagnostics.push_back(file_error(path, "expected a tariff (.toml) or a catalog (.csv)"));
     } else if (!*text) {
       unreadable = true;
       // "cannot read tariff PATH: why" -> "cannot read the file: why" (the line names the file)
       const std::string& m = text->err().message;
       const std::size_t at = m.find(path + ": ");
-      f.diagnostics.push_back({severity::error, {path, 0, 0}, "",
-                               at == std::string::npos ? m : "cannot read the file: " + m.substr(at + path.size() + 2)});
+      f.diagnostics.push_back(
+          file_error(path, at == std::string::npos ? m : "cannot read the file: " + m.substr(at + path.size() + 2)));
     } else if (is_tariff) {
       auto t = parse_tariff_from(text->value(), path, file_tariff_source(), &f.diagnostics);
       if (t) {
         f.loaded = std::move(t).value();
       } else {
         f.diagnostics.insert(f.diagnostics.end(), t.err().diagnostics.begin(), t.err().diagnostics.end());
-        if (t.err().diagnostics.empty()) f.diagnostics.push_back({severity::error, {path, 0, 0}, "", t.err().message});
+        if (t.err().diagnostics.empty()) f.diagnostics.push_back(file_error(path, t.err().message));
       }
     } else {
       auto c = parse_catalog_csv(text->value(), path);
       if (!c) {
         f.diagnostics = c.err().diagnostics;
-        if (f.diagnostics.empty()) f.diagnostics.push_back({severity::error, {path, 0, 0}, "", c.err().message});
+        if (f.diagnostics.empty()) f.diagnostics.push_back(file_error(path, c.err().message));
       }
     }
     files.push_back(std::move(f));

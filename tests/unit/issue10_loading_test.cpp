@@ -23,6 +23,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "yibao/catalog.hpp"
 #include "yibao/input.hpp"
 #include "yibao/tariff.hpp"
@@ -130,15 +132,22 @@ TEST(Issue10_Item6, DiamondExtendsAppliesTheSharedBaseOnce) {
 
 // --- item 9: doubled extends ----------------------------------------------------
 
+// f0.toml .. f15.toml, each extending the one before it twice: f0 is `base`,
+// every other file is `[tariff] extends = [prev, prev]` followed by `rest`.
+auto doubled_chain(const std::string& base, std::string_view rest) -> std::map<std::string, std::string> {
+  std::map<std::string, std::string> files;
+  files["f0.toml"] = base;
+  for (int i = 1; i < 16; ++i) {
+    files[fmt::format("f{}.toml", i)] = fmt::format("[tariff]\nextends = [\"f{0}.toml\", \"f{0}.toml\"]\n{1}", i - 1, rest);
+  }
+  return files;
+}
+
 // "extends = [\"x\", \"x\"] chains load 2^n times (16 three-line files take 27 s)."
 TEST(Issue10_Item9, DoubledExtendsChainOfSixteenReadsEachFileOnce) {
   counting_source files;
-  files.files["f0.toml"] = std::string(head) + "[[rule]]\nbands = [{ ratio = \"0.5\" }]\nassumed = \"t\"\n";
-  for (int i = 1; i < 16; ++i) {
-    const std::string parent = "f" + std::to_string(i - 1) + ".toml";
-    files.files["f" + std::to_string(i) + ".toml"] =
-        "[tariff]\nextends = [\"" + parent + "\", \"" + parent + "\"]\n[[rule]]\nadd_points = 1\nassumed = \"t\"\n";
-  }
+  files.files = doubled_chain(std::string(head) + "[[rule]]\nbands = [{ ratio = \"0.5\" }]\nassumed = \"t\"\n",
+                              "[[rule]]\nadd_points = 1\nassumed = \"t\"\n");
   auto r = yibao::parse_tariff_from(files.files["f15.toml"], "f15.toml", files.source());
   ASSERT_TRUE(r.ok()) << r.err().message;
   EXPECT_EQ(files.reads, 15);  // f0..f14, once each (the old loader read 2^16 - 2)
@@ -149,12 +158,7 @@ TEST(Issue10_Item9, DoubledExtendsChainOfSixteenReadsEachFileOnce) {
 // The same through the old file_reader entry point, which the C API and
 // Python use with their own readers.
 TEST(Issue10_Item9, DoubledExtendsThroughFileReaderReadsEachFileOnce) {
-  std::map<std::string, std::string> files;
-  files["f0.toml"] = std::string(head);
-  for (int i = 1; i < 16; ++i) {
-    const std::string parent = "f" + std::to_string(i - 1) + ".toml";
-    files["f" + std::to_string(i) + ".toml"] = "[tariff]\nextends = [\"" + parent + "\", \"" + parent + "\"]\n";
-  }
+  auto files = doubled_chain(std::string(head), "");
   int reads = 0;
   auto r = yibao::parse_tariff(files["f15.toml"], "f15.toml", [&](const std::string& p) -> std::optional<std::string> {
     ++reads;
@@ -168,10 +172,9 @@ TEST(Issue10_Item9, DoubledExtendsThroughFileReaderReadsEachFileOnce) {
 // disk, through yibao_business_handle, loads (the old code took 2^16 reads).
 TEST(Issue10_Item9, BusinessHandleLoadsADoubledChainOnDisk) {
   const fs::path dir = scratch("item9");
-  write(dir / "f0.toml", std::string(head) + "[[rule]]\nbands = [{ ratio = \"0.5\" }]\nassumed = \"t\"\n");
-  for (int i = 1; i < 16; ++i) {
-    const std::string parent = "f" + std::to_string(i - 1) + ".toml";
-    write(dir / ("f" + std::to_string(i) + ".toml"), "[tariff]\nextends = [\"" + parent + "\", \"" + parent + "\"]\n");
+  for (const auto& [name, text] :
+       doubled_chain(std::string(head) + "[[rule]]\nbands = [{ ratio = \"0.5\" }]\nassumed = \"t\"\n", "")) {
+    write(dir / name, text);
   }
   yibao_tariff* t = nullptr;
   ASSERT_EQ(yibao_tariff_load_file((dir / "f15.toml").c_str(), &t), YIBAO_OK) << yibao_last_error();

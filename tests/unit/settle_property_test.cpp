@@ -145,7 +145,7 @@ class gen {
     for (int i = 0; i < extra; ++i) {
       t.rules.push_back(make_rule(static_cast<layer_id>(uniform(0, 3)), false));
     }
-    for (std::size_t i = 0; i < t.rules.size(); ++i) t.rules[i].label += "#" + std::to_string(i);
+    for (std::size_t i = 0; i < t.rules.size(); ++i) t.rules[i].label.append(1, '#').append(std::to_string(i));
     return t;
   }
 
