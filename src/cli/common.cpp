@@ -1,10 +1,12 @@
 #include "cli/common.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -72,23 +74,20 @@ auto exit_code_for(errc code) -> int {
   return exit_software;
 }
 
-auto write_file_atomic(const std::string& path, const std::string& text) -> bool {
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+auto integer_in(std::uint64_t lo, std::uint64_t hi) -> CLI::Validator {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto r = std::from_chars(text.data(), end, v);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || r.ec != std::errc{} || r.ptr != end || v < lo || v > hi) {
+          return fmt::format("expected a whole number from {} to {}, found {}", lo, hi, text);
+        }
+        text = std::to_string(v);
+        return {};
+      },
+      fmt::format("INT in [{} - {}]", lo, hi));
 }
 
 }  // namespace yibao::cli

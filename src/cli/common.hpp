@@ -1,8 +1,12 @@
 #pragma once
 // Shared pieces of the command-line tool: exit codes, file reading, loading
 // tariffs and catalogs with diagnostics printed to stderr.
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
 
 #include "yibao/catalog.hpp"
 #include "yibao/input.hpp"
@@ -38,7 +42,10 @@ enum exit_code : int {
 /// The exit code for an engine error code.
 [[nodiscard]] auto exit_code_for(errc code) -> int;
 
-/// Writes `text` to `path` atomically (temporary file + rename); false on failure.
-[[nodiscard]] auto write_file_atomic(const std::string& path, const std::string& text) -> bool;
+/// A CLI11 transform for an integer option (->transform, not ->check: it
+/// rewrites the text): plain decimal digits (no sign, no 0x, no overflow)
+/// between `lo` and `hi`, leading zeros dropped so that CLI11 does not read
+/// "010" as octal.
+[[nodiscard]] auto integer_in(std::uint64_t lo, std::uint64_t hi) -> CLI::Validator;
 
 }  // namespace yibao::cli

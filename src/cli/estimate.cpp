@@ -46,7 +46,7 @@ auto run_estimate(const estimate_options& o) -> int {
   }
   auto parsed = parse_bill_json(text.value());
   if (!parsed) {
-    fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, parsed.err().message);
+    fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, terminal_safe(parsed.err().message));
     return exit_data;
   }
   const bill& b = parsed.value();
@@ -57,25 +57,27 @@ auto run_estimate(const estimate_options& o) -> int {
     return exit_unavailable;
   }
 
-  // The settlements to show: as given, or filed vs unfiled side by side.
+  // The settlements to show: as given (or as --filed-as says), or filed vs
+  // unfiled side by side.
   std::vector<settle_options> runs;
   std::vector<std::string> titles;
+  const std::optional<filing> filed_as = o.filed_as.empty() ? std::nullopt : parse_filing(o.filed_as);
   if (o.compare_filing) {
     filing filed = b.at.filed == filing::unfiled ? filing::temporary : b.at.filed;
-    if (!o.filed_as.empty()) filed = *parse_filing(o.filed_as);
+    if (filed_as) filed = *filed_as;
     runs.push_back(settle_options{o.explain, filed});
     titles.push_back(fmt::format("filed ({})", to_string(filed)));
     runs.push_back(settle_options{o.explain, filing::unfiled});
     titles.emplace_back("unfiled");
   } else {
-    runs.push_back(settle_options{o.explain, std::nullopt});
-    titles.emplace_back(b.at.where == location::local ? "local" : std::string{to_string(b.at.filed)});
+    runs.push_back(settle_options{o.explain, filed_as});
+    titles.emplace_back(b.at.where == location::local ? "local" : std::string{to_string(filed_as.value_or(b.at.filed))});
   }
   std::vector<settlement> results;
   for (const settle_options& so : runs) {
     auto s = settle(*t, *c, b, so);
     if (!s) {
-      fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, s.err().message);
+      fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, terminal_safe(s.err().message));
       return exit_code_for(s.err().code);
     }
     results.push_back(std::move(s).value());
@@ -95,13 +97,15 @@ auto run_estimate(const estimate_options& o) -> int {
     out = render_breakdown(*t, b, cols, titles);
     if (o.compare_filing && b.at.where == location::local) {
       out += "\nnote: the visit is local, so filing does not apply and both columns are the same.\n";
+    } else if (filed_as && b.at.where == location::local) {
+      out += "\nnote: the visit is local, so --filed-as does not apply.\n";
     }
     if (o.explain) {
       for (const auto& s : results) out += "\n" + render_trace(s);
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return std::fflush(stdout) == 0 ? exit_ok : exit_cant_create;
+  return exit_ok;  // main checks that stdout was written
 }
 
 }  // namespace
@@ -121,8 +125,9 @@ void setup_estimate(CLI::App& app, int& exit) {
   sub->add_flag("--explain", opts->explain, "Print the trace of every step");
   sub->add_flag("--compare-filing", opts->compare_filing, "Settle as filed and as unfiled, side by side");
   sub->add_option("--filed-as", opts->filed_as,
-                  "Filing of the filed column (default: the bill's, or temporary if it is unfiled)")
-      ->check(CLI::IsMember({"long_term", "temporary", "referral", "emergency"}));
+                  "Settle as if the visit had this filing; with --compare-filing, the filing of the filed "
+                  "column (default: the bill's, or temporary if it is unfiled)")
+      ->check(CLI::IsMember({"long_term", "temporary", "referral", "emergency", "unfiled"}));
   sub->callback([opts, &exit] { exit = run_estimate(*opts); });
 }
 

@@ -1,5 +1,8 @@
 // The yibao command-line tool: owns stdout, stderr and exit codes.
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -7,7 +10,15 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/output_file.hpp"
 #include "yibao/version.hpp"
+
+namespace {
+auto stdout_lost() -> int {
+  fmt::print(stderr, "yibao: cannot write to standard output: {}\n", std::strerror(errno));
+  return yibao::cli::exit_cant_create;
+}
+}  // namespace
 
 auto main(int argc, char** argv) -> int {
   using namespace yibao::cli;
@@ -21,20 +32,30 @@ auto main(int argc, char** argv) -> int {
   setup_check(app, exit);
   setup_show(app, exit);
   setup_diff(app, exit);
+  // A closed pipe is an error to report (exit 73), not a signal to die of.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    const int r = app.exit(e);
+    return stdout_ok() ? r : stdout_lost();
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    const int r = app.exit(e);
+    return stdout_ok() ? r : stdout_lost();
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    const int r = app.exit(e);
+    return stdout_ok() ? r : stdout_lost();
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return exit_usage;
   } catch (const std::exception& e) {
+    if (!stdout_ok()) return stdout_lost();  // fmt::print throws when stdout fails
     fmt::print(stderr, "yibao: internal error: {}\n", e.what());
     return exit_software;
   }
+  // Every command's stdout is checked here, once: what was printed must have
+  // been written (a full disk, a closed pipe), or the run fails with 73. An
+  // error code the command already chose (64 and above) stands.
+  if (!stdout_ok() && exit < exit_usage) return stdout_lost();
   return exit;
 }

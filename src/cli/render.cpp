@@ -4,6 +4,49 @@
 
 namespace yibao::cli {
 
+auto terminal_safe(std::string_view text, bool keep_newlines) -> std::string {
+  std::string out;
+  out.reserve(text.size());
+  auto escape = [&out](unsigned char c) { out += fmt::format("\\x{:02X}", c); };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\n' && keep_newlines) {
+        out += '\n';
+      } else if (c < 0x20 || c == 0x7F) {
+        escape(c);
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // A well-formed UTF-8 sequence (no overlong forms, surrogates or C1
+    // controls) is kept; any other byte is escaped on its own.
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool ok = len != 0 && c <= 0xF4 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0U) == 0x80;
+    if (ok) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      if (c == 0xC2 && c1 < 0xA0) ok = false;                    // C1 controls U+0080-U+009F
+      if (c == 0xE0 && c1 < 0xA0) ok = false;                    // overlong
+      if (c == 0xED && c1 >= 0xA0) ok = false;                   // surrogates
+      if (c == 0xF0 && c1 < 0x90) ok = false;                    // overlong
+      if (c == 0xF4 && c1 >= 0x90) ok = false;                   // past U+10FFFF
+    }
+    if (!ok) {
+      escape(c);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 auto display_width(std::string_view text) -> std::size_t {
   std::size_t width = 0;
   for (std::size_t i = 0; i < text.size();) {
@@ -97,7 +140,8 @@ void section(std::string& out, const char* title, const row* rows, std::size_t n
 auto render_breakdown(const tariff& t, const bill& b, const std::vector<const settlement*>& columns,
                       const std::vector<std::string>& titles) -> std::string {
   std::string out;
-  out += fmt::format("账单 bill {} · 参保人 person {} · 政策 tariff {} ({})\n", b.id, b.who.id, t.info.id, t.info.name);
+  out += fmt::format("账单 bill {} · 参保人 person {} · 政策 tariff {} ({})\n", terminal_safe(b.id),
+                     terminal_safe(b.who.id), terminal_safe(t.info.id), terminal_safe(t.info.name));
   out += fmt::format("就医 visit: {} {}{}, {}, level {}, {}{}, {}\n", to_string(b.who.scheme_),
                      to_string(b.who.status_),
                      b.who.group_ == group::none ? "" : fmt::format(" ({})", to_string(b.who.group_)),
@@ -115,7 +159,7 @@ auto render_breakdown(const tariff& t, const bill& b, const std::vector<const se
     const settlement& s = *columns[i];
     const std::string prefix = columns.size() > 1 ? "[" + titles[i] + "] " : "";
     out += '\n' + prefix;
-    if (!s.eligible) out += "基金不予支付 no fund pays: " + s.ineligible_reason + "\n" + prefix;
+    if (!s.eligible) out += "基金不予支付 no fund pays: " + terminal_safe(s.ineligible_reason) + "\n" + prefix;
     if (s.direct) {
       out += fmt::format("直接结算 direct settlement: you pay {} at the hospital ({} from your personal account, {} in "
                          "cash); the funds pay {}.\n",
@@ -127,36 +171,37 @@ auto render_breakdown(const tariff& t, const bill& b, const std::vector<const se
                          s.medfee_sumamt.to_string(), s.claim_later.to_string());
       if (!s.claim_documents.empty()) {
         out += prefix + "报销材料 documents for the claim:\n";
-        for (const std::string& d : s.claim_documents) out += prefix + "  - " + d + "\n";
+        for (const std::string& d : s.claim_documents) out += prefix + "  - " + terminal_safe(d) + "\n";
       }
     }
-    out += prefix + "why: " + setl_proc_info(s) + "\n";
+    out += prefix + "why: " + terminal_safe(setl_proc_info(s)) + "\n";
   }
   return out;
 }
 
 auto render_trace(const settlement& s) -> std::string {
-  std::string out = fmt::format("trace of bill {} under {} (filing {}):\n", s.bill_id, s.tariff_id, to_string(s.filed_as));
+  std::string out = fmt::format("trace of bill {} under {} (filing {}):\n", terminal_safe(s.bill_id),
+                                terminal_safe(s.tariff_id), to_string(s.filed_as));
   int n = 0;
   for (const trace_step& t : s.trace) {
-    out += fmt::format("{:>3}. [{}] {}\n", ++n, t.step, t.detail);
+    out += fmt::format("{:>3}. [{}] {}\n", ++n, terminal_safe(t.step), terminal_safe(t.detail));
     // Several rules may stand behind one step: one line each.
     auto each = [&out](const std::string& list, std::string_view sep, const char* label) {
       std::size_t from = 0;
       while (from < list.size()) {
         std::size_t to = list.find(sep, from);
         if (to == std::string::npos) to = list.size();
-        out += fmt::format("     {} {}\n", label, list.substr(from, to - from));
+        out += fmt::format("     {} {}\n", label, terminal_safe(std::string_view{list}.substr(from, to - from)));
         from = to + sep.size();
       }
     };
     if (t.step == "classify") {
-      if (!t.rule.empty()) out += fmt::format("     class {} (from the {})\n", t.rule, t.source);
+      if (!t.rule.empty()) out += fmt::format("     class {} (from the {})\n", terminal_safe(t.rule), terminal_safe(t.source));
     } else {
       each(t.rule, "; ", "rule:");
       each(t.source, " | ", "from:");
     }
-    if (!t.exact.empty()) out += fmt::format("     exact {} -> rounded {}\n", t.exact, t.value.to_string());
+    if (!t.exact.empty()) out += fmt::format("     exact {} -> rounded {}\n", terminal_safe(t.exact), t.value.to_string());
   }
   return out;
 }

@@ -9,6 +9,13 @@
 
 namespace yibao::cli {
 
+/// `text` safe to print on a terminal: control characters (C0 including
+/// tab and, unless `keep_newlines`, line feed; DEL; C1) and bytes that are
+/// not UTF-8 become \xNN escapes (a backslash becomes \\), so that an id
+/// or a name from a file cannot move the cursor, recolour or retitle the
+/// terminal, or fake a line of output.
+[[nodiscard]] auto terminal_safe(std::string_view text, bool keep_newlines = false) -> std::string;
+
 /// Display width of UTF-8 text in terminal columns (CJK counts 2).
 [[nodiscard]] auto display_width(std::string_view text) -> std::size_t;
 /// `text` padded with spaces to `width` columns (left-aligned).

@@ -67,28 +67,4 @@ auto input_files::open(const std::string& path, sim::input_format format, const 
   return in;
 }
 
-atomic_output::atomic_output(std::string path) : path_{std::move(path)}, tmp_{path_ + ".partial"} {
-  file_ = std::fopen(tmp_.c_str(), "wb");
-  if (file_ == nullptr) fmt::print(stderr, "yibao: cannot write {}\n", tmp_);
-}
-
-atomic_output::~atomic_output() {
-  if (file_ != nullptr) std::fclose(file_);
-  if (!committed_) std::remove(tmp_.c_str());
-}
-
-auto atomic_output::write(std::string_view text) -> bool {
-  return file_ != nullptr && std::fwrite(text.data(), 1, text.size(), file_) == text.size();
-}
-
-auto atomic_output::commit() -> bool {
-  if (file_ == nullptr) return false;
-  const bool flushed = std::fflush(file_) == 0 && std::ferror(file_) == 0;
-  std::fclose(file_);
-  file_ = nullptr;
-  if (!flushed || std::rename(tmp_.c_str(), path_.c_str()) != 0) return false;
-  committed_ = true;
-  return true;
-}
-
 }  // namespace yibao::cli

@@ -1,6 +1,6 @@
 #pragma once
-// Files of the bulk commands: input streams for yibao::sim, outputs written
-// to a temporary file and renamed into place.
+// Input files of the bulk commands: streams for yibao::sim (outputs:
+// output_file.hpp).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -28,25 +28,6 @@ class input_files {
  private:
   auto open_one(const std::string& path) -> std::FILE*;
   std::vector<std::FILE*> files_;
-};
-
-/// An output file written to `path.partial` and renamed to `path` on commit;
-/// removed if never committed.
-class atomic_output {
- public:
-  explicit atomic_output(std::string path);
-  atomic_output(const atomic_output&) = delete;
-  auto operator=(const atomic_output&) -> atomic_output& = delete;
-  ~atomic_output();
-  [[nodiscard]] auto ok() const -> bool { return file_ != nullptr; }
-  [[nodiscard]] auto write(std::string_view text) -> bool;
-  [[nodiscard]] auto commit() -> bool;
-  [[nodiscard]] auto path() const -> const std::string& { return path_; }
-
- private:
-  std::string path_, tmp_;
-  std::FILE* file_ = nullptr;
-  bool committed_ = false;
 };
 
 }  // namespace yibao::cli

@@ -2,6 +2,9 @@
 // CSV inputs are read in sim_sort_csv.cpp.
 #include "cli/sim_sort.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -251,13 +254,53 @@ constexpr std::size_t rejects_spool_limit = std::size_t{1} << 20;  // bytes of r
 
 auto temporary(std::string message) -> sort_error { return sort_error{errc::io_error, true, std::move(message)}; }
 
+auto interrupted() -> sort_error { return sort_error{errc::io_error, false, "interrupted", true}; }
+
+// The run directory of the live sorted_input, for remove_sort_files_on_signal:
+// an open descriptor, its path, and how many run-N files it may hold. One
+// sorted_input at a time registers (simulate has one).
+std::atomic<const void*> signal_owner{nullptr};
+std::atomic<int> signal_dir_fd{-1};
+std::atomic<std::size_t> signal_run_files{0};
+char signal_dir_path[4096];
+
 }  // namespace
+
+void remove_sort_files_on_signal() noexcept {
+  const int fd = signal_dir_fd.load();
+  if (fd < 0) return;
+  const std::size_t n = signal_run_files.load();
+  for (std::size_t k = 0; k < n; ++k) {
+    char name[32] = "run-";
+    char digits[24];
+    int len = 0;
+    std::size_t v = k;
+    do {
+      digits[len++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    int at = 4;
+    while (len > 0) name[at++] = digits[--len];
+    name[at] = '\0';
+    ::unlinkat(fd, name, 0);
+  }
+  ::unlinkat(fd, "rejects", 0);
+  ::rmdir(signal_dir_path);
+}
+
+auto sorted_input::stopped() const -> bool { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
 
 sorted_input::sorted_input(std::filesystem::path tmp_parent, std::size_t budget, std::size_t fan_in)
     : parent_{std::move(tmp_parent)}, budget_{std::max<std::size_t>(budget, 1)}, fan_in_{std::max<std::size_t>(fan_in, 2)} {}
 
 sorted_input::~sorted_input() {
   merge_.reset();  // close the run files first
+  const void* self = this;
+  if (signal_owner.load() == self) {
+    const int fd = signal_dir_fd.exchange(-1);
+    if (fd >= 0) ::close(fd);
+    signal_owner.store(nullptr);
+  }
   if (!dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -269,6 +312,11 @@ auto sorted_input::make_dir() -> bool {
     std::string templ = (parent_ / "yibao-sort-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) return false;
     dir_ = templ;
+    const void* none = nullptr;
+    if (templ.size() < sizeof signal_dir_path && signal_owner.compare_exchange_strong(none, this)) {
+      std::memcpy(signal_dir_path, templ.c_str(), templ.size() + 1);
+      signal_dir_fd.store(::open(templ.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    }
   }
   return true;
 }
@@ -276,6 +324,7 @@ auto sorted_input::make_dir() -> bool {
 auto sorted_input::new_run_path() -> std::optional<std::filesystem::path> {
   if (!make_dir()) return std::nullopt;
   ++stats_.run_files;
+  if (signal_owner.load() == static_cast<const void*>(this)) signal_run_files.store(file_seq_ + 1);
   return dir_ / fmt::format("run-{}", file_seq_++);
 }
 
@@ -314,7 +363,9 @@ auto sorted_input::merge_pass() -> std::optional<sort_error> {
   if (!f) return temporary(fmt::format("cannot write the sort run {}", path->string()));
   const run_reader* r = nullptr;
   int got = 0;
+  std::uint64_t n = 0;
   while ((got = m.next(r)) > 0) {
+    if ((++n & 0xFFF) == 0 && stopped()) return interrupted();
     if (!write_record(f.get(), r->head, r->text.data())) {
       return temporary(fmt::format("cannot write the sort run {}", path->string()));
     }
@@ -331,6 +382,7 @@ auto sorted_input::merge_pass() -> std::optional<sort_error> {
 }
 
 auto sorted_input::add(std::string_view text, std::uint32_t origin, std::uint64_t line) -> std::optional<sort_error> {
+  if (stopped()) return interrupted();
   constexpr std::size_t per_record = sizeof(entry);
   if (!chunk_.empty() && text_.size() + text.size() + (chunk_.size() + 1) * per_record > budget_) {
     if (auto e = flush_chunk(false)) return e;
@@ -422,11 +474,13 @@ auto sorted_input::prepare(const std::vector<sim::input>& inputs) -> std::option
     }
     if (auto e = csv ? read_csv(in, origin) : read_jsonl(in, origin)) return e;
   }
+  if (stopped()) return interrupted();
   if (auto e = flush_chunk(true)) return e;
   if (in_memory_) return std::nullopt;
   while (runs_.size() > fan_in_) {
     if (auto e = merge_pass()) return e;
   }
+  if (stopped()) return interrupted();
   merge_ = std::make_unique<merger>();
   if (auto e = merge_->open(runs_)) return temporary(*e);
   return std::nullopt;

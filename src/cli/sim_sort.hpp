@@ -13,6 +13,7 @@
 // takes records as JSON Lines only, so what the conversion rejects (a bad
 // bill row, a bad line row, an orphan line row) is kept by the sort with the
 // CSV reader's own reason and folded into the run by `run_sorted`.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -46,6 +47,7 @@ struct sort_error {
   errc code = errc::io_error;
   bool temporary = false;
   std::string message;
+  bool interrupted = false;  ///< the stop flag (set_stop) was raised
 };
 
 /// The sort key of one JSON Lines record: person.id and visit.date as they
@@ -63,6 +65,8 @@ class sorted_input {
   auto operator=(const sorted_input&) -> sorted_input& = delete;
   ~sorted_input();  ///< removes the run files and their directory
 
+  /// A flag that stops prepare() at the next record (sort_error::interrupted).
+  void set_stop(const std::atomic<bool>* stop) { stop_ = stop; }
   /// Reads and sorts every input (JSON Lines or CSV).
   [[nodiscard]] auto prepare(const std::vector<sim::input>& inputs) -> std::optional<sort_error>;
   /// The sorted stream, valid while this object lives (after prepare).
@@ -90,6 +94,9 @@ class sorted_input {
   auto merge_pass() -> std::optional<sort_error>;
   auto next(sim::sourced_record& out) -> int;
 
+  [[nodiscard]] auto stopped() const -> bool;
+
+  const std::atomic<bool>* stop_ = nullptr;
   std::filesystem::path parent_, dir_;
   std::size_t budget_, fan_in_;
   std::vector<std::string> names_;
@@ -108,6 +115,13 @@ class sorted_input {
   std::filesystem::path rejects_file_;
   std::optional<sim::reject> first_reject_;
 };
+
+/// Removes the run files of the live sorted_input and its directory, using
+/// only async-signal-safe calls: for a signal handler that then ends the
+/// process (a second Ctrl-C). The files are `run-N` and `rejects` in a
+/// directory `yibao-sort-XXXXXX` of the temporary parent; only a hard kill
+/// (SIGKILL, a crash) leaves them behind.
+void remove_sort_files_on_signal() noexcept;
 
 /// sim::run over the sorted stream, with what the sort found itself folded
 /// in: its rejected rows are written to `opts.write_rejects` after the run's

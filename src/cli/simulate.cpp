@@ -1,6 +1,7 @@
 // yibao simulate: settle a stream of bills with every core and summarise.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,6 +13,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/output_file.hpp"
+#include "cli/render.hpp"
 #include "cli/report_html.hpp"
 #include "cli/sim_files.hpp"
 #include "cli/sim_sort.hpp"
@@ -40,9 +43,13 @@ struct simulate_options {
 
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_interrupt(int /*signal*/) {
-  interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+// The first Ctrl-C stops the run (and the sort) at the next record; a second
+// one ends the process at once, removing the sort's run files first.
+extern "C" void on_interrupt(int signal) {
+  if (!interrupted.exchange(true)) return;
+  remove_sort_files_on_signal();
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
 }
 
 auto ends_with(std::string_view s, std::string_view suffix) -> bool {
@@ -126,25 +133,44 @@ auto run_simulate(const simulate_options& o) -> int {
     inputs.push_back(std::move(*in));
   }
 
-  // Outputs, each written to a temporary file and renamed at the end.
-  std::vector<std::unique_ptr<atomic_output>> outputs;
-  auto make_output = [&](const std::string& path) -> atomic_output* {
-    outputs.push_back(std::make_unique<atomic_output>(path));
+  // Outputs: at most one on stdout ("-"), which then carries it alone (the
+  // printed summary goes to stderr).
+  const std::string* on_stdout = nullptr;
+  for (const std::string* p : {&o.out_path, &o.rejects_path, &o.summary_path, &o.report_path}) {
+    if (*p != "-") continue;
+    if (on_stdout != nullptr) {
+      fmt::print(stderr, "yibao: only one output can be - (stdout)\n");
+      return exit_usage;
+    }
+    on_stdout = p;
+  }
+  std::FILE* const summary_stream = on_stdout != nullptr ? stderr : stdout;
+
+  // Each output is written to NAME.partial and renamed at the end, or
+  // written through to a device, FIFO or stdout (cli/output_file.hpp).
+  std::vector<std::unique_ptr<output_file>> outputs;
+  auto make_output = [&](const std::string& path) -> output_file* {
+    outputs.push_back(std::make_unique<output_file>(path));
     return outputs.back()->ok() ? outputs.back().get() : nullptr;
   };
+  bool out_through = false;
   if (!o.out_path.empty()) {
     const std::string fmt_name = o.out_format != "auto" ? o.out_format : ends_with(o.out_path, ".csv") ? "csv" : "jsonl";
     opts.out = fmt_name == "csv" ? sim::output_format::csv : sim::output_format::jsonl;
-    atomic_output* out = make_output(o.out_path);
+    output_file* out = make_output(o.out_path);
     if (out == nullptr) return exit_cant_create;
+    out_through = out->written_through();
     opts.write_settlements = [out](std::string_view text) { return out->write(text); };
   }
+  // The default rejects file sits beside --out; when --out is not a file (a
+  // device, a FIFO, stdout) no name is derived from it and the rejects are
+  // shown on stderr as without --out.
   std::string rejects_path = o.rejects_path;
-  if (rejects_path.empty() && !o.out_path.empty()) rejects_path = o.out_path + ".rejects.csv";
+  if (rejects_path.empty() && !o.out_path.empty() && !out_through) rejects_path = o.out_path + ".rejects.csv";
   std::string rejects_shown;  // without a rejects file: the first few on stderr
   std::uint64_t rejects_lines = 0;
   if (!rejects_path.empty()) {
-    atomic_output* rej = make_output(rejects_path);
+    output_file* rej = make_output(rejects_path);
     if (rej == nullptr) return exit_cant_create;
     opts.write_rejects = [rej](std::string_view text) { return rej->write(text); };
   } else {
@@ -156,6 +182,18 @@ auto run_simulate(const simulate_options& o) -> int {
       return true;
     };
   }
+  auto write_failed = [&outputs] {
+    return std::any_of(outputs.begin(), outputs.end(), [](const auto& f) { return f->failed(); });
+  };
+  // A stopped run renames nothing into place: every file output stays NAME.partial.
+  auto keep_partial = [&outputs] {
+    std::string kept;
+    for (auto& out : outputs) {
+      const std::string name = out->keep();
+      if (!name.empty()) kept += (kept.empty() ? "" : ", ") + name;
+    }
+    return kept;
+  };
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   progress_line bar{o.progress == "always" || (o.progress == "auto" && tty)};
@@ -164,15 +202,23 @@ auto run_simulate(const simulate_options& o) -> int {
   opts.stop = &interrupted;
   auto previous = std::signal(SIGINT, on_interrupt);
   // --sort: the inputs through an external merge sort; the run files go
-  // with `sorter`, on every return.
+  // with `sorter`, on every return (and with a second Ctrl-C, on_interrupt).
   std::optional<sorted_input> sorter;
   if (o.sort) {
     std::error_code ec;
     const std::filesystem::path tmp = !o.tmp_dir.empty() ? std::filesystem::path{o.tmp_dir}
                                                          : std::filesystem::temp_directory_path(ec);
     sorter.emplace(tmp, o.sort_memory_mb << 20);
+    sorter->set_stop(&interrupted);
     if (auto why = sorter->prepare(inputs)) {
       std::signal(SIGINT, previous);
+      bar.finish();
+      if (why->interrupted) {
+        const std::string kept = keep_partial();
+        fmt::print(stderr, "yibao: interrupted while sorting: nothing was settled{}\n",
+                   kept.empty() ? "" : "; left unfinished: " + kept);
+        return exit_failure;
+      }
       if (why->temporary) {
         fmt::print(stderr, "yibao: --sort: {}\n", why->message);
         return exit_cant_create;
@@ -181,53 +227,61 @@ auto run_simulate(const simulate_options& o) -> int {
       return exit_code_for(why->code);
     }
   }
-  // Interrupted while sorting: the run stops at once, partial.
   auto result = sorter ? run_sorted(opts, *sorter) : sim::run(opts, inputs);
   std::signal(SIGINT, previous);
   bar.finish();
 
   if (!result) {
-    fmt::print(stderr, "yibao: {}\n", result.err().message);
+    if (write_failed()) return exit_cant_create;  // output_file said why
+    fmt::print(stderr, "yibao: {}\n", terminal_safe(result.err().message, true));
     return exit_code_for(result.err().code);
   }
   const sim::summary& s = result.value();
   if (s.stopped_at) {
     fmt::print(stderr, "{}:{}: error: {}{}\nyibao: stopped at the first bad row (--strict); nothing was written\n",
                s.stopped_at->file, s.stopped_at->line,
-               s.stopped_at->bill_id.empty() ? "" : "bill " + s.stopped_at->bill_id + ": ", s.stopped_at->reason);
+               s.stopped_at->bill_id.empty() ? "" : "bill " + terminal_safe(s.stopped_at->bill_id) + ": ",
+               terminal_safe(s.stopped_at->reason));
     return exit_data;
   }
-  for (auto& out : outputs) {
-    if (!out->commit()) {
-      fmt::print(stderr, "yibao: cannot write {}\n", out->path());
-      return exit_cant_create;
+  const std::string summary_json = sim::to_json(s);
+  if (!o.summary_path.empty()) {
+    output_file* f = make_output(o.summary_path);
+    if (f == nullptr || !f->write(summary_json)) return exit_cant_create;
+  }
+  if (!o.report_path.empty()) {
+    output_file* f = make_output(o.report_path);
+    if (f == nullptr || !f->write(render_report_html(s))) return exit_cant_create;
+  }
+  std::string kept;
+  if (s.partial) {
+    kept = keep_partial();
+  } else {
+    // All written out before any is renamed: all of them or none.
+    for (auto& out : outputs) {
+      if (!out->flush()) return exit_cant_create;  // output_file said why
+    }
+    for (auto& out : outputs) {
+      if (!out->commit()) return exit_cant_create;
     }
   }
-  const std::string summary_json = sim::to_json(s);
-  if (!o.summary_path.empty() && !write_file_atomic(o.summary_path, summary_json)) {
-    fmt::print(stderr, "yibao: cannot write {}\n", o.summary_path);
-    return exit_cant_create;
-  }
-  if (!o.report_path.empty() && !write_file_atomic(o.report_path, render_report_html(s))) {
-    fmt::print(stderr, "yibao: cannot write {}\n", o.report_path);
-    return exit_cant_create;
-  }
   const std::string text = o.json ? summary_json : sim::to_text(s);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fwrite(text.data(), 1, text.size(), summary_stream);
   if (s.rejected + s.line_rows_orphan > 0) {
     if (!rejects_path.empty()) {
       fmt::print(stderr, "yibao: {} bills and {} line rows rejected, listed in {}\n", s.rejected, s.line_rows_orphan,
                  rejects_path);
     } else {
       fmt::print(stderr, "yibao: {} bills and {} line rows rejected (the first below; --rejects FILE lists all):\n{}",
-                 s.rejected, s.line_rows_orphan, rejects_shown);
+                 s.rejected, s.line_rows_orphan, terminal_safe(rejects_shown, true));
     }
   }
   if (s.partial) {
-    fmt::print(stderr, "yibao: interrupted: the summary is PARTIAL ({} bills read)\n", s.bills_read);
+    fmt::print(stderr, "yibao: interrupted: the summary is PARTIAL ({} bills read){}\n", s.bills_read,
+               kept.empty() ? "" : "; nothing was renamed into place, left unfinished: " + kept);
     return exit_failure;
   }
-  return std::fflush(stdout) == 0 ? exit_ok : exit_cant_create;
+  return exit_ok;  // main checks that stdout was written
 }
 
 }  // namespace
@@ -242,18 +296,18 @@ void setup_simulate(CLI::App& app, int& exit) {
   sub->add_option("--input-format", opts->input_format, "auto (by extension) | jsonl | csv")
       ->check(CLI::IsMember({"auto", "jsonl", "csv"}));
   sub->add_option("--lines", opts->lines_path, "Lines CSV of the (one) CSV input (default: X.lines.csv for X.csv)");
-  sub->add_option("--threads,-j", opts->threads, "Worker threads (default: all cores)");
-  sub->add_option("--out,-o", opts->out_path, "Per-bill settlements (.csv, or JSON Lines otherwise)");
+  sub->add_option("--threads,-j", opts->threads, "Worker threads (default: all cores)")->transform(integer_in(0, 1024));
+  sub->add_option("--out,-o", opts->out_path, "Per-bill settlements (.csv, or JSON Lines otherwise; - for stdout)");
   sub->add_option("--out-format", opts->out_format, "auto | csv | jsonl")->check(CLI::IsMember({"auto", "csv", "jsonl"}));
   sub->add_option("--summary", opts->summary_path, "Write the summary as JSON to this file");
-  sub->add_option("--rejects", opts->rejects_path, "Rejected rows CSV (default: OUT.rejects.csv with --out)");
+  sub->add_option("--rejects", opts->rejects_path, "Rejected rows CSV (default: OUT.rejects.csv when --out is a file)");
   sub->add_option("--report", opts->report_path, "Write a self-contained HTML report");
   sub->add_option("--threshold", opts->thresholds, "Patient-share threshold in yuan (repeatable)");
-  sub->add_option("--batch", opts->batch, "Bills per batch")->group("");
+  sub->add_option("--batch", opts->batch, "Bills per batch")->transform(integer_in(1, 1'000'000))->group("");
   sub->add_flag("--strict", opts->strict, "Stop at the first bad row");
   sub->add_flag("--sort", opts->sort, "Sort the input by person and date first (external merge sort)");
   sub->add_option("--sort-memory", opts->sort_memory_mb, "--sort: memory budget in MB (default 256)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+      ->transform(integer_in(1, std::uint64_t{1} << 20));
   sub->add_option("--tmp", opts->tmp_dir, "--sort: directory for the temporary run files (default: the system's)");
   sub->add_flag("--json", opts->json, "Print the summary as JSON");
   sub->add_option("--progress", opts->progress, "auto (when stderr is a terminal) | always | never")
