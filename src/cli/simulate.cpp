@@ -265,7 +265,8 @@ auto run_simulate(const simulate_options& o) -> int {
       if (!out->commit()) return exit_cant_create;
     }
   }
-  const std::string text = o.json ? summary_json : sim::to_text(s);
+  // The tables name the tariffs by their ids: escaped for the terminal.
+  const std::string text = o.json ? summary_json : terminal_safe(sim::to_text(s), true);
   std::fwrite(text.data(), 1, text.size(), summary_stream);
   if (s.rejected + s.line_rows_orphan > 0) {
     if (!rejects_path.empty()) {
