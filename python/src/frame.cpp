@@ -17,42 +17,12 @@ namespace yibao_py {
 namespace yb = yibao;
 namespace {
 
-// An integer cell goes into the JSON as a number when it is one (at most 9
-// digits, no leading zero, '-' the only sign); anything else as a string, so
-// that the bill reader reports it with its usual wording ("expected an
-// integer, found a string"), as `yibao simulate` does for a CSV cell.
-auto is_json_integer(std::string_view s) -> bool {
-  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
-  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-/// Where each bills column goes in the bill JSON (docs/bill-format.md).
-struct json_field {
-  const char* object;  // "" root, "person", "visit"
-  const char* name;
-  bool integer;
-};
-constexpr std::array<json_field, bill_column_count> bill_json{{
-    {"", "id", false},          {"person", "id", false},       {"person", "scheme", false},
-    {"person", "status", false}, {"person", "group", false},    {"person", "coverage", false},
-    {"person", "account_balance", false}, {"person", "rejoined", false}, {"visit", "type", false},
-    {"visit", "level", true},    {"visit", "location", false},  {"visit", "filing", false},
-    {"visit", "admission", true}, {"visit", "date", false},     {"visit", "disease", false},
-    {"visit", "transfer_from_level", true},
-}};
-
-void put(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
-  if (!first) json += ',';
-  first = false;
-  json += '"';
-  json += key;
-  json += "\":";
-  if (integer && is_json_integer(value)) {
-    json += value;
-  } else {
-    yb::sim::detail::append_json_string(json, value);
-  }
+// The bills table has the bills CSV's columns, in its order: the bulk
+// reader's table says where each goes in the bill JSON.
+static_assert(bill_column_count == static_cast<std::size_t>(yb::sim::detail::bill_col_count));
+using yb::sim::detail::append_json_member;
+auto bill_json(std::size_t c) -> const yb::sim::detail::json_field& {
+  return yb::sim::detail::bill_json_field(static_cast<int>(c));
 }
 
 /// qty x price rounded half-up (the contract's amount), as text; "" when
@@ -76,16 +46,16 @@ void bill_to_json(const bill_columns& bills, std::size_t i, const line_columns& 
   json.clear();
   json += '{';
   bool first_root = true;
-  put(json, first_root, "id", bills.get(b_id, i), false);
+  append_json_member(json, first_root, "id", bills.get(b_id, i), false);
   for (const char* object : {"person", "visit"}) {
     json += ",\"";
     json += object;
     json += "\":{";
     bool first = true;
     for (std::size_t c = 1; c < bill_column_count; ++c) {
-      if (std::string_view{bill_json[c].object} != object) continue;
+      if (std::string_view{bill_json(c).object} != object) continue;
       const std::string_view cell = bills.get(c, i);
-      if (!cell.empty()) put(json, first, bill_json[c].name, cell, bill_json[c].integer);
+      if (!cell.empty()) append_json_member(json, first, bill_json(c).name, cell, bill_json(c).integer);
     }
     json += '}';
   }
@@ -96,12 +66,12 @@ void bill_to_json(const bill_columns& bills, std::size_t i, const line_columns& 
     bool first = true;
     for (std::size_t c = l_code; c < line_column_count; ++c) {
       const std::string_view cell = lines.get(c, rows[r]);
-      if (!cell.empty()) put(json, first, line_column_names[c], cell, false);
+      if (!cell.empty()) append_json_member(json, first, line_column_names[c], cell, false);
     }
     if (lines.get(l_amount, rows[r]).empty()) {
       if (const std::string amount = computed_amount(lines.get(l_qty, rows[r]), lines.get(l_price, rows[r]));
           !amount.empty()) {
-        put(json, first, "amount", amount, false);
+        append_json_member(json, first, "amount", amount, false);
       }
     }
     json += '}';
@@ -127,9 +97,9 @@ auto table_error(yb::error e, std::size_t i, const std::size_t* rows, std::size_
     }
   } else {
     for (std::size_t c = 0; c < bill_column_count && table_path.empty(); ++c) {
-      const std::string json_path = *bill_json[c].object == '\0'
-                                        ? std::string{bill_json[c].name}
-                                        : std::string{bill_json[c].object} + "." + bill_json[c].name;
+      const std::string json_path = *bill_json(c).object == '\0'
+                                        ? std::string{bill_json(c).name}
+                                        : std::string{bill_json(c).object} + "." + bill_json(c).name;
       if (json_path == path) table_path = fmt::format("bills[{}].{}", i, bill_column_names[c]);
     }
   }

@@ -219,10 +219,6 @@ auto space_of(const show_options& o) -> std::optional<combo_space> {
     return std::nullopt;
   }
   s.groups = {*g};
-  if (o.admission < 1) {
-    fmt::print(stderr, "yibao show: --admission: expected an admission number >= 1, found {}\n", o.admission);
-    return std::nullopt;
-  }
   s.admissions = {o.admission};
   s.diseases = {o.disease};
   if (!restrict_axis(s.schemes, o.schemes, parse_scheme, "--scheme") ||
@@ -232,11 +228,7 @@ auto space_of(const show_options& o) -> std::optional<combo_space> {
   }
   if (!o.levels.empty()) {
     s.levels.clear();
-    for (int lv : o.levels) {
-      if (lv < 0 || lv >= level_count) {
-        fmt::print(stderr, "yibao show: --level: expected 0, 1, 2 or 3, found {}\n", lv);
-        return std::nullopt;
-      }
+    for (int lv : o.levels) {  // 0 .. level_count - 1: checked by the option's transform
       if (std::find(s.levels.begin(), s.levels.end(), lv) == s.levels.end()) s.levels.push_back(lv);
     }
     std::sort(s.levels.begin(), s.levels.end());
@@ -386,12 +378,14 @@ void setup_show(CLI::App& app, int& exit) {
   sub->add_option("--scheme", o->schemes, "Only these schemes (employee, resident)");
   sub->add_option("--status", o->statuses, "Only these statuses (active, retired)");
   sub->add_option("--visit", o->visits, "Only these visit types (outpatient, inpatient, chronic)");
-  sub->add_option("--level", o->levels, "Only these levels (0 community, 1, 2, 3)");
+  sub->add_option("--level", o->levels, "Only these levels (0 community, 1, 2, 3)")->transform(integer_in(0, level_count - 1));
   sub->add_option("--location", o->locations, "Only these locations (local, cross_city, cross_province)");
   sub->add_option("--filing", o->filings, "Only these filings (long_term, temporary, referral, emergency, unfiled)");
   sub->add_option("--group", o->group, "The special group (none, dibao, tekun, poverty, low_income)")
       ->capture_default_str();
-  sub->add_option("--admission", o->admission, "The n-th admission this year")->capture_default_str();
+  sub->add_option("--admission", o->admission, "The n-th admission this year (1 to 1000000)")
+      ->transform(integer_in(1, 1'000'000))
+      ->capture_default_str();
   sub->add_option("--disease", o->disease, "A disease code (default none)");
   sub->add_flag("--json", o->json, "Print every combination as JSON (no collapsing)");
   sub->callback([o, &exit] { exit = run_show(*o); });

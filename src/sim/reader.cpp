@@ -206,13 +206,6 @@ constexpr std::array<std::string_view, line_col_count> line_names{
     "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
 constexpr std::array<bool, line_col_count> line_required{true, true, false, false, false, false, true, true, true};
 
-// JSON field of each bills column: {object, field}; level, admission and
-// transfer_from_level are integers in the JSON contract.
-struct json_field {
-  const char* object;  // "" root, "person", "visit"
-  const char* name;
-  bool integer;
-};
 constexpr std::array<json_field, bill_col_count> bill_json{{
     {"", "id", false},          {"person", "id", false},       {"person", "scheme", false},
     {"person", "status", false}, {"person", "group", false},    {"person", "coverage", false},
@@ -270,7 +263,11 @@ auto is_json_integer(std::string_view s) -> bool {
   return true;
 }
 
-void put(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
+}  // namespace
+
+auto bill_json_field(int c) noexcept -> const json_field& { return bill_json[static_cast<std::size_t>(c)]; }
+
+void append_json_member(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
   if (!first) json += ',';
   first = false;
   json += '"';
@@ -282,8 +279,6 @@ void put(std::string& json, bool& first, std::string_view key, std::string_view 
     append_json_string(json, value);
   }
 }
-
-}  // namespace
 
 auto bill_column_name(int c) noexcept -> std::string_view { return bill_names[c]; }
 auto line_column_name(int c) noexcept -> std::string_view { return line_names[c]; }
@@ -310,7 +305,7 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
   json.clear();
   json += '{';
   bool first_root = true;
-  put(json, first_root, "id", cells[bl.at[bc_bill_id]], false);
+  append_json_member(json, first_root, "id", cells[bl.at[bc_bill_id]], false);
   for (const char* object : {"person", "visit"}) {
     json += ",\"";
     json += object;
@@ -320,7 +315,7 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
       if (bl.at[c] < 0 || std::strcmp(bill_json[c].object, object) != 0) continue;
       const std::string_view cell = cells[bl.at[c]];
       if (cell.empty() && !bill_required[c]) continue;  // empty: the default
-      put(json, first, bill_json[c].name, cell, bill_json[c].integer);
+      append_json_member(json, first, bill_json[c].name, cell, bill_json[c].integer);
     }
     json += '}';
   }
@@ -345,7 +340,7 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
       if (ll.at[c] < 0) continue;
       const std::string_view cell = lc[ll.at[c]];
       if (cell.empty() && !line_required[c]) continue;
-      put(json, first, line_names[c], cell, false);
+      append_json_member(json, first, line_names[c], cell, false);
     }
     json += '}';
   }

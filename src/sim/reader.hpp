@@ -77,6 +77,21 @@ enum line_col : int {
   line_col_count
 };
 [[nodiscard]] auto bill_column_name(int c) noexcept -> std::string_view;
+
+/// The bill JSON field a bills column fills (docs/bill-format.md): its object
+/// ("" the root, "person", "visit"), its name, and whether the contract types
+/// it as an integer (level, admission, transfer_from_level).
+struct json_field {
+  const char* object;
+  const char* name;
+  bool integer;
+};
+[[nodiscard]] auto bill_json_field(int c) noexcept -> const json_field&;
+/// Appends `"key":value` to a JSON object being built (a ',' first unless
+/// `first`). An integer field goes in as a number when its text is a plain
+/// integer (at most 9 digits, no leading zeros, no sign but '-'); anything
+/// else as a string, so that the bill reader words the type error.
+void append_json_member(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer);
 [[nodiscard]] auto line_column_name(int c) noexcept -> std::string_view;
 
 /// Where each known column is in a file (-1: absent), and the cell count.

@@ -137,6 +137,18 @@ TEST(check_show_diff, check_unreadable_file_exit_66) {
 
 // --- show --------------------------------------------------------------------
 
+// Issue #10 item 23: numeric options take plain decimal numbers in range only
+// (CLI11's own parsing read "0x10" as 16 and "010" as octal 8).
+TEST(Issue10_Item23, show_numeric_options_are_plain_numbers_in_range) {
+  for (const char* bad : {"--admission 0", "--admission 0x10", "--admission -1", "--admission 1000001",
+                          "--level 4", "--level -1", "--level 0x1"}) {
+    const auto r = yibao("show " + D + "v2024.toml " + bad);
+    EXPECT_EQ(r.code, 64) << bad;
+    EXPECT_TRUE(r.out.empty()) << bad;
+  }
+  EXPECT_EQ(yibao("show " + D + "v2024.toml --admission 010 --level 03").code, 0);
+}
+
 TEST(check_show_diff, show_collapses_identical_columns_and_rows) {
   const auto r = yibao("show " + D + "v2024.toml --level 3 2");
   EXPECT_EQ(r.out,
