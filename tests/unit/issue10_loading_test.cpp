@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "test_files.hpp"
 #include "yibao/catalog.hpp"
 #include "yibao/input.hpp"
 #include "yibao/tariff.hpp"
@@ -35,14 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 using yibao::ratio;
 
-constexpr const char* head = R"([tariff]
-id = "t"
-name = "t"
-place = "p"
-valid_from = 2025-01-01
-valid_to = 2025-12-31
-rounding = "half_up"
-)";
+constexpr const char* head = yibao_test::minimal_tariff_head;
 
 /// An in-memory tariff_source that counts its reads.
 struct counting_source {

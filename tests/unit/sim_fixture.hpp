@@ -102,4 +102,16 @@ inline auto generated(std::uint64_t people, std::uint64_t seed, yibao::sim::inpu
   return yibao::sim::generate_text(g);
 }
 
+/// Options for a two-thread CSV-output run of `t` and `c` in batches of 97
+/// bills (a size that splits people across batches).
+inline auto options_for(const yibao::tariff& t, const yibao::catalog& c) -> yibao::sim::options {
+  yibao::sim::options o;
+  o.base = &t;
+  o.items = &c;
+  o.threads = 2;
+  o.batch_bills = 97;
+  o.out = yibao::sim::output_format::csv;
+  return o;
+}
+
 }  // namespace sim_test

@@ -14,20 +14,12 @@
 
 namespace {
 
+using sim_test::options_for;
+
 using namespace sim_test;
 using yibao::sim::input_format;
 using yibao::sim::max_record_bytes;
 using yibao::sim::output_format;
-
-auto options_for(const yibao::tariff& t, const yibao::catalog& c) -> yibao::sim::options {
-  yibao::sim::options o;
-  o.base = &t;
-  o.items = &c;
-  o.threads = 2;
-  o.batch_bills = 97;
-  o.out = output_format::csv;
-  return o;
-}
 
 // One bill of the test tariff's world as JSON Lines (no line break).
 auto bill_json(const std::string& id, const std::string& person, const std::string& date, std::size_t lines = 1,

@@ -16,21 +16,13 @@
 
 namespace {
 
+using sim_test::options_for;
+
 using namespace sim_test;
 using yibao::cli::sorted_input;
 using yibao::sim::input_format;
 using yibao::sim::output_format;
 namespace fs = std::filesystem;
-
-auto options_for(const yibao::tariff& t, const yibao::catalog& c) -> yibao::sim::options {
-  yibao::sim::options o;
-  o.base = &t;
-  o.items = &c;
-  o.threads = 2;
-  o.batch_bills = 97;
-  o.out = output_format::csv;
-  return o;
-}
 
 auto split_lines(const std::string& text) -> std::vector<std::string> {
   std::vector<std::string> out;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "test_files.hpp"
 #include "yibao/tariff.hpp"
 
 namespace {
@@ -204,14 +205,7 @@ TEST(tariff_parse, full_tariff_values) {
   EXPECT_FALSE(b.bands.has_value());
 }
 
-constexpr const char* minimal_head = R"([tariff]
-id = "t"
-name = "t"
-place = "p"
-valid_from = 2025-01-01
-valid_to = 2025-12-31
-rounding = "half_up"
-)";
+constexpr const char* minimal_head = yibao_test::minimal_tariff_head;
 
 TEST(tariff_parse, defaults_when_keys_are_absent) {
   auto r = yibao::parse_tariff(std::string(minimal_head) + "[[rule]]\nbands = [{ ratio = 0 }]\nassumed = \"x\"\n",

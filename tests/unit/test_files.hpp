@@ -14,6 +14,17 @@ namespace yibao_test {
 
 inline const std::filesystem::path source_dir{YIBAO_SOURCE_DIR};
 
+/// The [tariff] table of a minimal tariff (valid in 2025, half_up): tests
+/// append the rules they need.
+inline constexpr const char* minimal_tariff_head = R"([tariff]
+id = "t"
+name = "t"
+place = "p"
+valid_from = 2025-01-01
+valid_to = 2025-12-31
+rounding = "half_up"
+)";
+
 /// A whole file, or nullopt if it cannot be read.
 inline auto read_text(const std::filesystem::path& p) -> std::optional<std::string> {
   std::ifstream in(p, std::ios::binary);
