@@ -69,6 +69,23 @@ class [[nodiscard]] result {
   std::variant<T, error> v_;
 };
 
+/// Success or an error, for operations that produce no value (e.g. `validate`).
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  result() = default;
+  result(error err) : err_{std::move(err)}, ok_{false} {}  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] auto ok() const noexcept -> bool { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  /// The error; only when `!ok()`.
+  [[nodiscard]] auto err() const& -> const error& { return err_; }
+  [[nodiscard]] auto err() && -> error&& { return std::move(err_); }
+
+ private:
+  error err_;
+  bool ok_ = true;
+};
+
 /// Builds an error with a code, a path and a message.
 [[nodiscard]] inline auto make_error(errc code, std::string path, std::string message) -> error {
   error e;
