@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "io/bill_json.hpp"
+#include "formats/bill_json.hpp"
 #include "yibao/simulate.hpp"
 
 namespace {

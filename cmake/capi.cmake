@@ -1,6 +1,7 @@
 # The C API (include/yibao/yibao.h, src/capi/) as a shared library with a
 # versioned SONAME: libyibao.so -> libyibao.so.0 -> libyibao.so.0.1.0, next to
-# the static `yibao`. Both are made of the same objects (compiled once, PIC):
+# the static `yibao`. Both are made of the objects of the layers (src/,
+# compiled once, PIC):
 # every symbol is hidden except the YIBAO_API functions; a linker version
 # script also keeps the C++ standard library's template instances private.
 # Included from the top-level CMakeLists.txt right after the `yibao` target.
@@ -12,19 +13,13 @@ if(NOT _yibao_h_version STREQUAL "#define YIBAO_VERSION_STRING \"${PROJECT_VERSI
   message(FATAL_ERROR "include/yibao/yibao.h: YIBAO_VERSION_* is not ${PROJECT_VERSION} (${_yibao_h_version})")
 endif()
 
-set_target_properties(yibao PROPERTIES
-  C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
-if(WIN32)
-  # One set of objects serves both libraries, so they carry dllexport (untested).
-  target_compile_definitions(yibao PRIVATE YIBAO_BUILDING_SHARED)
-endif()
-
+# The layers are compiled with hidden visibility (src/CMakeLists.txt).
 # The public headers use C++20 (<=>, designated defaults); say so to consumers.
 target_compile_features(yibao PUBLIC cxx_std_20)
 
 option(YIBAO_BUILD_SHARED "Build the shared library libyibao.so (the C API)" ON)
 if(YIBAO_BUILD_SHARED)
-  add_library(yibao_shared SHARED $<TARGET_OBJECTS:yibao>)
+  add_library(yibao_shared SHARED ${YIBAO_LAYER_OBJECTS})
   add_library(yibao::yibao_shared ALIAS yibao_shared)
   set_target_properties(yibao_shared PROPERTIES
     OUTPUT_NAME yibao

@@ -64,10 +64,9 @@ if(YIBAO_FUZZ)
   target_link_libraries(fuzz_capi PRIVATE yibao::yibao)
   target_link_options(fuzz_capi PRIVATE -fsanitize=fuzzer)
   target_compile_definitions(fuzz_capi PRIVATE YIBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  # The bill JSON fast path against the full reader (both private, in src/io).
+  # The bill JSON fast path against the full reader (both in the formats layer).
   add_executable(fuzz_bill_json ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_bill_json.cpp)
-  target_include_directories(fuzz_bill_json PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(fuzz_bill_json PRIVATE yibao::yibao)
+  target_link_libraries(fuzz_bill_json PRIVATE yibao_formats)
   target_link_options(fuzz_bill_json PRIVATE -fsanitize=fuzzer)
   # The tariff loader with `extends` (in-memory files) and the catalog reader.
   foreach(_fuzz fuzz_tariff fuzz_catalog)

@@ -1,5 +1,5 @@
 // yibao_bill_c -> yibao::bill, with the checks of the JSON bill contract
-// (src/io/bill_json.cpp, docs/bill-format.md): required strings present and
+// (src/formats/bill_json.cpp, docs/bill-format.md): required strings present and
 // valid UTF-8, enums in range, real dates, level 0..3, admission >= 1, an
 // upward transfer from a lower level, non-negative amounts under the sanity
 // limits, ratios in 0..1, amount == qty x price rounded half-up. Messages use
@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "capi/capi_internal.hpp"
-#include "io/text.hpp"
+#include "capi_internal.hpp"
+#include "formats/text.hpp"
 #include "yibao/bill.hpp"
 
 namespace yibao::capi {

@@ -14,9 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "capi/capi_internal.hpp"
+#include "capi_internal.hpp"
 #include "core/json_writer.hpp"
-#include "io/text.hpp"
+#include "formats/text.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::capi {

@@ -11,7 +11,7 @@
 #include <iterator>
 #include <utility>
 
-#include "capi/capi_internal.hpp"
+#include "capi_internal.hpp"
 #include "yibao/engine.hpp"
 #include "yibao/version.hpp"
 

@@ -17,10 +17,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/policy_view.hpp"
-#include "cli/tariff_loading.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "policy_view.hpp"
+#include "tariff_loading.hpp"
 #include "yibao/catalog.hpp"
 #include "yibao/tariff_set.hpp"
 

@@ -1,4 +1,4 @@
-#include "cli/common.hpp"
+#include "common.hpp"
 
 #include <charconv>
 #include <cstdio>

@@ -18,9 +18,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/policy_view.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "policy_view.hpp"
 
 namespace yibao::cli {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/render.hpp"
-#include "cli/tariff_loading.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "render.hpp"
+#include "tariff_loading.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::cli {

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/output_file.hpp"
-#include "cli/sim_files.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "output_file.hpp"
+#include "sim_files.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::cli {

@@ -8,9 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/output_file.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "output_file.hpp"
 #include "yibao/version.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Output files of the command-line tool (see output_file.hpp).
-#include "cli/output_file.hpp"
+#include "output_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

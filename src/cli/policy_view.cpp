@@ -1,4 +1,4 @@
-#include "cli/policy_view.hpp"
+#include "policy_view.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "cli/render.hpp"
+#include "render.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // SVG, no script, no network), for analysts without a network.
 // Floating point is used only for pixel geometry; every figure printed comes
 // from the integer totals.
-#include "cli/report_html.hpp"
+#include "report_html.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -14,10 +14,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/policy_view.hpp"
-#include "cli/render.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "policy_view.hpp"
+#include "render.hpp"
 #include "core/json_writer.hpp"
 
 namespace yibao::cli {

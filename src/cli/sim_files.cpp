@@ -1,10 +1,10 @@
-#include "cli/sim_files.hpp"
+#include "sim_files.hpp"
 
 #include <filesystem>
 
 #include <fmt/format.h>
 
-#include "cli/common.hpp"
+#include "common.hpp"
 
 namespace yibao::cli {
 

@@ -11,13 +11,13 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/output_file.hpp"
-#include "cli/render.hpp"
-#include "cli/report_html.hpp"
-#include "cli/sim_files.hpp"
-#include "cli/sim_sort.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "output_file.hpp"
+#include "render.hpp"
+#include "report_html.hpp"
+#include "sim_files.hpp"
+#include "sim/sort.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::cli {
@@ -47,7 +47,7 @@ std::atomic<bool> interrupted{false};
 // one ends the process at once, removing the sort's run files first.
 extern "C" void on_interrupt(int signal) {
   if (!interrupted.exchange(true)) return;
-  remove_sort_files_on_signal();
+  sim::remove_sort_files_on_signal();
   std::signal(signal, SIG_DFL);
   std::raise(signal);
 }
@@ -203,7 +203,7 @@ auto run_simulate(const simulate_options& o) -> int {
   auto previous = std::signal(SIGINT, on_interrupt);
   // --sort: the inputs through an external merge sort; the run files go
   // with `sorter`, on every return (and with a second Ctrl-C, on_interrupt).
-  std::optional<sorted_input> sorter;
+  std::optional<sim::sorted_input> sorter;
   if (o.sort) {
     std::error_code ec;
     const std::filesystem::path tmp = !o.tmp_dir.empty() ? std::filesystem::path{o.tmp_dir}
@@ -227,7 +227,7 @@ auto run_simulate(const simulate_options& o) -> int {
       return exit_code_for(why->code);
     }
   }
-  auto result = sorter ? run_sorted(opts, *sorter) : sim::run(opts, inputs);
+  auto result = sorter ? sim::run_sorted(opts, *sorter) : sim::run(opts, inputs);
   std::signal(SIGINT, previous);
   bar.finish();
 

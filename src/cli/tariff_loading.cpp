@@ -1,4 +1,4 @@
-#include "cli/tariff_loading.hpp"
+#include "tariff_loading.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "cli/common.hpp"
+#include "common.hpp"
 
 namespace yibao::cli {
 namespace {

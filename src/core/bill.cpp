@@ -3,7 +3,7 @@
 #include <array>
 #include <charconv>
 
-#include "core/enum_table.hpp"
+#include "enum_table.hpp"
 
 namespace yibao {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/layer_math.hpp"
+#include "layer_math.hpp"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/layer_math.hpp"
+#include "layer_math.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "core/enum_table.hpp"
+#include "enum_table.hpp"
 
 namespace yibao {
 namespace {

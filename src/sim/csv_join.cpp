@@ -2,7 +2,7 @@
 // input"), for sim::run and simulate --sort alike.
 #include <fmt/format.h>
 
-#include "io/string_hash.hpp"
+#include "core/string_hash.hpp"
 #include "sim/reader.hpp"
 
 namespace yibao::sim::detail {

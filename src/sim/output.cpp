@@ -1,5 +1,5 @@
 // Per-bill output rows and reject rows (docs/bulk-format.md "Output").
-#include "sim/output.hpp"
+#include "output.hpp"
 
 #include <charconv>
 

@@ -1,8 +1,8 @@
 // Reading the bulk formats (docs/bulk-format.md).
 #include "sim/reader.hpp"
 
-#include "io/bill_fields.hpp"
-#include "io/text.hpp"
+#include "formats/bill_fields.hpp"
+#include "formats/text.hpp"
 
 #include <algorithm>
 #include <cstring>

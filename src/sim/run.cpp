@@ -34,11 +34,11 @@
 
 #include <fmt/format.h>
 
-#include "io/bill_json.hpp"
-#include "io/string_hash.hpp"
-#include "sim/output.hpp"
+#include "formats/bill_json.hpp"
+#include "core/string_hash.hpp"
+#include "output.hpp"
 #include "sim/reader.hpp"
-#include "sim/run_detail.hpp"
+#include "run_detail.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::sim {

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "io/string_hash.hpp"
-#include "sim/output.hpp"
-#include "sim/run_detail.hpp"
+#include "core/string_hash.hpp"
+#include "output.hpp"
+#include "run_detail.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::sim::detail {

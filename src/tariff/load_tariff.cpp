@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "tariff/loader.hpp"
-#include "tariff/reader.hpp"
+#include "loader.hpp"
+#include "reader.hpp"
 #include "yibao/tariff.hpp"
 
 namespace yibao {

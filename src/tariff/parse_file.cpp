@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "tariff/loader.hpp"
-#include "tariff/reader.hpp"
-#include "tariff/tree.hpp"
+#include "loader.hpp"
+#include "reader.hpp"
+#include "tree.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/money.hpp"
 

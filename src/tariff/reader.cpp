@@ -1,4 +1,4 @@
-#include "tariff/reader.hpp"
+#include "reader.hpp"
 
 #include <limits>
 #include <utility>

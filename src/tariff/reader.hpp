@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tariff/loader.hpp"
-#include "tariff/tree.hpp"
+#include "loader.hpp"
+#include "tree.hpp"
 #include "yibao/money.hpp"
 #include "yibao/tariff.hpp"
 

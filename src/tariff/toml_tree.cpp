@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "tariff/tree.hpp"
+#include "tree.hpp"
 
 namespace yibao::tariff_detail {
 namespace {

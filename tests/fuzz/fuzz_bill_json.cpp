@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "io/bill_json.hpp"
+#include "formats/bill_json.hpp"
 #include "yibao/bill.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// The bill JSON fast path (src/io/bill_json_fast.cpp) against the full reader
+// The bill JSON fast path (src/formats/bill_json_fast.cpp) against the full reader
 // on simdjson: whatever the fast path accepts, the full reader accepts with
 // the same bill, and parse_bill_json (fast first, full otherwise) gives the
 // full reader's answer on every text: the same bill or the same error.
@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "io/bill_fields.hpp"
-#include "io/bill_json.hpp"
+#include "formats/bill_fields.hpp"
+#include "formats/bill_json.hpp"
 #include "test_files.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/simulate.hpp"

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "io/bill_json.hpp"
+#include "formats/bill_json.hpp"
 #include "sim/reader.hpp"
 #include "test_files.hpp"
 #include "yibao/simulate.hpp"

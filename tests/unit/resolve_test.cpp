@@ -2,7 +2,7 @@
 // src/core/layer_math.cpp), on tariffs built in code.
 #include <gtest/gtest.h>
 
-#include "core/layer_math.hpp"
+#include "layer_math.hpp"
 #include "yibao/tariff.hpp"
 
 namespace {

@@ -6,10 +6,10 @@
 
 #include <filesystem>
 
-#include "cli/sim_sort.hpp"
-#include "io/bill_json.hpp"
+#include "sim/sort.hpp"
+#include "formats/bill_json.hpp"
 #include "sim/reader.hpp"
-#include "sim/run_detail.hpp"
+#include "run_detail.hpp"
 #include "sim_fixture.hpp"
 
 namespace {
@@ -106,10 +106,10 @@ TEST(simulate_input, Issue10_Item4_csv_adjacent_duplicate_bill_ids_are_both_reje
     const auto o = options_for(t, c);
     captured got;
     if (sorted) {
-      yibao::cli::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
+      yibao::sim::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
       const std::vector<yibao::sim::input> inputs{csv_input(bills, lines)};
       ASSERT_FALSE(sorter.prepare(inputs));
-      got = capture(o, [&](const yibao::sim::options& opts) { return yibao::cli::run_sorted(opts, sorter); });
+      got = capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
     } else {
       got = simulate(o, {csv_input(bills, lines)});
     }
@@ -435,9 +435,9 @@ TEST(simulate_input, Issue10_Item24_csv_bill_may_have_max_bill_lines_line_rows_a
 // Runs `o` on `inputs`, unsorted or through simulate --sort.
 auto run_either(const yibao::sim::options& o, const std::vector<yibao::sim::input>& inputs, bool sorted) -> captured {
   if (!sorted) return simulate(o, inputs);
-  yibao::cli::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
+  yibao::sim::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
   if (sorter.prepare(inputs)) throw std::runtime_error("sort failed");
-  return capture(o, [&](const yibao::sim::options& opts) { return yibao::cli::run_sorted(opts, sorter); });
+  return capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
 }
 
 TEST(simulate_input, Issue10_Item24_strict_names_the_first_bad_row_orphan_or_bill) {

@@ -1,5 +1,5 @@
-// yibao simulate --sort: the external merge sort (src/cli/sim_sort.cpp,
-// sim_sort_csv.cpp) and the sorted stream through yibao::sim::run.
+// yibao simulate --sort: the external merge sort (src/sim/sort.cpp,
+// sort_csv.cpp) and the sorted stream through yibao::sim::run.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/sim_sort.hpp"
+#include "sim/sort.hpp"
 #include "sim_fixture.hpp"
 
 namespace {
@@ -19,7 +19,7 @@ namespace {
 using sim_test::options_for;
 
 using namespace sim_test;
-using yibao::cli::sorted_input;
+using yibao::sim::sorted_input;
 using yibao::sim::input_format;
 using yibao::sim::output_format;
 namespace fs = std::filesystem;
@@ -44,7 +44,7 @@ auto join(const std::vector<std::string>& lines) -> std::string {
 
 auto key_of(const std::string& line) -> std::pair<std::string, std::string> {
   std::string_view p, d;
-  EXPECT_TRUE(yibao::cli::sort_key_of(line, p, d)) << line;
+  EXPECT_TRUE(yibao::sim::sort_key_of(line, p, d)) << line;
   return {std::string{p}, std::string{d}};
 }
 
@@ -81,7 +81,7 @@ auto without_source(const std::string& csv) -> std::string {
 auto sorted_run(yibao::sim::options o, sorted_input& sorter, const std::vector<yibao::sim::input>& inputs)
     -> captured {
   if (const auto why = sorter.prepare(inputs)) throw std::runtime_error("sort: " + why->message);
-  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::cli::run_sorted(opts, sorter); });
+  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
 }
 
 // CSV pairs (bills, lines) with the bill rows of `bills` shuffled as
@@ -136,15 +136,15 @@ auto scratch_dir(const std::string& name) -> fs::path {
 
 TEST(simulate_sort, key_is_person_id_and_visit_date) {
   std::string_view p, d;
-  ASSERT_TRUE(yibao::cli::sort_key_of(
+  ASSERT_TRUE(yibao::sim::sort_key_of(
       R"({"id":"B1","lines":[{"x":"}"}],"visit":{"type":"a","date":"2025-01-02"},"person":{"scheme":{"id":"no"},"id":"P\"7"}})",
       p, d));
   EXPECT_EQ(p, R"(P\"7)");
   EXPECT_EQ(d, "2025-01-02");
-  EXPECT_FALSE(yibao::cli::sort_key_of(R"({"id":"B1","person":{"id":"P1"},"visit":{"type":"o)", p, d));
-  EXPECT_FALSE(yibao::cli::sort_key_of(R"({"person":{"id":"P1"}})", p, d));
-  EXPECT_FALSE(yibao::cli::sort_key_of(R"({"person":{"id":7},"visit":{"date":"2025-01-01"}})", p, d));
-  EXPECT_FALSE(yibao::cli::sort_key_of("not json", p, d));
+  EXPECT_FALSE(yibao::sim::sort_key_of(R"({"id":"B1","person":{"id":"P1"},"visit":{"type":"o)", p, d));
+  EXPECT_FALSE(yibao::sim::sort_key_of(R"({"person":{"id":"P1"}})", p, d));
+  EXPECT_FALSE(yibao::sim::sort_key_of(R"({"person":{"id":7},"visit":{"date":"2025-01-01"}})", p, d));
+  EXPECT_FALSE(yibao::sim::sort_key_of("not json", p, d));
 }
 
 TEST(simulate_sort, shuffled_input_sorted_in_memory_gives_the_grouped_result) {

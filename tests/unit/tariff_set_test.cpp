@@ -1,5 +1,5 @@
 // tariff_set: the version of a place's tariff in force on a date, and the
-// diagnostics of the validity windows (src/tariff_set/tariff_set.cpp), on
+// diagnostics of the validity windows (src/tariff/tariff_set.cpp), on
 // tariffs built in code.
 #include "yibao/tariff_set.hpp"
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "io/text.hpp"
+#include "formats/text.hpp"
 #include "yibao/bill.hpp"
 
 namespace yibao::io {

@@ -1,4 +1,4 @@
-#include "io/text.hpp"
+#include "formats/text.hpp"
 
 #include "yibao/money.hpp"
 

@@ -1,6 +1,6 @@
-// yibao simulate --sort: external merge sort of the inputs (see sim_sort.hpp);
-// CSV inputs are read in sim_sort_csv.cpp.
-#include "cli/sim_sort.hpp"
+// yibao simulate --sort: external merge sort of the inputs (see include/sim/sort.hpp);
+// CSV inputs are read in sort_csv.cpp.
+#include "sim/sort.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,10 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "sim/output.hpp"
+#include "output.hpp"
 #include "sim/reader.hpp"
 
-namespace yibao::cli {
+namespace yibao::sim {
 
 // ---------------------------------------------------------------------------
 // The key
@@ -536,4 +536,4 @@ auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::s
   return s;
 }
 
-}  // namespace yibao::cli
+}  // namespace yibao::sim

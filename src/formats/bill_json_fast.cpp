@@ -8,7 +8,7 @@
 // parse_bill_json runs the full reader on simdjson, which gives the value or
 // the exact error message. So this file never produces an error, and a bill
 // it accepts is the bill the full reader returns: both take their field names,
-// required fields and decimals from io/bill_fields.hpp, and the checks after
+// required fields and decimals from formats/bill_fields.hpp, and the checks after
 // reading (amount = qty x price, transfer below level) are the same.
 //
 // Why the subset is safe:
@@ -33,9 +33,9 @@
 #include <utility>
 #include <vector>
 
-#include "io/bill_fields.hpp"
-#include "io/bill_json.hpp"
-#include "io/text.hpp"
+#include "formats/bill_fields.hpp"
+#include "formats/bill_json.hpp"
+#include "formats/text.hpp"
 
 namespace yibao::io {
 namespace {

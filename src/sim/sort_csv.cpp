@@ -10,13 +10,13 @@
 // line row); it and the orphans are the sort's rejects (see run_sorted).
 #include <fmt/format.h>
 
-#include "cli/sim_sort.hpp"
+#include "sim/sort.hpp"
 #include "sim/reader.hpp"
 #include "yibao/bill.hpp"
 
-namespace yibao::cli {
+namespace yibao::sim {
 
-using namespace sim::detail;
+using namespace detail;
 
 auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::optional<sort_error> {
   csv_joiner join{in};
@@ -60,4 +60,4 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
   return std::nullopt;
 }
 
-}  // namespace yibao::cli
+}  // namespace yibao::sim

@@ -26,7 +26,7 @@
 
 #include "yibao/simulate.hpp"
 
-namespace yibao::cli {
+namespace yibao::sim {
 
 struct sort_stats {
   std::uint64_t records = 0;        ///< records sorted (CSV bills the sort rejected are not records)
@@ -85,7 +85,7 @@ class sorted_input {
 
  private:
   auto read_jsonl(const sim::input& in, std::uint32_t origin) -> std::optional<sort_error>;
-  auto read_csv(const sim::input& in, std::uint32_t origin) -> std::optional<sort_error>;  // sim_sort_csv.cpp
+  auto read_csv(const sim::input& in, std::uint32_t origin) -> std::optional<sort_error>;  // sort_csv.cpp
   auto add(std::string_view text, std::uint32_t origin, std::uint64_t line) -> std::optional<sort_error>;
   auto add_reject(sim::reject r, bool bill) -> std::optional<sort_error>;
   auto flush_chunk(bool last) -> std::optional<sort_error>;
@@ -133,4 +133,4 @@ void remove_sort_files_on_signal() noexcept;
 /// rejects cannot be written.
 [[nodiscard]] auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::summary>;
 
-}  // namespace yibao::cli
+}  // namespace yibao::sim

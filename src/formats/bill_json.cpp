@@ -63,10 +63,10 @@
 #include <utility>
 #include <vector>
 
-#include "io/bill_fields.hpp"
-#include "io/bill_json.hpp"
-#include "io/json_syntax.hpp"
-#include "io/text.hpp"
+#include "formats/bill_fields.hpp"
+#include "formats/bill_json.hpp"
+#include "json_syntax.hpp"
+#include "formats/text.hpp"
 #include "yibao/bill.hpp"
 
 namespace yibao {

@@ -1,4 +1,5 @@
-// The catalog (yibao::catalog) and its CSV loader (yibao::parse_catalog_csv).
+// The catalog's CSV loader (yibao::parse_catalog_csv); the catalog itself
+// (the lookup) is in the core, src/core/catalog.cpp.
 //
 // CSV dialect (RFC 4180, see docs/catalog-format.md):
 //   - records end with LF, CRLF or a lone CR; the last one may lack an end;
@@ -28,34 +29,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "io/string_hash.hpp"
-#include "io/text.hpp"
+#include "core/string_hash.hpp"
+#include "formats/text.hpp"
+
 #include "yibao/catalog.hpp"
 
 namespace yibao {
-
-
-struct catalog::impl {
-  std::unordered_map<std::string, catalog_entry, io::string_hash, std::equal_to<>> items;
-};
-
-catalog::catalog() : impl_{std::make_unique<impl>()} {}
-catalog::~catalog() = default;
-catalog::catalog(catalog&&) noexcept = default;
-auto catalog::operator=(catalog&&) noexcept -> catalog& = default;
-
-auto catalog::find(std::string_view code) const noexcept -> const catalog_entry* {
-  if (!impl_) return nullptr;  // moved-from
-  const auto it = impl_->items.find(code);
-  return it == impl_->items.end() ? nullptr : &it->second;
-}
-
-auto catalog::size() const noexcept -> std::size_t { return impl_ ? impl_->items.size() : 0; }
-
-void catalog::add(std::string code, catalog_entry entry) {
-  if (!impl_) impl_ = std::make_unique<impl>();
-  impl_->items.insert_or_assign(std::move(code), std::move(entry));
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
 #pragma once
-// Private helpers shared by the input parsers in src/io: quoting user text
-// inside messages, locating bad UTF-8, and decimal fields with range checks.
+// Helpers shared by the input parsers of the formats layer and the layers
+// above it: quoting user text inside messages, locating bad UTF-8, and
+// decimal fields with range checks.
 
 #include <cstddef>
 #include <cstdint>

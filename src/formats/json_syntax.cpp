@@ -1,4 +1,4 @@
-#include "io/json_syntax.hpp"
+#include "json_syntax.hpp"
 
 #include <cstdint>
 #include <vector>
