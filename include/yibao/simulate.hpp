@@ -30,6 +30,7 @@
 #include "yibao/money.hpp"
 #include "yibao/settlement.hpp"
 #include "yibao/tariff.hpp"
+#include "yibao/tariff_set.hpp"
 
 namespace yibao::sim {
 
@@ -85,6 +86,11 @@ struct progress {
 struct options {
   const tariff* base = nullptr;     ///< required
   const tariff* reform = nullptr;   ///< optional: settle every bill under both
+  /// Optional: versions of one place (load_tariff_set). Each bill is then
+  /// settled under the version in force on its date, and one no version
+  /// covers is rejected; `base` must be one of the versions (its id is not
+  /// used: the summary's tariff_id lists every version's).
+  const tariff_set* versions = nullptr;
   const catalog* items = nullptr;   ///< required (may be empty)
   unsigned threads = 0;             ///< 0: all hardware threads
   bool strict = false;              ///< stop at the first rejected bill (summary.stopped_at)

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "yibao/bill.hpp"
@@ -59,6 +60,20 @@ class tariff_set {
   std::vector<tariff> versions_;
   std::vector<window_origin> windows_;  ///< parallel to versions_
 };
+
+/// Loads the versions of one place from the file system. Each path is a
+/// tariff file or a directory standing for every *.toml directly in it
+/// (sorted by name); a file another of them `extends` is a base layer, not a
+/// version. Each bill is then settled under `pick(bill date)`.
+/// Errors, with every problem in `error::diagnostics` (a diagnostic without a
+/// file is a message about the paths themselves):
+///  - io_error: a path does not exist, a directory or a file cannot be read,
+///    or no version was found;
+///  - invalid_argument: a tariff does not load, or the validity windows
+///    conflict (`check_windows` errors: overlaps, another place).
+/// Warnings (the loader's, gaps between windows) go to `warnings` if given.
+[[nodiscard]] auto load_tariff_set(const std::vector<std::string>& paths,
+                                   std::vector<diagnostic>* warnings = nullptr) -> result<tariff_set>;
 
 /// The day after `d` (Gregorian calendar).
 [[nodiscard]] auto next_day(date d) noexcept -> date;

@@ -20,7 +20,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "policy_view.hpp"
-#include "tariff_loading.hpp"
+#include "tariff/set_files.hpp"
 #include "yibao/catalog.hpp"
 #include "yibao/tariff_set.hpp"
 

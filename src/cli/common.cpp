@@ -45,6 +45,21 @@ auto load_tariff_file(const std::string& path, int& code, bool print_warnings) -
   return std::move(loaded).value();
 }
 
+auto load_tariff_set(const std::vector<std::string>& paths, int& code) -> std::optional<tariff_set> {
+  auto loaded = yibao::load_tariff_set(paths);
+  if (loaded) return std::move(loaded).value();
+  // A diagnostic without a file is about the paths themselves.
+  for (const diagnostic& d : loaded.err().diagnostics) {
+    if (d.where.file.empty()) {
+      fmt::print(stderr, "yibao: {}\n", d.message);
+    } else {
+      fmt::print(stderr, "{}\n", d.to_string());
+    }
+  }
+  code = loaded.err().code == errc::io_error ? exit_no_input : exit_config;
+  return std::nullopt;
+}
+
 auto load_catalog_file(const std::string& path, int& code) -> std::optional<catalog> {
   if (path.empty()) return catalog{};
   auto text = read_file(path, input_kind::catalog);

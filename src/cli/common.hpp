@@ -5,12 +5,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "yibao/catalog.hpp"
 #include "yibao/input.hpp"
 #include "yibao/tariff.hpp"
+#include "yibao/tariff_set.hpp"
 
 namespace yibao::cli {
 
@@ -35,6 +37,11 @@ enum exit_code : int {
 /// On failure returns nullopt and sets `code`.
 [[nodiscard]] auto load_tariff_file(const std::string& path, int& code, bool print_warnings = false)
     -> std::optional<tariff>;
+
+/// Loads the versions of one place (yibao::load_tariff_set: files, or
+/// directories of *.toml), printing every error to stderr. On failure returns
+/// nullopt and sets `code` (exit_no_input, exit_config).
+[[nodiscard]] auto load_tariff_set(const std::vector<std::string>& paths, int& code) -> std::optional<tariff_set>;
 
 /// Loads a catalog CSV (empty path: an empty catalog), printing diagnostics.
 [[nodiscard]] auto load_catalog_file(const std::string& path, int& code) -> std::optional<catalog>;

@@ -8,7 +8,6 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "render.hpp"
-#include "tariff_loading.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao::cli {

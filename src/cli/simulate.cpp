@@ -24,7 +24,8 @@ namespace yibao::cli {
 namespace {
 
 struct simulate_options {
-  std::string tariff_path, catalog_path, reform_path;
+  std::vector<std::string> tariff_paths;  ///< one file, or versions (files or a directory)
+  std::string catalog_path, reform_path;
   std::vector<std::string> inputs;
   std::string input_format = "auto";
   std::string lines_path;
@@ -89,8 +90,16 @@ class progress_line {
 
 auto run_simulate(const simulate_options& o) -> int {
   int code = exit_ok;
-  auto base = load_tariff_file(o.tariff_path, code);
-  if (!base) return code;
+  // One tariff file, or several versions of a place: each bill's date picks one.
+  std::optional<tariff> base;
+  std::optional<tariff_set> versions;
+  if (o.tariff_paths.size() == 1 && std::filesystem::is_regular_file(o.tariff_paths[0])) {
+    base = load_tariff_file(o.tariff_paths[0], code);
+    if (!base) return code;
+  } else {
+    versions = load_tariff_set(o.tariff_paths, code);
+    if (!versions) return code;
+  }
   std::optional<tariff> reform;
   if (!o.reform_path.empty()) {
     reform = load_tariff_file(o.reform_path, code);
@@ -100,7 +109,8 @@ auto run_simulate(const simulate_options& o) -> int {
   if (!items) return code;
 
   sim::options opts;
-  opts.base = &*base;
+  opts.base = base ? &*base : &versions->versions().front();
+  opts.versions = versions ? &*versions : nullptr;
   opts.reform = reform ? &*reform : nullptr;
   opts.items = &*items;
   opts.threads = o.threads;
@@ -290,7 +300,12 @@ auto run_simulate(const simulate_options& o) -> int {
 void setup_simulate(CLI::App& app, int& exit) {
   auto opts = std::make_shared<simulate_options>();
   CLI::App* sub = app.add_subcommand("simulate", "Settle many bills (JSON Lines or CSV) and summarise");
-  sub->add_option("--tariff,-t", opts->tariff_path, "Tariff TOML file of the insured place")->required();
+  sub->add_option("--tariff,-t", opts->tariff_paths,
+                  "Tariff TOML file of the insured place; repeat it or name a directory for several "
+                  "versions, of which each bill's date picks the one in force")
+      ->required()
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_option("--catalog,-c", opts->catalog_path, "Catalog CSV of the place of treatment");
   sub->add_option("--reform", opts->reform_path, "A second tariff: settle every bill under both and compare");
   sub->add_option("inputs", opts->inputs, "Bills: .jsonl files (- for stdin) or bills .csv files")->required();

@@ -630,6 +630,12 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
 
   sum.thresholds = opts.thresholds;
   sum.base.tariff_id = opts.base->info.id;
+  if (opts.versions != nullptr) {
+    sum.base.tariff_id.clear();
+    for (const tariff& t : opts.versions->versions()) {
+      sum.base.tariff_id += (sum.base.tariff_id.empty() ? "" : ", ") + t.info.id;
+    }
+  }
   if (opts.reform != nullptr) {
     sum.reform.emplace();
     sum.reform->tariff_id = opts.reform->info.id;

@@ -148,9 +148,16 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
     fail(r.reason);
     return;
   }
-  const tariff& base = *o_.base;
-  const tariff* reform = o_.reform;
   const bill& b = r.b;
+  // Versions of one place: the one in force on the bill's date.
+  const tariff* picked = o_.versions != nullptr ? o_.versions->pick(b.at.on) : o_.base;
+  if (picked == nullptr) {
+    fail(fmt::format("visit.date: no tariff version is in force on {} ({})", b.at.on.to_string(),
+                     to_string(errc::out_of_range)));
+    return;
+  }
+  const tariff& base = *picked;
+  const tariff* reform = o_.reform;
   // Each tariff's person-years follow its own year start: a reform that
   // moves it closes and resets its years on other dates than the base.
   const int y = policy_year(base, b.at.on);

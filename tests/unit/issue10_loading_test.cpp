@@ -317,7 +317,9 @@ TEST(Issue10_Item15, ADirectoryWhereAFileIsExpectedIsAnInputError) {
   EXPECT_EQ(read.err().message, "cannot read tariff " + dir + ": is a directory, expected a file");
   for (const std::string args : {"show tariffs", "diff tariffs tariffs/anhui/anhui-2025.toml",
                                  "diff tariffs/anhui/anhui-2025.toml tariffs",
-                                 "simulate --tariff tariffs/anhui tests/data/bulk/header.csv --out /tmp/never",
+                                 // (simulate --tariff DIR is the versions of a place: issue #11 item 2)
+                                 "simulate --tariff tariffs/anhui/anhui-2025.toml --reform tariffs/anhui "
+                                 "tests/data/bulk/header.csv --out /tmp/never",
                                  "estimate -t tariffs/anhui/anhui-2025.toml -c tariffs "
                                  "examples/bills/critical-illness-anhui.json",
                                  "estimate -t tariffs/anhui/anhui-2025.toml tariffs"}) {

@@ -144,3 +144,56 @@ TEST(tariff_set, next_day_rolls_months_years_and_leap_days) {
 }
 
 }  // namespace
+
+// Issue #11 item 2: loading the versions of a place is a library function of
+// the tariff layer (it was assembled in the CLI, so only `estimate` had it);
+// every problem comes back as a diagnostic, nothing is printed.
+namespace {
+auto source(const std::string& rel) -> std::string { return std::string(YIBAO_SOURCE_DIR) + "/" + rel; }
+}  // namespace
+
+TEST(Issue11_Item2_LoadTariffSet, LoadsVersionsAndPicksByDate) {
+  std::vector<diagnostic> warnings;
+  // A directory: 2024 and 2026, both extending the 2025 file.
+  auto set = yibao::load_tariff_set({source("tests/data/versions")}, &warnings);
+  ASSERT_TRUE(set) << set.err().message;
+  ASSERT_EQ(set.value().size(), 2U);
+  const yibao::tariff* t2024 = set.value().pick(day(2024, 6, 15));
+  const yibao::tariff* t2026 = set.value().pick(day(2026, 6, 15));
+  ASSERT_NE(t2024, nullptr);
+  ASSERT_NE(t2026, nullptr);
+  EXPECT_EQ(t2024->info.id, "yingkou-2024");
+  EXPECT_EQ(t2026->info.id, "yingkou-2026");
+  EXPECT_EQ(set.value().pick(day(2025, 6, 15)), nullptr);  // the gap between them
+  // The windows' positions come from the files; the gap is a warning.
+  EXPECT_EQ(set.value().window_of(0).valid_from.line, 6U);
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_EQ(warnings[0].level, severity::warning);
+}
+
+TEST(Issue11_Item2_LoadTariffSet, AFileAnotherExtendsIsABaseLayerNotAVersion) {
+  auto set = yibao::load_tariff_set(
+      {source("tariffs/liaoning/yingkou-2025.toml"), source("tests/data/versions/yingkou-2024.toml")});
+  ASSERT_TRUE(set) << set.err().message;
+  ASSERT_EQ(set.value().size(), 1U);
+  EXPECT_EQ(set.value().versions()[0].info.id, "yingkou-2024");
+}
+
+TEST(Issue11_Item2_LoadTariffSet, MissingPathIsAnIoErrorWithoutFile) {
+  auto set = yibao::load_tariff_set({source("tests/data/versions/no-such-version.toml")});
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.err().code, yibao::errc::io_error);
+  ASSERT_EQ(set.err().diagnostics.size(), 1U);
+  EXPECT_TRUE(set.err().diagnostics[0].where.file.empty());
+  EXPECT_EQ(set.err().diagnostics[0].message, "cannot read tariff " + source("tests/data/versions/no-such-version.toml"));
+}
+
+TEST(Issue11_Item2_LoadTariffSet, OverlappingVersionsAreAnInvalidArgument) {
+  // The same version twice: two policies for every date of 2024.
+  auto set = yibao::load_tariff_set(
+      {source("tests/data/versions/yingkou-2024.toml"), source("tests/data/versions/./yingkou-2024.toml")});
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.err().code, yibao::errc::invalid_argument);
+  ASSERT_FALSE(set.err().diagnostics.empty());
+  EXPECT_EQ(set.err().diagnostics[0].key_path, "tariff.valid_from");
+}

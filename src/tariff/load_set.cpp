@@ -1,17 +1,18 @@
-#include "tariff_loading.hpp"
-
+// Loading the versions of one place (a tariff set) from files and
+// directories: yibao::load_tariff_set (include/yibao/tariff_set.hpp) and the
+// helpers of tariff/set_files.hpp. Nothing is printed: every problem comes
+// back as a diagnostic.
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include "tariff/set_files.hpp"
+#include "yibao/input.hpp"
 
-#include "common.hpp"
-
-namespace yibao::cli {
+namespace yibao {
 namespace {
 
 namespace fs = std::filesystem;
@@ -63,13 +64,33 @@ auto find_tariff_key(std::string_view text, const std::string& file, std::string
   return std::nullopt;
 }
 
+/// An error without a position: the CLI prints it as "yibao: MESSAGE".
+auto plain_error(std::string message) -> diagnostic {
+  diagnostic d;
+  d.level = severity::error;
+  d.message = std::move(message);
+  return d;
+}
+
+/// A failed load: the first problem as the message, all of them as diagnostics.
+auto failure(errc code, std::vector<diagnostic> diagnostics) -> error {
+  error e;
+  e.code = code;
+  const diagnostic& first = diagnostics.front();
+  e.message = first.where.file.empty() ? first.message : first.to_string();
+  e.path = first.key_path;
+  e.diagnostics = std::move(diagnostics);
+  return e;
+}
+
 }  // namespace
 
 auto normal_path(const std::string& path) -> std::string {
   return fs::path(path).lexically_normal().generic_string();
 }
 
-auto expand_tariff_paths(const std::vector<std::string>& paths, int& code) -> std::vector<std::string> {
+auto expand_tariff_paths(const std::vector<std::string>& paths, std::vector<diagnostic>& errors)
+    -> std::vector<std::string> {
   std::vector<std::string> out;
   for (const std::string& p : paths) {
     std::error_code ec;
@@ -78,17 +99,13 @@ auto expand_tariff_paths(const std::vector<std::string>& paths, int& code) -> st
       for (const auto& e : fs::directory_iterator(p, ec)) {
         if (e.path().extension() == ".toml" && !e.is_directory()) found.push_back(e.path().generic_string());
       }
-      if (ec) {
-        fmt::print(stderr, "yibao: cannot read directory {}\n", p);
-        code = exit_no_input;
-      }
+      if (ec) errors.push_back(plain_error("cannot read directory " + p));
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
       out.push_back(p);
     } else {
-      fmt::print(stderr, "yibao: cannot read tariff {}\n", p);
-      code = exit_no_input;
+      errors.push_back(plain_error("cannot read tariff " + p));
     }
   }
   return out;
@@ -103,7 +120,7 @@ auto window_origin_of(const tariff& t) -> window_origin {
   bool to = false;
   for (const std::string& f : files) {
     if (from && to) break;
-    const auto read = read_file(f, input_kind::tariff);
+    const auto read = read_input_file(f, input_kind::tariff);
     if (!read) continue;
     const std::string* text = &read.value();
     if (!from) {
@@ -124,16 +141,33 @@ auto base_files(const std::vector<const tariff*>& tariffs) -> std::set<std::stri
   return out;
 }
 
-auto load_tariff_set(const std::vector<std::string>& paths, int& code, bool print_warnings)
-    -> std::optional<tariff_set> {
-  const std::vector<std::string> files = expand_tariff_paths(paths, code);
-  if (code != exit_ok) return std::nullopt;
+auto load_tariff_set(const std::vector<std::string>& paths, std::vector<diagnostic>* warnings) -> result<tariff_set> {
+  std::vector<diagnostic> errors;
+  const std::vector<std::string> files = expand_tariff_paths(paths, errors);
+  if (!errors.empty()) return failure(errc::io_error, std::move(errors));
   std::vector<tariff> loaded;
+  errc code = errc::ok;  // of the last file that failed
   for (const std::string& f : files) {
-    auto t = load_tariff_file(f, code, print_warnings);
-    if (t) loaded.push_back(std::move(*t));
+    auto t = load_tariff_file(f, warnings);
+    if (t) {
+      loaded.push_back(std::move(t).value());
+      continue;
+    }
+    error e = std::move(t).err();
+    if (e.code == errc::io_error) {
+      code = errc::io_error;
+      errors.push_back(plain_error(std::move(e.message)));
+      continue;
+    }
+    code = errc::invalid_argument;
+    if (e.diagnostics.empty()) {
+      diagnostic d = plain_error(std::move(e.message));
+      d.where.file = f;
+      errors.push_back(std::move(d));
+    }
+    errors.insert(errors.end(), e.diagnostics.begin(), e.diagnostics.end());
   }
-  if (code != exit_ok) return std::nullopt;
+  if (!errors.empty()) return failure(code, std::move(errors));
   std::vector<const tariff*> all;
   for (const tariff& t : loaded) all.push_back(&t);
   const std::set<std::string> bases = base_files(all);
@@ -144,20 +178,20 @@ auto load_tariff_set(const std::vector<std::string>& paths, int& code, bool prin
     set.add(std::move(t), std::move(w));
   }
   if (set.empty()) {
-    fmt::print(stderr, "yibao: no tariff found in {}\n", fmt::join(paths, ", "));
-    code = exit_no_input;
-    return std::nullopt;
+    std::string names;
+    for (const std::string& p : paths) names += (names.empty() ? "" : ", ") + p;
+    errors.push_back(plain_error("no tariff found in " + names));
+    return failure(errc::io_error, std::move(errors));
   }
-  bool failed = false;
-  for (const diagnostic& d : set.check_windows()) {
-    failed = failed || d.level == severity::error;
-    if (d.level == severity::error || print_warnings) fmt::print(stderr, "{}\n", d.to_string());
+  for (diagnostic& d : set.check_windows()) {
+    if (d.level == severity::error) {
+      errors.push_back(std::move(d));
+    } else if (warnings != nullptr) {
+      warnings->push_back(std::move(d));
+    }
   }
-  if (failed) {
-    code = exit_config;
-    return std::nullopt;
-  }
+  if (!errors.empty()) return failure(errc::invalid_argument, std::move(errors));
   return set;
 }
 
-}  // namespace yibao::cli
+}  // namespace yibao
