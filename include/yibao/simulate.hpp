@@ -27,6 +27,7 @@
 #include "yibao/bill.hpp"
 #include "yibao/catalog.hpp"
 #include "yibao/error.hpp"
+#include "yibao/fields.hpp"
 #include "yibao/money.hpp"
 #include "yibao/settlement.hpp"
 #include "yibao/tariff.hpp"
@@ -108,16 +109,9 @@ struct options {
 // ---------------------------------------------------------------------------
 // The summary
 
-/// The money fields of a settlement that the summary totals, in output order.
-enum class field : std::uint8_t {
-  medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
-  inscope_first_pay, act_pay_dedc, hifp_pay, hifmi_pay, hifob_pay, maf_pay,
-  fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, pay_now, claim_later,
-};
-inline constexpr int field_count = 17;
-/// The national field name, e.g. "hifp_pay".
-[[nodiscard]] auto field_name(field f) noexcept -> std::string_view;
-[[nodiscard]] auto field_value(const settlement& s, field f) noexcept -> money;
+/// The summary totals every money field of the settlement: `sum[i]` is the
+/// total of `settlement_fields[i]` (yibao/fields.hpp), in that order.
+inline constexpr std::size_t field_count = settlement_fields.size();
 
 /// Totals over a set of bills. Sums are exact (128-bit fen).
 struct totals {
@@ -128,7 +122,13 @@ struct totals {
   std::array<__int128, field_count> sum{};
   void add(const settlement& s, std::size_t line_count) noexcept;
   void merge(const totals& o) noexcept;
-  [[nodiscard]] auto operator[](field f) const noexcept -> __int128 { return sum[static_cast<int>(f)]; }
+  /// The total of one field, e.g. `t[&settlement::hifp_pay]`.
+  [[nodiscard]] constexpr auto operator[](money settlement::*field) const noexcept -> __int128 {
+    for (std::size_t i = 0; i < field_count; ++i) {
+      if (settlement_fields[i].member == field) return sum[i];
+    }
+    return 0;
+  }
 };
 
 /// The groupings of the summary tables. `filing` has a sixth value, "local"

@@ -269,12 +269,11 @@ YIBAO_API yibao_status YIBAO_CALL yibao_settle_bill(const yibao_tariff* t, const
                                                     yibao_settlement** out);
 
 /**
- * Reads a money field in fen by its national name: medfee_sumamt,
- * fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
- * inscope_first_pay, act_pay_dedc, hifp_pay, hifmi_pay, hifob_pay, maf_pay,
- * fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, pay_now,
- * claim_later, and the year-to-date totals after the bill as "ytd.<name>"
- * (ytd.deductible_paid, ytd.hifp_paid, ..., ytd.maf_base).
+ * Reads a money field in fen by its national name, any money key of the
+ * settlement JSON (medfee_sumamt, ..., hifp_pay, ..., claim_later), and the
+ * year-to-date totals after the bill as "ytd.<name>" (ytd.deductible_paid,
+ * ..., ytd.maf_base). The names are those of the one field table,
+ * yibao::settlement_fields and yibao::ytd_fields in <yibao/fields.hpp>.
  * Errors: YIBAO_EINVAL (NULL), YIBAO_ENOTFOUND (unknown field).
  */
 YIBAO_API yibao_status YIBAO_CALL yibao_settlement_get_fen(const yibao_settlement* s, const char* field,

@@ -5,6 +5,7 @@
 #include "yibao/catalog.hpp"     // IWYU pragma: export
 #include "yibao/engine.hpp"      // IWYU pragma: export
 #include "yibao/error.hpp"       // IWYU pragma: export
+#include "yibao/fields.hpp"      // IWYU pragma: export
 #include "yibao/input.hpp"       // IWYU pragma: export
 #include "yibao/money.hpp"       // IWYU pragma: export
 #include "yibao/settlement.hpp"  // IWYU pragma: export

@@ -120,16 +120,8 @@ auto policy_year(const yb::tariff& t, yb::date d) -> int {
 }
 
 void put(frame_result& r, std::size_t i, const yb::settlement& s) {
-  const std::array<yb::money, money_column_count> m{
-      s.medfee_sumamt, s.fulamt_ownpay_amt, s.overlmt_selfpay, s.preselfpay_amt, s.inscp_scp_amt,
-      s.inscope_first_pay, s.act_pay_dedc, s.hifp_pay, s.hifmi_pay, s.hifob_pay, s.maf_pay,
-      s.fund_pay_sumamt, s.psn_part_amt, s.acct_pay, s.psn_cash_pay, s.pay_now, s.claim_later};
-  for (std::size_t k = 0; k < m.size(); ++k) r.money[k][i] = m[k].fen();
-  const yb::ytd& y = s.ytd_after;
-  const std::array<yb::money, ytd_column_count> yv{y.deductible_paid, y.hifp_paid, y.hifmi_paid,
-                                                   y.hifob_paid,      y.maf_paid,  y.hifp_base,
-                                                   y.hifmi_base,      y.hifob_base, y.maf_base};
-  for (std::size_t k = 0; k < yv.size(); ++k) r.ytd[k][i] = yv[k].fen();
+  for (std::size_t k = 0; k < money_column_count; ++k) r.money[k][i] = (s.*yb::settlement_fields[k].member).fen();
+  for (std::size_t k = 0; k < ytd_column_count; ++k) r.ytd[k][i] = (s.ytd_after.*yb::ytd_fields[k].member).fen();
   for (const yb::fund_detail& f : s.funds) {
     if (f.cap_left) r.cap_left[static_cast<std::size_t>(f.layer)][i] = f.cap_left->fen();
   }

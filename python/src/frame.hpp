@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "yibao/fields.hpp"
 #include "yibao/yibao.hpp"
 
 namespace yibao_py {
@@ -32,18 +33,16 @@ inline constexpr std::array<const char*, 9> line_column_names{
 inline constexpr std::size_t line_column_count = line_column_names.size();
 enum line_col : std::size_t { l_bill, l_code, l_name, l_class, l_ratio, l_limit, l_qty, l_price, l_amount };
 
-/// Money columns of the result (int64 fen), named as in yibao::to_json.
-inline constexpr std::array<const char*, 17> money_column_names{
-    "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
-    "inscope_first_pay", "act_pay_dedc", "hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay",
-    "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "pay_now", "claim_later"};
-inline constexpr std::size_t money_column_count = money_column_names.size();
+/// Money columns of the result (int64 fen): the settlement's money fields of
+/// the field table (yibao/fields.hpp), named as in yibao::to_json.
+inline constexpr std::size_t money_column_count = yibao::settlement_fields.size();
 
-/// Year-to-date totals after each bill (int64 fen).
-inline constexpr std::array<const char*, 9> ytd_column_names{
-    "ytd_deductible_paid", "ytd_hifp_paid", "ytd_hifmi_paid", "ytd_hifob_paid", "ytd_maf_paid",
-    "ytd_hifp_base", "ytd_hifmi_base", "ytd_hifob_base", "ytd_maf_base"};
-inline constexpr std::size_t ytd_column_count = ytd_column_names.size();
+/// Year-to-date totals after each bill (int64 fen): the table's ytd fields,
+/// as columns "ytd_<name>".
+inline constexpr std::size_t ytd_column_count = yibao::ytd_fields.size();
+[[nodiscard]] inline auto ytd_column_name(std::size_t k) -> std::string {
+  return "ytd_" + std::string{yibao::ytd_fields[k].name};
+}
 
 /// Text columns; an absent column is an empty vector, a missing cell "".
 template <std::size_t N>

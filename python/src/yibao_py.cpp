@@ -237,10 +237,10 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   if (failed) throw engine_error{std::move(*failed)};
   py::dict out;
   for (std::size_t k = 0; k < yibao_py::money_column_count; ++k) {
-    out[yibao_py::money_column_names[k]] = to_array(r.money[k]);
+    out[py::str(std::string{yibao::settlement_fields[k].name})] = to_array(r.money[k]);
   }
   for (std::size_t k = 0; k < yibao_py::ytd_column_count; ++k) {
-    out[yibao_py::ytd_column_names[k]] = to_array(r.ytd[k]);
+    out[py::str(yibao_py::ytd_column_name(k))] = to_array(r.ytd[k]);
   }
   const std::vector<std::string> cap_left = cap_left_names();
   for (std::size_t l = 0; l < cap_left.size(); ++l) out[py::str(cap_left[l])] = to_array(r.cap_left[l]);
@@ -346,13 +346,13 @@ PYBIND11_MODULE(_yibao, m) {
   }();
   m.attr("money_columns") = [] {
     py::list l;
-    for (const char* n : yibao_py::money_column_names) l.append(n);
+    for (const yibao::settlement_field& f : yibao::settlement_fields) l.append(std::string{f.name});
     return l;
   }();
   m.attr("cap_left_columns") = cap_left_names();
   m.attr("ytd_columns") = [] {
     py::list l;
-    for (const char* n : yibao_py::ytd_column_names) l.append(n);
+    for (std::size_t k = 0; k < yibao_py::ytd_column_count; ++k) l.append(yibao_py::ytd_column_name(k));
     return l;
   }();
 }

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from . import errors
 from ._yibao import Catalog, Tariff
 from ._yibao import money_columns as _money_columns
+from ._yibao import ytd_columns as _ytd_columns
 from ._yibao import settle_json as _settle_json
 from ._yibao import version as _version
 from .errors import Error, FailedPrecondition, InvalidArgument, IoError, NotFound, OutOfRange
@@ -52,9 +53,7 @@ __all__ = [
 
 # Money fields of a settlement, of its `setldetail` entries and of its `ytd`.
 _MONEY_KEYS = frozenset(_money_columns) | {"inscp_scp_amt", "deductible", "fund_payamt", "crt_payb_lmt_amt", "value"}
-_YTD_KEYS = frozenset(
-    ["deductible_paid", "hifp_paid", "hifmi_paid", "hifob_paid", "maf_paid",
-     "hifp_base", "hifmi_base", "hifob_base", "maf_base"])
+_YTD_KEYS = frozenset(c.removeprefix("ytd_") for c in _ytd_columns)
 
 
 def _json_default(value: Any) -> Any:

@@ -14,6 +14,7 @@
 #include "capi_internal.hpp"
 #include "formats/text.hpp"
 #include "yibao/bill.hpp"
+#include "yibao/fields.hpp"
 
 namespace yibao::capi {
 namespace {
@@ -156,16 +157,14 @@ auto read_visit(const yibao_visit_c& in, visit& out) -> std::optional<error> {
 }
 
 auto read_ytd(const yibao_ytd_c& in, ytd& out) -> std::optional<error> {
-  const std::pair<std::int64_t, money ytd::*> slots[] = {
-      {in.deductible_paid_fen, &ytd::deductible_paid}, {in.hifp_paid_fen, &ytd::hifp_paid},
-      {in.hifmi_paid_fen, &ytd::hifmi_paid},           {in.hifob_paid_fen, &ytd::hifob_paid},
-      {in.maf_paid_fen, &ytd::maf_paid},               {in.hifp_base_fen, &ytd::hifp_base},
-      {in.hifmi_base_fen, &ytd::hifmi_base},           {in.hifob_base_fen, &ytd::hifob_base},
-      {in.maf_base_fen, &ytd::maf_base}};
-  const char* names[] = {"deductible_paid", "hifp_paid", "hifmi_paid", "hifob_paid", "maf_paid",
-                         "hifp_base",       "hifmi_base", "hifob_base", "maf_base"};
-  for (std::size_t i = 0; i < std::size(slots); ++i) {
-    if (auto e = read_money(slots[i].first, path{"ytd", names[i]}, out.*slots[i].second)) return e;
+  // yibao_ytd_c's members, in the order of the field table.
+  const std::int64_t fen[] = {in.deductible_paid_fen, in.hifp_paid_fen,  in.hifmi_paid_fen,
+                              in.hifob_paid_fen,      in.maf_paid_fen,   in.hifp_base_fen,
+                              in.hifmi_base_fen,      in.hifob_base_fen, in.maf_base_fen};
+  static_assert(sizeof fen / sizeof fen[0] == ytd_fields.size(), "yibao_ytd_c must follow ytd_fields");
+  for (std::size_t i = 0; i < ytd_fields.size(); ++i) {
+    const ytd_field& f = ytd_fields[i];
+    if (auto e = read_money(fen[i], path{"ytd", f.name.data()}, out.*f.member)) return e;  // names are literals
   }
   return std::nullopt;
 }

@@ -13,6 +13,7 @@
 
 #include "capi_internal.hpp"
 #include "yibao/engine.hpp"
+#include "yibao/fields.hpp"
 #include "yibao/version.hpp"
 
 namespace yibao::capi {
@@ -163,41 +164,13 @@ auto settle_into(const yibao_tariff* t, const yibao_catalog* c, const bill& b, c
   return YIBAO_OK;
 }
 
-/// The money fields by national name (settlement) and "ytd.<name>" (totals after).
+/// The money fields by national name (settlement) and "ytd.<name>" (totals
+/// after), from the one field table (yibao/fields.hpp).
 auto find_money(const settlement& s, std::string_view f) noexcept -> const money* {
-  struct entry {
-    std::string_view name;
-    money settlement::*member;
-  };
-  static constexpr entry fields[] = {
-      {"medfee_sumamt", &settlement::medfee_sumamt},   {"fulamt_ownpay_amt", &settlement::fulamt_ownpay_amt},
-      {"overlmt_selfpay", &settlement::overlmt_selfpay}, {"preselfpay_amt", &settlement::preselfpay_amt},
-      {"inscp_scp_amt", &settlement::inscp_scp_amt},   {"inscope_first_pay", &settlement::inscope_first_pay},
-      {"act_pay_dedc", &settlement::act_pay_dedc},     {"hifp_pay", &settlement::hifp_pay},
-      {"hifmi_pay", &settlement::hifmi_pay},           {"hifob_pay", &settlement::hifob_pay},
-      {"maf_pay", &settlement::maf_pay},               {"fund_pay_sumamt", &settlement::fund_pay_sumamt},
-      {"psn_part_amt", &settlement::psn_part_amt},     {"acct_pay", &settlement::acct_pay},
-      {"psn_cash_pay", &settlement::psn_cash_pay},     {"pay_now", &settlement::pay_now},
-      {"claim_later", &settlement::claim_later},
-  };
-  struct ytd_entry {
-    std::string_view name;
-    money ytd::*member;
-  };
-  static constexpr ytd_entry ytd_fields[] = {
-      {"deductible_paid", &ytd::deductible_paid}, {"hifp_paid", &ytd::hifp_paid}, {"hifmi_paid", &ytd::hifmi_paid},
-      {"hifob_paid", &ytd::hifob_paid},           {"maf_paid", &ytd::maf_paid},   {"hifp_base", &ytd::hifp_base},
-      {"hifmi_base", &ytd::hifmi_base},           {"hifob_base", &ytd::hifob_base}, {"maf_base", &ytd::maf_base},
-  };
-  for (const entry& e : fields) {
-    if (e.name == f) return &(s.*e.member);
-  }
+  if (const settlement_field* e = find_settlement_field(f)) return &(s.*e->member);
   constexpr std::string_view ytd_prefix = "ytd.";
   if (f.substr(0, ytd_prefix.size()) == ytd_prefix) {
-    f.remove_prefix(ytd_prefix.size());
-    for (const ytd_entry& e : ytd_fields) {
-      if (e.name == f) return &(s.ytd_after.*e.member);
-    }
+    if (const ytd_field* e = find_ytd_field(f.substr(ytd_prefix.size()))) return &(s.ytd_after.*e->member);
   }
   return nullptr;
 }

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
+#include "yibao/fields.hpp"
+
 namespace yibao::cli {
 
 auto terminal_safe(std::string_view text, bool keep_newlines) -> std::string {
@@ -48,90 +53,72 @@ auto terminal_safe(std::string_view text, bool keep_newlines) -> std::string {
 }
 
 auto display_width(std::string_view text) -> std::size_t {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::uint32_t cp = c;
-    std::size_t len = 1;
-    if (c >= 0xF0) {
-      len = 4, cp = c & 0x07U;
-    } else if (c >= 0xE0) {
-      len = 3, cp = c & 0x0FU;
-    } else if (c >= 0xC0) {
-      len = 2, cp = c & 0x1FU;
-    }
-    for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
-    }
-    // East Asian wide ranges (CJK, fullwidth forms, Hangul): two columns.
-    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                      (cp >= 0xFFE0 && cp <= 0xFFE6);
-    width += wide ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
-
-auto pad_right(std::string_view text, std::size_t width) -> std::string {
-  std::string out{text};
-  for (std::size_t w = display_width(text); w < width; ++w) out += ' ';
-  return out;
-}
-
-auto pad_left(std::string_view text, std::size_t width) -> std::string {
-  std::string out;
-  for (std::size_t w = display_width(text); w < width; ++w) out += ' ';
-  return out + std::string{text};
+  // fmt pads to a width counted in terminal columns (East Asian wide
+  // characters count 2): pad to more columns than the text can take and see
+  // how many spaces it added, so that measuring and padding agree.
+  const std::size_t room = 2 * text.size() + 1;
+  return room - (fmt::formatted_size("{:<{}}", text, room) - text.size());
 }
 
 namespace {
 
-struct row {
+// Chinese labels for the settlement fields, by section (field_part), in the
+// order shown; `en` replaces the national name where set. A field of the
+// table without a label here follows its section's labelled rows, under its
+// national name.
+struct label {
+  money settlement::*member;
   const char* zh;
-  const char* en;
-  money settlement::*field;
+  const char* en = nullptr;
 };
 
-constexpr row fee_rows[] = {
-    {"医疗费总额", "medfee_sumamt", &settlement::medfee_sumamt},
-    {"全自费", "fulamt_ownpay_amt", &settlement::fulamt_ownpay_amt},
-    {"超限价自费", "overlmt_selfpay", &settlement::overlmt_selfpay},
-    {"先行自付", "preselfpay_amt", &settlement::preselfpay_amt},
-    {"政策范围内", "inscp_scp_amt", &settlement::inscp_scp_amt},
-};
-constexpr row fund_rows[] = {
-    {"起付线(个人负担)", "act_pay_dedc", &settlement::act_pay_dedc},
-    {"政策内先行自付", "inscope_first_pay", &settlement::inscope_first_pay},
-    {"统筹基金", "hifp_pay", &settlement::hifp_pay},
-    {"大病保险", "hifmi_pay", &settlement::hifmi_pay},
-    {"职工大额补助", "hifob_pay", &settlement::hifob_pay},
-    {"医疗救助", "maf_pay", &settlement::maf_pay},
-    {"基金支付合计", "fund_pay_sumamt", &settlement::fund_pay_sumamt},
-};
-constexpr row person_rows[] = {
-    {"个人负担", "psn_part_amt", &settlement::psn_part_amt},
-    {"个人账户支付", "acct_pay", &settlement::acct_pay},
-    {"个人现金支付", "psn_cash_pay", &settlement::psn_cash_pay},
-};
-constexpr row result_rows[] = {
-    {"现在支付", "pay now", &settlement::pay_now},
-    {"以后报销", "get back later", &settlement::claim_later},
+constexpr label labels[] = {
+    {&settlement::medfee_sumamt, "医疗费总额"},
+    {&settlement::fulamt_ownpay_amt, "全自费"},
+    {&settlement::overlmt_selfpay, "超限价自费"},
+    {&settlement::preselfpay_amt, "先行自付"},
+    {&settlement::inscp_scp_amt, "政策范围内"},
+    {&settlement::act_pay_dedc, "起付线(个人负担)"},
+    {&settlement::inscope_first_pay, "政策内先行自付"},
+    {&settlement::hifp_pay, "统筹基金"},
+    {&settlement::hifmi_pay, "大病保险"},
+    {&settlement::hifob_pay, "职工大额补助"},
+    {&settlement::maf_pay, "医疗救助"},
+    {&settlement::fund_pay_sumamt, "基金支付合计"},
+    {&settlement::psn_part_amt, "个人负担"},
+    {&settlement::acct_pay, "个人账户支付"},
+    {&settlement::psn_cash_pay, "个人现金支付"},
+    {&settlement::pay_now, "现在支付", "pay now"},
+    {&settlement::claim_later, "以后报销", "get back later"},
 };
 
 constexpr std::size_t label_width = 18;
 constexpr std::size_t field_width = 19;
 constexpr std::size_t value_width = 16;
 
-void section(std::string& out, const char* title, const row* rows, std::size_t n,
-             const std::vector<const settlement*>& columns) {
+void row(std::string& out, std::string_view zh, std::string_view en, money settlement::*member,
+         const std::vector<const settlement*>& columns) {
+  out += fmt::format("  {:<{}}{:<{}}", zh, label_width, en, field_width);
+  for (const settlement* s : columns) out += fmt::format("{:>{}}", ((*s).*member).to_string(), value_width);
+  out += '\n';
+}
+
+void section(std::string& out, const char* title, field_part part, const std::vector<const settlement*>& columns) {
   out += title;
   out += '\n';
-  for (std::size_t i = 0; i < n; ++i) {
-    out += "  " + pad_right(rows[i].zh, label_width) + pad_right(rows[i].en, field_width);
-    for (const settlement* s : columns) out += pad_left(((*s).*(rows[i].field)).to_string(), value_width);
-    out += '\n';
+  const auto labelled = [](const settlement_field& f) {
+    return std::any_of(std::begin(labels), std::end(labels), [&f](const label& l) { return l.member == f.member; });
+  };
+  for (const label& l : labels) {
+    const settlement_field* f = nullptr;
+    for (const settlement_field& e : settlement_fields) {
+      if (e.member == l.member) f = &e;
+    }
+    if (f == nullptr || f->part != part) continue;
+    row(out, l.zh, l.en != nullptr ? std::string_view{l.en} : f->name, l.member, columns);
+  }
+  for (const settlement_field& f : settlement_fields) {
+    if (f.part == part && !labelled(f)) row(out, "", f.name, f.member, columns);
   }
 }
 
@@ -148,13 +135,13 @@ auto render_breakdown(const tariff& t, const bill& b, const std::vector<const se
                      to_string(b.at.type), b.at.level, to_string(b.at.where),
                      b.at.where == location::local ? "" : fmt::format(" ({})", to_string(b.at.filed)),
                      b.at.on.to_string());
-  out += '\n' + pad_right("", 2 + label_width + field_width);
-  for (const std::string& title : titles) out += pad_left(title, value_width);
+  out += fmt::format("\n{:{}}", "", 2 + label_width + field_width);
+  for (const std::string& title : titles) out += fmt::format("{:>{}}", title, value_width);
   out += '\n';
-  section(out, "费用构成 fee breakdown", fee_rows, std::size(fee_rows), columns);
-  section(out, "基金支付 fund payments", fund_rows, std::size(fund_rows), columns);
-  section(out, "个人负担 patient share", person_rows, std::size(person_rows), columns);
-  section(out, "结果 result", result_rows, std::size(result_rows), columns);
+  section(out, "费用构成 fee breakdown", field_part::fee, columns);
+  section(out, "基金支付 fund payments", field_part::fund, columns);
+  section(out, "个人负担 patient share", field_part::patient, columns);
+  section(out, "结果 result", field_part::outcome, columns);
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const settlement& s = *columns[i];
     const std::string prefix = columns.size() > 1 ? "[" + titles[i] + "] " : "";

@@ -16,12 +16,9 @@ namespace yibao::cli {
 /// terminal, or fake a line of output.
 [[nodiscard]] auto terminal_safe(std::string_view text, bool keep_newlines = false) -> std::string;
 
-/// Display width of UTF-8 text in terminal columns (CJK counts 2).
+/// Display width of UTF-8 text in terminal columns (CJK counts 2), as fmt
+/// counts it when it pads (`{:<{}}`).
 [[nodiscard]] auto display_width(std::string_view text) -> std::size_t;
-/// `text` padded with spaces to `width` columns (left-aligned).
-[[nodiscard]] auto pad_right(std::string_view text, std::size_t width) -> std::string;
-/// `text` padded with spaces to `width` columns (right-aligned).
-[[nodiscard]] auto pad_left(std::string_view text, std::size_t width) -> std::string;
 
 /// The breakdown of one or more settlements of the same bill side by side
 /// (`titles` name the columns), labelled in Chinese with English field names.

@@ -13,7 +13,6 @@ namespace yibao::cli {
 namespace {
 
 using sim::dimension;
-using sim::field;
 
 auto esc(std::string_view s) -> std::string {
   std::string out;
@@ -33,7 +32,9 @@ auto yuan(__int128 fen) -> std::string { return sim::format_fen(fen); }
 auto as_double(__int128 v) -> double { return static_cast<double>(v); }
 
 constexpr std::array<const char*, 4> layer_colors{"#3b6ea5", "#e08a2c", "#8e5ea2", "#3c9d5d"};
-constexpr std::array<field, 4> layer_fields{field::hifp_pay, field::hifmi_pay, field::hifob_pay, field::maf_pay};
+constexpr std::array<const settlement_field*, 4> layer_fields{
+    &settlement_field_of(&settlement::hifp_pay), &settlement_field_of(&settlement::hifmi_pay),
+    &settlement_field_of(&settlement::hifob_pay), &settlement_field_of(&settlement::maf_pay)};
 
 struct bar {
   std::string label;
@@ -116,8 +117,8 @@ void totals_table(std::string& out, const sim::summary& s) {
   out += "<table><tr><th>field</th><th>base (yuan)</th>";
   if (s.reform) out += "<th>reform</th><th>change</th>";
   out += "</tr>";
-  for (int f = 0; f < sim::field_count; ++f) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td>", sim::field_name(static_cast<field>(f)), yuan(s.base.all.sum[f]));
+  for (std::size_t f = 0; f < sim::field_count; ++f) {
+    out += fmt::format("<tr><td>{}</td><td>{}</td>", settlement_fields[f].name, yuan(s.base.all.sum[f]));
     if (s.reform) {
       out += fmt::format("<td>{}</td><td>{}</td>", yuan(s.reform->all.sum[f]), yuan(s.reform->all.sum[f] - s.base.all.sum[f]));
     }
@@ -137,12 +138,12 @@ void dimension_table(std::string& out, const sim::summary& s, dimension d) {
     const sim::totals& t = rows[v];
     if (t.bills == 0) continue;
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                       esc(sim::dimension_value(d, static_cast<int>(v))), t.bills, yuan(t[field::medfee_sumamt]),
-                       yuan(t[field::hifp_pay]), yuan(t[field::hifmi_pay]), yuan(t[field::hifob_pay]),
-                       yuan(t[field::maf_pay]), yuan(t[field::psn_part_amt]));
+                       esc(sim::dimension_value(d, static_cast<int>(v))), t.bills, yuan(t[&settlement::medfee_sumamt]),
+                       yuan(t[&settlement::hifp_pay]), yuan(t[&settlement::hifmi_pay]), yuan(t[&settlement::hifob_pay]),
+                       yuan(t[&settlement::maf_pay]), yuan(t[&settlement::psn_part_amt]));
     if (s.reform) {
-      const __int128 r = s.reform->by[static_cast<int>(d)][v][field::fund_pay_sumamt];
-      out += fmt::format("<td>{}</td><td>{}</td>", yuan(r), yuan(r - t[field::fund_pay_sumamt]));
+      const __int128 r = s.reform->by[static_cast<int>(d)][v][&settlement::fund_pay_sumamt];
+      out += fmt::format("<td>{}</td><td>{}</td>", yuan(r), yuan(r - t[&settlement::fund_pay_sumamt]));
     }
     out += "</tr>";
   }
@@ -171,24 +172,24 @@ width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>)";
 
   out += "<h2>Fund outlay by layer and hospital level</h2><p class=\"key\">";
   for (std::size_t k = 0; k < layer_fields.size(); ++k) {
-    out += fmt::format("<span style=\"background:{}\"></span>{}", layer_colors[k], sim::field_name(layer_fields[k]));
+    out += fmt::format("<span style=\"background:{}\"></span>{}", layer_colors[k], layer_fields[k]->name);
   }
   out += "</p>";
   const std::vector<const char*> colors(layer_colors.begin(), layer_colors.end());
   std::vector<bar> layers;
   for (std::size_t k = 0; k < layer_fields.size(); ++k) {
     std::vector<__int128> parts(layer_fields.size(), 0);
-    parts[k] = s.base.all[layer_fields[k]];
-    layers.push_back(bar{std::string{sim::field_name(layer_fields[k])}, parts, yuan(parts[k])});
+    parts[k] = s.base.all[layer_fields[k]->member];
+    layers.push_back(bar{std::string{layer_fields[k]->name}, parts, yuan(parts[k])});
   }
   out += bars_svg(layers, colors);
   std::vector<bar> levels;
   const auto& by_level = s.base.by[static_cast<int>(dimension::level)];
   for (std::size_t v = 0; v < by_level.size(); ++v) {
     std::vector<__int128> parts;
-    for (const field f : layer_fields) parts.push_back(by_level[v][f]);
+    for (const settlement_field* f : layer_fields) parts.push_back(by_level[v][f->member]);
     levels.push_back(bar{sim::dimension_value(dimension::level, static_cast<int>(v)), parts,
-                         yuan(by_level[v][field::fund_pay_sumamt])});
+                         yuan(by_level[v][&settlement::fund_pay_sumamt])});
   }
   out += "<br>" + bars_svg(levels, colors);
 
@@ -226,7 +227,7 @@ width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>)";
       for (std::size_t v = 0; v < s.base.by[d].size(); ++v) {
         if (s.base.by[d][v].bills == 0) continue;
         rows.emplace_back(std::string{sim::dimension_name(dim)} + ": " + sim::dimension_value(dim, static_cast<int>(v)),
-                          s.reform->by[d][v][field::fund_pay_sumamt] - s.base.by[d][v][field::fund_pay_sumamt]);
+                          s.reform->by[d][v][&settlement::fund_pay_sumamt] - s.base.by[d][v][&settlement::fund_pay_sumamt]);
       }
     }
     out += signed_bars_svg(rows);

@@ -183,7 +183,7 @@ auto render_table(const tariff& t, const combo_space& space, layer_id layer, sch
                                 to_string(vt));
   for (const auto& l : lines) {
     std::string text;
-    for (std::size_t i = 0; i < l.size(); ++i) text += (i ? "  " : "") + pad_right(l[i], widths[i]);
+    for (std::size_t i = 0; i < l.size(); ++i) text += fmt::format("{}{:<{}}", i ? "  " : "", l[i], widths[i]);
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";
   }

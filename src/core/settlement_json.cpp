@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "core/json_writer.hpp"
+#include "yibao/fields.hpp"
 #include "yibao/settlement.hpp"
 
 namespace yibao {
@@ -33,15 +34,15 @@ namespace {
 
 void write_ytd(std::string& out, const ytd& y) {
   detail::json_object o{out};
-  o.str("deductible_paid", y.deductible_paid.to_string());
-  o.str("hifp_paid", y.hifp_paid.to_string());
-  o.str("hifmi_paid", y.hifmi_paid.to_string());
-  o.str("hifob_paid", y.hifob_paid.to_string());
-  o.str("maf_paid", y.maf_paid.to_string());
-  o.str("hifp_base", y.hifp_base.to_string());
-  o.str("hifmi_base", y.hifmi_base.to_string());
-  o.str("hifob_base", y.hifob_base.to_string());
-  o.str("maf_base", y.maf_base.to_string());
+  for (const ytd_field& f : ytd_fields) o.str(f.name, (y.*f.member).to_string());
+}
+
+// The settlement's money fields in table order: the outcome fields (after
+// `eligible`) or all the others (before it).
+void write_money(detail::json_object& o, const settlement& s, bool outcome) {
+  for (const settlement_field& f : settlement_fields) {
+    if ((f.part == field_part::outcome) == outcome) o.str(f.name, (s.*f.member).to_string());
+  }
 }
 
 }  // namespace
@@ -55,25 +56,10 @@ auto to_json(const settlement& s) -> std::string {
     o.str("tariff_id", s.tariff_id);
     o.str("filing", to_string(s.filed_as));
     o.raw("direct", s.direct ? "true" : "false");
-    o.str("medfee_sumamt", s.medfee_sumamt.to_string());
-    o.str("fulamt_ownpay_amt", s.fulamt_ownpay_amt.to_string());
-    o.str("overlmt_selfpay", s.overlmt_selfpay.to_string());
-    o.str("preselfpay_amt", s.preselfpay_amt.to_string());
-    o.str("inscp_scp_amt", s.inscp_scp_amt.to_string());
-    o.str("inscope_first_pay", s.inscope_first_pay.to_string());
-    o.str("act_pay_dedc", s.act_pay_dedc.to_string());
-    o.str("hifp_pay", s.hifp_pay.to_string());
-    o.str("hifmi_pay", s.hifmi_pay.to_string());
-    o.str("hifob_pay", s.hifob_pay.to_string());
-    o.str("maf_pay", s.maf_pay.to_string());
-    o.str("fund_pay_sumamt", s.fund_pay_sumamt.to_string());
-    o.str("psn_part_amt", s.psn_part_amt.to_string());
-    o.str("acct_pay", s.acct_pay.to_string());
-    o.str("psn_cash_pay", s.psn_cash_pay.to_string());
+    write_money(o, s, false);
     o.raw("eligible", s.eligible ? "true" : "false");
     o.str("ineligible_reason", s.ineligible_reason);
-    o.str("pay_now", s.pay_now.to_string());
-    o.str("claim_later", s.claim_later.to_string());
+    write_money(o, s, true);
     o.key("claim_documents");
     out += '[';
     for (std::size_t i = 0; i < s.claim_documents.size(); ++i) {

@@ -84,7 +84,7 @@ using io::root_fields;
 using io::root_required;
 using io::visit_fields;
 using io::visit_required;
-using io::ytd_fields;
+using io::ytd_names;
 
 constexpr std::size_t max_depth = 64;
 // Inputs above this size are parsed with a one-off parser so that the
@@ -368,11 +368,8 @@ class reader {
 
   auto read_ytd(element obj, ytd& out) -> bool {
     const prefix at{"ytd"};
-    const std::array<money*, 9> slots{&out.deductible_paid, &out.hifp_paid,  &out.hifmi_paid,
-                                      &out.hifob_paid,      &out.maf_paid,   &out.hifp_base,
-                                      &out.hifmi_base,      &out.hifob_base, &out.maf_base};
-    return for_each_field<ytd_fields>(obj, at, 0, [&](std::size_t i, element v) {
-      return read_money(v, at, ytd_fields[i], *slots[i]);
+    return for_each_field<ytd_names>(obj, at, 0, [&](std::size_t i, element v) {
+      return read_money(v, at, ytd_names[i], out.*yibao::ytd_fields[i].member);
     });
   }
 

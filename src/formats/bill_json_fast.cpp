@@ -305,10 +305,9 @@ class scanner {
   }
 
   inline_always auto read_ytd(ytd& out) -> bool {
-    const std::array<money*, 9> slots{&out.deductible_paid, &out.hifp_paid,  &out.hifmi_paid,
-                                      &out.hifob_paid,      &out.maf_paid,   &out.hifp_base,
-                                      &out.hifmi_base,      &out.hifob_base, &out.maf_base};
-    return object<ytd_fields>(0, [&](std::size_t i) __attribute__((always_inline)) { return amount(*slots[i]); });
+    return object<ytd_names>(0, [&](std::size_t i) __attribute__((always_inline)) {
+      return amount(out.*yibao::ytd_fields[i].member);
+    });
   }
 
   inline_always auto read_lines(std::vector<line>& lines) -> bool {

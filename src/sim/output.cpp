@@ -34,9 +34,9 @@ void append_int(std::string& out, long long v) {
 }
 
 void append_fields(std::string& out, const settlement& s) {
-  for (int f = 0; f < field_count; ++f) {
+  for (const settlement_field& f : settlement_fields) {
     out += ',';
-    append_fen(out, field_value(s, static_cast<field>(f)).fen());
+    append_fen(out, (s.*f.member).fen());
   }
 }
 
@@ -44,10 +44,10 @@ void append_fields(std::string& out, const settlement& s) {
 
 auto settlement_csv_header(bool reform) -> std::string {
   std::string h = "source,bill_id,person_id,date,policy_year,visit_type,level,location,filing,eligible,direct";
-  for (int f = 0; f < field_count; ++f) h.append(1, ',').append(field_name(static_cast<field>(f)));
+  for (const settlement_field& f : settlement_fields) h.append(1, ',').append(f.name);
   if (reform) {
     h += ",reform_eligible,reform_direct";
-    for (int f = 0; f < field_count; ++f) h.append(",reform_").append(field_name(static_cast<field>(f)));
+    for (const settlement_field& f : settlement_fields) h.append(",reform_").append(f.name);
     h += ",delta_fund_pay_sumamt,delta_psn_part_amt";
   }
   return h + "\n";

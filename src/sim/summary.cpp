@@ -6,43 +6,12 @@
 
 namespace yibao::sim {
 
-auto field_name(field f) noexcept -> std::string_view {
-  constexpr std::array<std::string_view, field_count> names{
-      "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "inscope_first_pay",
-      "act_pay_dedc",  "hifp_pay",          "hifmi_pay",       "hifob_pay",      "maf_pay",       "fund_pay_sumamt",
-      "psn_part_amt",  "acct_pay",          "psn_cash_pay",    "pay_now",        "claim_later"};
-  return names[static_cast<int>(f)];
-}
-
-auto field_value(const settlement& s, field f) noexcept -> money {
-  switch (f) {
-    case field::medfee_sumamt: return s.medfee_sumamt;
-    case field::fulamt_ownpay_amt: return s.fulamt_ownpay_amt;
-    case field::overlmt_selfpay: return s.overlmt_selfpay;
-    case field::preselfpay_amt: return s.preselfpay_amt;
-    case field::inscp_scp_amt: return s.inscp_scp_amt;
-    case field::inscope_first_pay: return s.inscope_first_pay;
-    case field::act_pay_dedc: return s.act_pay_dedc;
-    case field::hifp_pay: return s.hifp_pay;
-    case field::hifmi_pay: return s.hifmi_pay;
-    case field::hifob_pay: return s.hifob_pay;
-    case field::maf_pay: return s.maf_pay;
-    case field::fund_pay_sumamt: return s.fund_pay_sumamt;
-    case field::psn_part_amt: return s.psn_part_amt;
-    case field::acct_pay: return s.acct_pay;
-    case field::psn_cash_pay: return s.psn_cash_pay;
-    case field::pay_now: return s.pay_now;
-    case field::claim_later: return s.claim_later;
-  }
-  return money{};
-}
-
 void totals::add(const settlement& s, std::size_t line_count) noexcept {
   ++bills;
   lines += line_count;
   if (!s.eligible) ++ineligible;
   if (!s.direct) ++unfiled;
-  for (int f = 0; f < field_count; ++f) sum[f] += field_value(s, static_cast<field>(f)).fen();
+  for (std::size_t f = 0; f < field_count; ++f) sum[f] += (s.*settlement_fields[f].member).fen();
 }
 
 void totals::merge(const totals& o) noexcept {
@@ -50,7 +19,7 @@ void totals::merge(const totals& o) noexcept {
   lines += o.lines;
   ineligible += o.ineligible;
   unfiled += o.unfiled;
-  for (int f = 0; f < field_count; ++f) sum[f] += o.sum[f];
+  for (std::size_t f = 0; f < field_count; ++f) sum[f] += o.sum[f];
 }
 
 auto dimension_name(dimension d) noexcept -> std::string_view {

@@ -45,8 +45,8 @@ auto share_mean_bp(const std::vector<std::uint64_t>& bp) -> std::int64_t {
 void totals_json(std::string& out, const totals& t) {
   out += fmt::format("\"bills\":{},\"lines\":{},\"ineligible\":{},\"unfiled\":{}", t.bills, t.lines, t.ineligible,
                      t.unfiled);
-  for (int f = 0; f < field_count; ++f) {
-    out += fmt::format(",\"{}\":\"{}\"", field_name(static_cast<field>(f)), format_fen(t.sum[f]));
+  for (std::size_t f = 0; f < field_count; ++f) {
+    out += fmt::format(",\"{}\":\"{}\"", settlement_fields[f].name, format_fen(t.sum[f]));
   }
 }
 
@@ -140,8 +140,8 @@ auto to_json(const summary& s) -> std::string {
                        "\"patient_share_raised\":\"{}\",\"patient_share_lowered\":\"{}\"",
                        s.delta.more, s.delta.less, s.delta.same, format_fen(s.delta.raised),
                        format_fen(s.delta.lowered));
-    for (int f = 0; f < field_count; ++f) {
-      out += fmt::format(",\"{}\":\"{}\"", field_name(static_cast<field>(f)),
+    for (std::size_t f = 0; f < field_count; ++f) {
+      out += fmt::format(",\"{}\":\"{}\"", settlement_fields[f].name,
                          format_fen(s.reform->all.sum[f] - s.base.all.sum[f]));
     }
     out += '}';
@@ -162,8 +162,8 @@ auto to_text(const summary& s) -> std::string {
   out += fmt::format("\n{:<20}{:>20}", "totals (yuan)", "base");
   if (s.reform) out += fmt::format("{:>20}{:>20}", "reform", "change");
   out += '\n';
-  for (int f = 0; f < field_count; ++f) {
-    out += fmt::format("{:<20}{:>20}", field_name(static_cast<field>(f)), format_fen(s.base.all.sum[f]));
+  for (std::size_t f = 0; f < field_count; ++f) {
+    out += fmt::format("{:<20}{:>20}", settlement_fields[f].name, format_fen(s.base.all.sum[f]));
     if (s.reform) {
       out += fmt::format("{:>20}{:>20}", format_fen(s.reform->all.sum[f]),
                          format_fen(s.reform->all.sum[f] - s.base.all.sum[f]));
@@ -180,11 +180,11 @@ auto to_text(const summary& s) -> std::string {
       const totals& t = s.base.by[d][v];
       if (t.bills == 0) continue;
       out += fmt::format("   {:<14}{:>10}{:>18}{:>18}{:>18}{:>18}{:>18}", dimension_value(dim, static_cast<int>(v)),
-                         t.bills, format_fen(t[field::medfee_sumamt]), format_fen(t[field::hifp_pay]),
-                         format_fen(t[field::hifmi_pay] + t[field::hifob_pay]), format_fen(t[field::maf_pay]),
-                         format_fen(t[field::psn_part_amt]));
+                         t.bills, format_fen(t[&settlement::medfee_sumamt]), format_fen(t[&settlement::hifp_pay]),
+                         format_fen(t[&settlement::hifmi_pay] + t[&settlement::hifob_pay]), format_fen(t[&settlement::maf_pay]),
+                         format_fen(t[&settlement::psn_part_amt]));
       if (s.reform) {
-        out += fmt::format("{:>18}", format_fen(s.reform->by[d][v][field::fund_pay_sumamt] - t[field::fund_pay_sumamt]));
+        out += fmt::format("{:>18}", format_fen(s.reform->by[d][v][&settlement::fund_pay_sumamt] - t[&settlement::fund_pay_sumamt]));
       }
       out += '\n';
     }

@@ -147,43 +147,6 @@ auto capi_catalog(const std::string& rel) -> catalog_ptr {
   return catalog_ptr(c);
 }
 
-constexpr const char* money_fields[] = {
-    "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "inscope_first_pay",
-    "act_pay_dedc",  "hifp_pay",          "hifmi_pay",       "hifob_pay",      "maf_pay",       "fund_pay_sumamt",
-    "psn_part_amt",  "acct_pay",          "psn_cash_pay",    "pay_now",        "claim_later"};
-
-auto cpp_money(const yibao::settlement& s, std::string_view f) -> yibao::money {
-  if (f == "medfee_sumamt") return s.medfee_sumamt;
-  if (f == "fulamt_ownpay_amt") return s.fulamt_ownpay_amt;
-  if (f == "overlmt_selfpay") return s.overlmt_selfpay;
-  if (f == "preselfpay_amt") return s.preselfpay_amt;
-  if (f == "inscp_scp_amt") return s.inscp_scp_amt;
-  if (f == "inscope_first_pay") return s.inscope_first_pay;
-  if (f == "act_pay_dedc") return s.act_pay_dedc;
-  if (f == "hifp_pay") return s.hifp_pay;
-  if (f == "hifmi_pay") return s.hifmi_pay;
-  if (f == "hifob_pay") return s.hifob_pay;
-  if (f == "maf_pay") return s.maf_pay;
-  if (f == "fund_pay_sumamt") return s.fund_pay_sumamt;
-  if (f == "psn_part_amt") return s.psn_part_amt;
-  if (f == "acct_pay") return s.acct_pay;
-  if (f == "psn_cash_pay") return s.psn_cash_pay;
-  if (f == "pay_now") return s.pay_now;
-  return s.claim_later;
-}
-
-struct ytd_field {
-  const char* name;
-  yibao::money yibao::ytd::*member;
-};
-constexpr ytd_field ytd_fields[] = {
-    {"ytd.deductible_paid", &yibao::ytd::deductible_paid}, {"ytd.hifp_paid", &yibao::ytd::hifp_paid},
-    {"ytd.hifmi_paid", &yibao::ytd::hifmi_paid},           {"ytd.hifob_paid", &yibao::ytd::hifob_paid},
-    {"ytd.maf_paid", &yibao::ytd::maf_paid},               {"ytd.hifp_base", &yibao::ytd::hifp_base},
-    {"ytd.hifmi_base", &yibao::ytd::hifmi_base},           {"ytd.hifob_base", &yibao::ytd::hifob_base},
-    {"ytd.maf_base", &yibao::ytd::maf_base},
-};
-
 class capi_golden_case : public testing::TestWithParam<std::string> {};
 
 TEST_P(capi_golden_case, settle_json_equals_cpp_settle) {
@@ -209,15 +172,17 @@ TEST_P(capi_golden_case, settle_json_equals_cpp_settle) {
   ASSERT_NE(s, nullptr) << got;
   EXPECT_EQ(got, want) << "yibao_settlement_json differs from yibao::to_json";
 
-  for (const char* f : money_fields) {
+  for (const yibao::settlement_field& f : yibao::settlement_fields) {
+    const std::string name{f.name};
     int64_t fen = -1;
-    ASSERT_EQ(yibao_settlement_get_fen(s, f, &fen), YIBAO_OK) << f << ": " << yibao_last_error();
-    EXPECT_EQ(fen, cpp_money(cs, f).fen()) << f;
+    ASSERT_EQ(yibao_settlement_get_fen(s, name.c_str(), &fen), YIBAO_OK) << name << ": " << yibao_last_error();
+    EXPECT_EQ(fen, (cs.*f.member).fen()) << name;
   }
-  for (const auto& f : ytd_fields) {
+  for (const yibao::ytd_field& f : yibao::ytd_fields) {
+    const std::string name = "ytd." + std::string{f.name};
     int64_t fen = -1;
-    ASSERT_EQ(yibao_settlement_get_fen(s, f.name, &fen), YIBAO_OK) << f.name << ": " << yibao_last_error();
-    EXPECT_EQ(fen, (cs.ytd_after.*(f.member)).fen()) << f.name;
+    ASSERT_EQ(yibao_settlement_get_fen(s, name.c_str(), &fen), YIBAO_OK) << name << ": " << yibao_last_error();
+    EXPECT_EQ(fen, (cs.ytd_after.*f.member).fen()) << name;
   }
   int flag = -1;
   ASSERT_EQ(yibao_settlement_get_bool(s, "eligible", &flag), YIBAO_OK);

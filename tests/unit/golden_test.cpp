@@ -51,44 +51,11 @@ auto describe(const yibao::error& e) -> std::string {
 }
 
 
-/// The settlement fields a case must give, in the order of the national output.
-struct money_field {
-  const char* name;
-  yibao::money yibao::settlement::*member;
-};
-constexpr money_field money_fields[] = {
-    {"medfee_sumamt", &yibao::settlement::medfee_sumamt},
-    {"fulamt_ownpay_amt", &yibao::settlement::fulamt_ownpay_amt},
-    {"overlmt_selfpay", &yibao::settlement::overlmt_selfpay},
-    {"preselfpay_amt", &yibao::settlement::preselfpay_amt},
-    {"inscp_scp_amt", &yibao::settlement::inscp_scp_amt},
-    {"inscope_first_pay", &yibao::settlement::inscope_first_pay},
-    {"act_pay_dedc", &yibao::settlement::act_pay_dedc},
-    {"hifp_pay", &yibao::settlement::hifp_pay},
-    {"hifmi_pay", &yibao::settlement::hifmi_pay},
-    {"hifob_pay", &yibao::settlement::hifob_pay},
-    {"maf_pay", &yibao::settlement::maf_pay},
-    {"fund_pay_sumamt", &yibao::settlement::fund_pay_sumamt},
-    {"psn_part_amt", &yibao::settlement::psn_part_amt},
-    {"acct_pay", &yibao::settlement::acct_pay},
-    {"psn_cash_pay", &yibao::settlement::psn_cash_pay},
-    {"pay_now", &yibao::settlement::pay_now},
-    {"claim_later", &yibao::settlement::claim_later},
-};
+/// The settlement fields a case must give: every field of the table.
+using yibao::settlement_fields;
+using yibao::ytd_fields;
 
-struct ytd_field {
-  const char* name;
-  yibao::money yibao::ytd::*member;
-};
-constexpr ytd_field ytd_fields[] = {
-    {"deductible_paid", &yibao::ytd::deductible_paid}, {"hifp_paid", &yibao::ytd::hifp_paid},
-    {"hifmi_paid", &yibao::ytd::hifmi_paid},           {"hifob_paid", &yibao::ytd::hifob_paid},
-    {"maf_paid", &yibao::ytd::maf_paid},               {"hifp_base", &yibao::ytd::hifp_base},
-    {"hifmi_base", &yibao::ytd::hifmi_base},           {"hifob_base", &yibao::ytd::hifob_base},
-    {"maf_base", &yibao::ytd::maf_base},
-};
-
-auto get_string(simdjson::dom::element obj, const char* key) -> std::optional<std::string> {
+auto get_string(simdjson::dom::element obj, std::string_view key) -> std::optional<std::string> {
   std::string_view v;
   if (obj[key].get(v) != simdjson::SUCCESS) return std::nullopt;
   return std::string(v);
@@ -103,7 +70,7 @@ void check_identities(const yibao::settlement& s) {
       << "fund_pay_sumamt = hifp_pay + hifmi_pay + hifob_pay + maf_pay";
   EXPECT_EQ(s.medfee_sumamt, s.fund_pay_sumamt + s.psn_part_amt) << "medfee_sumamt = fund_pay_sumamt + psn_part_amt";
   EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.psn_cash_pay) << "psn_part_amt = acct_pay + psn_cash_pay";
-  for (const auto& f : money_fields) EXPECT_GE(s.*(f.member), money{}) << f.name << " must not be negative";
+  for (const auto& f : settlement_fields) EXPECT_GE(s.*(f.member), money{}) << f.name << " must not be negative";
   EXPECT_LE(s.fund_pay_sumamt, s.inscp_scp_amt) << "the funds never pay more than the in-scope amount";
   EXPECT_LE(s.act_pay_dedc + s.inscope_first_pay, s.inscp_scp_amt);
   if (s.direct) {
@@ -183,7 +150,7 @@ TEST_P(golden_case, settles) {
 
   simdjson::dom::element expect;
   ASSERT_EQ(doc["expect"].get(expect), simdjson::SUCCESS) << file << ": no expect";
-  for (const auto& f : money_fields) {
+  for (const auto& f : settlement_fields) {
     const auto want = get_string(expect, f.name);
     if (!want) {
       ADD_FAILURE() << "expect." << f.name << " is missing (every money field is required, as a decimal string)";

@@ -304,9 +304,9 @@ TEST(simulate, reform_reports_the_change) {
   // with more from the basic fund earlier in the year, a person reaches the
   // critical-illness deductible later.
   EXPECT_GT(d.less, d.more);
-  using yibao::sim::field;
-  EXPECT_EQ((*got.sum.reform).all[field::psn_part_amt] - got.sum.base.all[field::psn_part_amt], d.raised - d.lowered);
-  EXPECT_LT((*got.sum.reform).all[field::psn_part_amt], got.sum.base.all[field::psn_part_amt]);
+  constexpr auto psn = &yibao::settlement::psn_part_amt;
+  EXPECT_EQ((*got.sum.reform).all[psn] - got.sum.base.all[psn], d.raised - d.lowered);
+  EXPECT_LT((*got.sum.reform).all[psn], got.sum.base.all[psn]);
   EXPECT_NE(got.out.find(",reform_hifp_pay,"), std::string::npos);
 }
 

@@ -13,6 +13,7 @@
 
 #include "formats/text.hpp"
 #include "yibao/bill.hpp"
+#include "yibao/fields.hpp"
 
 namespace yibao::io {
 
@@ -60,9 +61,12 @@ inline constexpr std::uint32_t person_required = 0b0000011;
 inline constexpr field_names<8> visit_fields{"type",      "level", "location", "filing",
                                       "admission", "date",  "disease",  "transfer_from_level"};
 inline constexpr std::uint32_t visit_required = 0b00100111;
-inline constexpr field_names<9> ytd_fields{"deductible_paid", "hifp_paid", "hifmi_paid",
-                                    "hifob_paid",      "maf_paid",  "hifp_base",
-                                    "hifmi_base",      "hifob_base", "maf_base"};
+// The names of the ytd totals, from the field table (yibao/fields.hpp).
+inline constexpr auto ytd_names = [] {
+  field_names<yibao::ytd_fields.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = yibao::ytd_fields[i].name;
+  return out;
+}();
 inline constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
                                      "price_limit", "qty", "price", "amount"};
 inline constexpr std::uint32_t line_required = 0b11100001;

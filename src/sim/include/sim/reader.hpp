@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::sim::detail {
@@ -60,8 +61,8 @@ class line_reader {
 auto split_csv(std::string_view row, std::vector<std::string_view>& cells, std::string& scratch, std::string& why)
     -> bool;
 
-/// Appends `text` as a JSON string literal.
-void append_json_string(std::string& out, std::string_view text);
+/// Appends `text` as a JSON string literal: the core's one escaper.
+using yibao::detail::append_json_string;
 /// Appends `text` as a CSV cell (quoted if it holds a comma, quote or line break).
 void append_csv_cell(std::string& out, std::string_view text);
 
