@@ -47,6 +47,7 @@ inline constexpr std::array settlement_fields{
     settlement_field{"hifmi_pay", &settlement::hifmi_pay, field_part::fund, "critical-illness insurance payment"},
     settlement_field{"hifob_pay", &settlement::hifob_pay, field_part::fund, "employees' large-expense subsidy"},
     settlement_field{"maf_pay", &settlement::maf_pay, field_part::fund, "medical assistance payment"},
+    settlement_field{"oth_pay", &settlement::oth_pay, field_part::fund, "other funds' payment (zero for now)"},
     settlement_field{"fund_pay_sumamt", &settlement::fund_pay_sumamt, field_part::fund, "total paid by the funds"},
     settlement_field{"psn_part_amt", &settlement::psn_part_amt, field_part::patient, "the patient's total share"},
     settlement_field{"acct_pay", &settlement::acct_pay, field_part::patient, "paid from the personal account"},

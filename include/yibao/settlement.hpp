@@ -76,6 +76,7 @@ struct settlement {
   money inscope_first_pay;  ///< in-scope share borne first by the patient (tariff `first_pay`)
   money act_pay_dedc;       ///< deductible actually borne
   money hifp_pay, hifmi_pay, hifob_pay, maf_pay;
+  money oth_pay;            ///< other funds (zero: no other fund is modelled yet)
   money fund_pay_sumamt;
   money psn_part_amt;
   money acct_pay;

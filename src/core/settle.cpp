@@ -186,7 +186,8 @@ auto settler::run() -> std::optional<error> {
     upper_layer(layer_id::large, policy[layer_id::large]);
     upper_layer(layer_id::assistance, policy[layer_id::assistance]);
   }
-  s_.fund_pay_sumamt = s_.hifp_pay + s_.hifmi_pay + s_.hifob_pay + s_.maf_pay;
+  s_.oth_pay = money{};  // no fund beyond the four layers is modelled yet
+  s_.fund_pay_sumamt = s_.hifp_pay + s_.hifmi_pay + s_.hifob_pay + s_.maf_pay + s_.oth_pay;
   s_.psn_part_amt = s_.medfee_sumamt - s_.fund_pay_sumamt;
   account_and_cash();
   return std::nullopt;
