@@ -33,6 +33,8 @@ inline constexpr int visit_type_count = 3;
 inline constexpr int level_count = 4;  ///< 0 community, 1, 2, 3
 inline constexpr int location_count = 3;
 inline constexpr int filing_count = 5;
+inline constexpr int coverage_count = 3;
+inline constexpr int item_class_count = 3;
 
 /// Calendar date (validated: a real day of the Gregorian calendar).
 struct date {
@@ -43,6 +45,8 @@ struct date {
   /// "YYYY-MM-DD"
   [[nodiscard]] auto to_string() const -> std::string;
 };
+/// Whether `d` is a real day (years 1900..9999, as parse_date reads them).
+[[nodiscard]] auto is_real(date d) noexcept -> bool;
 /// Parses "YYYY-MM-DD"; nullopt unless it is a real date.
 [[nodiscard]] auto parse_date(std::string_view text) -> std::optional<date>;
 /// `d` plus `months` calendar months (day clamped to the month's end).
@@ -110,10 +114,22 @@ struct line {
   friend auto operator==(const line&, const line&) -> bool = default;
 };
 
-/// The most lines one bill may have, in every reader (bill JSON, the bulk
-/// CSV, the C structs): 1,000,000. No real bill comes near it; it bounds the
-/// memory one bill can take.
+/// The limits of a valid bill (docs/bill-format.md), checked by validate()
+/// whatever built the bill. The money and price bounds keep qty x price and
+/// every total far inside int64 fen.
+///
+/// The most lines one bill may have: 1,000,000. No real bill comes near it;
+/// it bounds the memory one bill can take, so every reader (bill JSON, the
+/// bulk CSV, the C structs, Python frames) also stops reading past it.
 inline constexpr std::size_t max_bill_lines = 1'000'000;
+/// Money (amounts, balances, year-to-date totals): 0 .. 1,000,000,000.00 yuan.
+inline constexpr std::int64_t max_money_fen = 100'000'000'000;
+/// Prices and price limits, per unit: 0 .. 1,000,000,000 yuan.
+inline constexpr std::int64_t max_price_micro = 1'000'000'000'000'000;
+/// Quantities: 0 .. 1,000,000 units.
+inline constexpr std::int64_t max_qty_ten_thousandths = 10'000'000'000;
+/// The n-th admission of the year: 1 .. 1,000,000.
+inline constexpr int max_admission = 1'000'000;
 
 struct bill {
   std::string id;
@@ -124,15 +140,27 @@ struct bill {
   friend auto operator==(const bill&, const bill&) -> bool = default;
 };
 
-/// Parses one bill from JSON text (the contract in README.md). Every problem
-/// is reported with its field path (e.g. `lines[3].amount`): unknown fields,
-/// wrong types, negative amounts, `amount != qty x price`, unknown enum values.
-/// `allow_ytd`: whether "ytd" may be present (true for estimate; bulk input
-/// carries no ytd and passes false, which makes a present "ytd" an error).
-/// Limits: money <= 1,000,000,000.00 yuan, prices <= 1,000,000,000 yuan,
-/// quantities <= 1,000,000 units, at most max_bill_lines lines
-/// (docs/bill-format.md).
-/// errc::invalid_argument on any problem.
+/// Checks every rule of the bill contract (docs/bill-format.md) that is not
+/// syntax: enum values in range (for values set from C or C++ as integers),
+/// level 0..3, admission 1..max_admission, transfer_from_level 0..3 and
+/// below level, real dates, non-empty ids and line codes, money, prices and
+/// quantities non-negative and within the limits above, ratios 0..1, one to
+/// max_bill_lines lines, amount == qty x price rounded half-up to the fen.
+/// settle() calls it first, so a bill is checked whatever built it; readers
+/// only convert syntax. The first problem in field order is reported as
+/// errc::invalid_argument with its field path (`visit.admission`,
+/// `lines[3].amount`), the message "<path>: <what is wrong>".
+[[nodiscard]] auto validate(const bill& b) -> result<void>;
+
+/// Converts one bill from JSON text (the contract in docs/bill-format.md).
+/// Every syntax problem is reported with its field path (e.g.
+/// `lines[3].qty`): malformed JSON, unknown, duplicate or missing fields,
+/// wrong types, decimals with more digits than their scale, unknown enum
+/// values, invalid dates. Ranges and consistency (negative amounts,
+/// `amount != qty x price`, level 0..3, ...) are validate()'s, which settle()
+/// calls. `allow_ytd`: whether "ytd" may be present (true for estimate; bulk
+/// input carries no ytd and passes false, which makes a present "ytd" an
+/// error). errc::invalid_argument on any problem.
 [[nodiscard]] auto parse_bill_json(std::string_view json, bool allow_ytd = true) -> result<bill>;
 
 }  // namespace yibao

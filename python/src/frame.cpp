@@ -26,7 +26,9 @@ auto bill_json(std::size_t c) -> const yb::sim::detail::json_field& {
 }
 
 /// qty x price rounded half-up (the contract's amount), as text; "" when
-/// either does not parse (the bill reader then reports that cell).
+/// either does not parse (the bill reader then reports that cell), "0" when
+/// the product overflows (only a qty or price beyond validate()'s limits
+/// does, and validate reports that cell before the amount).
 auto computed_amount(std::string_view qty, std::string_view price) -> std::string {
   const auto q = yb::parse_quantity(qty);
   const auto p = yb::parse_price(price);
@@ -34,7 +36,7 @@ auto computed_amount(std::string_view qty, std::string_view price) -> std::strin
   try {
     return yb::extend(*q, *p, yb::rounding::half_up).to_string();
   } catch (const std::overflow_error&) {
-    return {};  // beyond the reader's limits on qty and price: it says which
+    return "0";
   }
 }
 
@@ -208,8 +210,8 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
   }
 
   // Every bill through the bill JSON reader of `yibao estimate` and `yibao
-  // simulate`: the same checks and limits (amounts, prices, quantities,
-  // ratios, integers, number of lines), whatever the route.
+  // simulate` and yibao::validate(): the same checks and limits (amounts,
+  // prices, quantities, ratios, integers, number of lines), whatever the route.
   std::vector<yb::bill> bs(n_bills);
   std::vector<std::optional<yb::error>> errs(n_bills);
   frame_result r = sized(n_bills);
@@ -225,10 +227,12 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
                                fmt::format("{} lines exceed the limit {}", n_own, yb::max_bill_lines));
     } else {
       bill_to_json(bills, i, lines, own, n_own, json);
-      if (auto parsed = yb::parse_bill_json(json, /*allow_ytd=*/false)) {
-        bs[i] = std::move(parsed).value();
-      } else {
+      if (auto parsed = yb::parse_bill_json(json, /*allow_ytd=*/false); !parsed) {
         errs[i] = table_error(std::move(parsed).err(), i, own, n_own);
+      } else if (auto valid = yb::validate(parsed.value()); !valid) {  // told with the table's paths
+        errs[i] = table_error(std::move(valid).err(), i, own, n_own);
+      } else {
+        bs[i] = std::move(parsed).value();
       }
     }
     if (errs[i]) {

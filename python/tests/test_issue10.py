@@ -155,8 +155,8 @@ def test_issue10_item21_limits_as_in_the_bill_json(tariff, catalog):
         collected = yibao.settle_frame(tariff, catalog, bills, ln, errors="collect")
         assert list(collected["ok"]) == [False, True]
         assert collected["error"][0] == f"bill B1: lines[0].{column}: {what}"
-    # Bill cells too: admission is an integer >= 1, the balance is money.
-    for column, text, what in [("admission", "0", "must be at least 1, found 0"),
+    # Bill cells too: admission is an integer 1..1,000,000, the balance is money.
+    for column, text, what in [("admission", "0", "must be between 1 and 1000000, found 0"),
                                ("account_balance", "1000000000.01", None)]:
         b2 = bills.assign(**{column: [text, ""]})
         got = yibao.settle_frame(tariff, catalog, b2, lines, errors="collect")

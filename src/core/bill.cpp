@@ -73,6 +73,11 @@ auto date::to_string() const -> std::string {
   return std::string(buf, 10);
 }
 
+auto is_real(date d) noexcept -> bool {
+  return d.year >= 1900 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+         d.day <= days_in(d.year, d.month);
+}
+
 auto parse_date(std::string_view text) -> std::optional<date> {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto num = [&text](std::size_t at, std::size_t len) -> int {
@@ -84,8 +89,10 @@ auto parse_date(std::string_view text) -> std::optional<date> {
     return v;
   };
   const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in(y, m)) return std::nullopt;
-  return date{static_cast<std::int16_t>(y), static_cast<std::int8_t>(m), static_cast<std::int8_t>(d)};
+  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  const date out{static_cast<std::int16_t>(y), static_cast<std::int8_t>(m), static_cast<std::int8_t>(d)};
+  if (!is_real(out)) return std::nullopt;
+  return out;
 }
 
 auto add_months(date d, int months) -> date {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "layer_math.hpp"
+#include "validate.hpp"
 #include "yibao/engine.hpp"
 
 namespace yibao {
@@ -23,7 +24,7 @@ constexpr auto keep_if(bool flag, std::int64_t v) noexcept -> std::int64_t {
 // One line of step 1: its class, its own-share ratio and its split, or why it
 // has none.
 struct classified {
-  enum class problem : std::uint8_t { none, unknown_item, bad_selfpay_ratio };
+  enum class problem : std::uint8_t { none, invalid_line, unknown_item, bad_selfpay_ratio };
   problem fault = problem::none;
   item_class cls = item_class::C;
   ratio own;
@@ -33,6 +34,10 @@ struct classified {
 [[gnu::always_inline]] inline auto classify_line(const line& l, const catalog_entry* entry, ratio b_default,
                                                  rounding mode) -> classified {
   classified c;
+  if (!detail::line_ok(l)) [[unlikely]] {
+    c.fault = classified::problem::invalid_line;
+    return c;
+  }
   if (!l.cls && !entry) {
     c.fault = classified::problem::unknown_item;
     return c;
@@ -147,6 +152,7 @@ class settler {
   const settle_options& o_;
   visit v_;
   settlement& s_;
+  bool invalid_bill_ = false;  ///< classify() found a line breaking validate()'s rules
 };
 
 auto settler::run() -> std::optional<error> {
@@ -163,15 +169,19 @@ auto settler::run() -> std::optional<error> {
   s_.bill_id = b_.id;
   s_.tariff_id = t_.info.id;
   s_.filed_as = v_.filed;
+  // A local, not a member: resolve's result is then built in place, not moved.
+  // It has no effects, so it can run before step 1 while the lines arrive.
+  const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
+  // Step 1 checks validate()'s line rules too; a bill that breaks them is
+  // reported first, then a date outside the tariff, then step 1's own errors.
+  auto step1 = classify();
+  if (step1 && invalid_bill_) return step1;
   if (b_.at.on < t_.info.valid_from || t_.info.valid_to < b_.at.on) {
     return make_error(errc::out_of_range, "visit.date",
                       fmt::format("{} is outside the validity of tariff {} ({} to {})", b_.at.on.to_string(),
                                   t_.info.id, t_.info.valid_from.to_string(), t_.info.valid_to.to_string()));
   }
-  // A local, not a member: resolve's result is then built in place, not moved.
-  // It has no effects, so it can run before step 1 while the lines arrive.
-  const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
-  if (auto e = classify()) return e;
+  if (step1) return step1;
   const layer_policy& basic = policy[layer_id::basic];
   if (!basic.active) {
     return make_error(errc::failed_precondition, "",
@@ -242,7 +252,15 @@ auto settler::classify() -> std::optional<error> {
   const bool lookup = c_.size() != 0;
   const line_totals t = lookup ? classify_lines<true>(b_.lines, c_, t_.b_first_pay_default, t_.info.round)
                                : classify_lines<false>(b_.lines, c_, t_.b_first_pay_default, t_.info.round);
-  if (t.failed) return line_error(*t.failed, lookup);
+  if (t.failed) [[unlikely]] {
+    // Any line breaking the bill contract, even after the one that stopped
+    // the loop, is reported first, as validate() reports it.
+    if (auto valid = validate(b_); !valid) {
+      invalid_bill_ = true;
+      return std::move(valid).err();
+    }
+    return line_error(*t.failed, lookup);
+  }
   s_.medfee_sumamt = t.total;
   s_.fulamt_ownpay_amt = t.self;
   s_.overlmt_selfpay = t.over;
@@ -437,6 +455,10 @@ auto settle(const tariff& t, const catalog& c, const bill& b, const ytd& before,
     -> result<settlement> {
   // Built in place in the result: moving a settlement in costs about as much
   // as the arithmetic of a short bill.
+  // The bill contract first, whatever built the bill (readers only convert
+  // syntax): all of validate() but the line rules here, which step 1 checks
+  // on each line before it splits it, before anything else reads the lines.
+  if (!detail::head_ok(b)) [[unlikely]] return detail::head_error(b);
   result<settlement> out{settlement{}};
   try {
     if (auto e = settler{t, c, b, before, opts, out.value()}.run()) out = std::move(*e);

@@ -29,9 +29,14 @@
 //
 // `null` is never "absent": it is a type error like any other.
 //
-// Checks, each reported as errc::invalid_argument with error.path set to the
-// field path and error.message = "<path>: <what is wrong>"; the first problem
-// in document order wins:
+// This reader converts syntax only; the ranges and consistency of a bill
+// (non-negative amounts under the limits, ratios 0..1, level 0..3, admission
+// 1..1,000,000, transfer_from_level below level, non-empty ids and codes, at
+// least one line, amount == qty x price) are yibao::validate()'s
+// (src/core/validate.cpp), which settle() runs, so every entry point shares
+// them. Syntax checks, each reported as errc::invalid_argument with
+// error.path set to the field path and error.message = "<path>: <what is
+// wrong>"; the first problem in document order wins:
 //   - malformed JSON (with a byte offset where one can be found: truncated
 //     input, mismatched brackets, nesting deeper than 64, invalid UTF-8),
 //     trailing content after the object, a top level that is not an object;
@@ -39,12 +44,10 @@
 //   - wrong JSON types; strings must be valid UTF-8 (simdjson validates the
 //     whole input before anything else);
 //   - decimals: too many digits for the scale (money 2, price 6, qty 4,
-//     ratio 6), negative values, ratios outside 0..1, values above the sanity
-//     limits (money and prices 1,000,000,000 yuan, qty 1,000,000 units);
-//   - at most max_bill_lines (1,000,000) lines;
-//   - enum values (the message lists the accepted ones), dates, level 0..3,
-//     admission >= 1, transfer_from_level 0..3 and below level;
-//   - amount == qty x price rounded half-up to the fen.
+//     ratio 6) or for int64;
+//   - integers that no int holds (worded with validate()'s range);
+//   - at most max_bill_lines (1,000,000) lines (a bound on memory);
+//   - enum values (the message lists the accepted ones), dates.
 //
 // Speed: one simdjson parser and one padded input buffer per thread, reused;
 // after warm-up a bill costs no allocations besides its own strings and lines.
@@ -247,13 +250,9 @@ class reader {
     return true;
   }
 
-  // Identifiers and codes: a non-empty string.
+  // Identifiers and codes (validate() requires them non-empty).
   auto read_id(element v, const prefix& at, std::string_view field, std::string& out) -> bool {
-    std::string_view s;
-    if (!get_string(v, at, field, s)) return false;
-    if (s.empty()) return fail(at, field, "must not be empty");
-    out.assign(s);
-    return true;
+    return read_text(v, at, field, out);
   }
 
   auto read_decimal(element v, const prefix& at, std::string_view field, const io::decimal_kind& kind,
@@ -277,6 +276,8 @@ class reader {
     return true;
   }
 
+  // An integer that fits the bill's int; [lo, hi] is validate()'s range,
+  // named here only for a value no int holds.
   auto read_int(element v, const prefix& at, std::string_view field, int lo, int hi, int& out) -> bool {
     const auto t = v.type();
     if (t == element_type::DOUBLE) return fail(at, field, "expected an integer, found a number with a fraction or exponent");
@@ -285,10 +286,8 @@ class reader {
     }
     const std::string shown = t == element_type::INT64 ? std::to_string(std::int64_t(v))
                                                        : std::to_string(std::uint64_t(v));
-    if (t == element_type::UINT64 || std::int64_t(v) < lo || std::int64_t(v) > hi) {
-      if (hi == std::numeric_limits<int>::max()) {
-        return fail(at, field, "must be at least " + std::to_string(lo) + ", found " + shown);
-      }
+    if (t == element_type::UINT64 || std::int64_t(v) < std::numeric_limits<int>::min() ||
+        std::int64_t(v) > std::numeric_limits<int>::max()) {
       return fail(at, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
                                  ", found " + shown);
     }
@@ -338,13 +337,13 @@ class reader {
 
   auto read_visit(element obj, visit& out) -> bool {
     const prefix at{"visit"};
-    const bool ok = for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, element v) {
+    return for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_enum(v, at, "type", visit_type_count, parse_visit_type, out.type);
         case 1: return read_int(v, at, "level", 0, level_count - 1, out.level);
         case 2: return read_enum(v, at, "location", location_count, parse_location, out.where);
         case 3: return read_enum(v, at, "filing", filing_count, parse_filing, out.filed);
-        case 4: return read_int(v, at, "admission", 1, std::numeric_limits<int>::max(), out.admission);
+        case 4: return read_int(v, at, "admission", 1, max_admission, out.admission);
         case 5: return read_date(v, at, "date", out.on);
         case 6: return read_text(v, at, "disease", out.disease);
         default: {
@@ -355,15 +354,6 @@ class reader {
         }
       }
     });
-    if (!ok) return false;
-    // An upward transfer comes from a lower level (domain.md 5: "an upward
-    // transfer pays only the difference between the two levels' deductibles").
-    if (out.transfer_from_level && *out.transfer_from_level >= out.level) {
-      return fail(at, "transfer_from_level",
-                  "must be below visit.level (" + std::to_string(out.level) + "), found " +
-                      std::to_string(*out.transfer_from_level));
-    }
-    return true;
   }
 
   auto read_ytd(element obj, ytd& out) -> bool {
@@ -394,12 +384,11 @@ class reader {
       if (!read_line(item, at, out.emplace_back())) return false;
       ++index;
     }
-    if (out.empty()) return fail(root, "lines", "must not be empty");
     return true;
   }
 
   auto read_line(element obj, const prefix& at, line& out) -> bool {
-    const bool ok = for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, element v) {
+    return for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, element v) {
       switch (i) {
         case 0: return read_id(v, at, "code", out.code);
         case 1: return read_text(v, at, "name", out.name);
@@ -426,14 +415,6 @@ class reader {
         default: return read_money(v, at, "amount", out.amount);
       }
     });
-    if (!ok) return false;
-    // The bounds on qty (1e6 units) and price (1e9 yuan) keep qty x price far
-    // inside int64 fen, so extend() cannot overflow here.
-    const money expected = extend(out.qty, out.unit_price, rounding::half_up);
-    if (out.amount != expected) {
-      return fail(at, "amount", out.amount.to_string() + " is not qty x price = " + expected.to_string());
-    }
-    return true;
   }
 
   bool allow_ytd_;

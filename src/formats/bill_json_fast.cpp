@@ -8,8 +8,8 @@
 // parse_bill_json runs the full reader on simdjson, which gives the value or
 // the exact error message. So this file never produces an error, and a bill
 // it accepts is the bill the full reader returns: both take their field names,
-// required fields and decimals from formats/bill_fields.hpp, and the checks after
-// reading (amount = qty x price, transfer below level) are the same.
+// required fields and decimals from formats/bill_fields.hpp. Neither checks ranges
+// or consistency: that is yibao::validate()'s, which settle() runs.
 //
 // Why the subset is safe:
 //   - outside strings only JSON's structural bytes and whitespace are
@@ -17,8 +17,8 @@
 //     so an accepted text is valid UTF-8 (simdjson validates it first);
 //   - without escapes a string's bytes are its value, so the raw view equals
 //     what simdjson would unescape;
-//   - an integer is 1-9 digits with no leading zero, so it is an INT64 for
-//     simdjson and fits an int here;
+//   - an integer is 1-9 digits with no leading zero (or 0), so it is an INT64
+//     for simdjson and fits an int here;
 //   - the grammar is checked token by token (no trailing commas, no missing
 //     ones, nothing after the closing brace).
 // tests/unit/bill_json_fast_test.cpp checks both readers agree on every bill
@@ -222,12 +222,7 @@ class scanner {
     return names.size();
   }
 
-  inline_always auto id(std::string& out) -> bool {
-    std::string_view s;
-    if (!string(s) || s.empty()) return false;
-    out.assign(s);
-    return true;
-  }
+  inline_always auto id(std::string& out) -> bool { return text(out); }
 
   inline_always auto text(std::string& out) -> bool {
     std::string_view s;
@@ -284,24 +279,23 @@ class scanner {
   }
 
   inline_always auto read_visit(visit& v) -> bool {
-    const bool ok = object<visit_fields>(visit_required, [&](std::size_t i) __attribute__((always_inline)) {
+    return object<visit_fields>(visit_required, [&](std::size_t i) __attribute__((always_inline)) {
       switch (i) {
         case 0: return enumerated(parse_visit_type, v.type);
-        case 1: return integer(0, level_count - 1, v.level);
+        case 1: return integer(0, 999'999'999, v.level);
         case 2: return enumerated(parse_location, v.where);
         case 3: return enumerated(parse_filing, v.filed);
-        case 4: return integer(1, 999'999'999, v.admission);
+        case 4: return integer(0, 999'999'999, v.admission);
         case 5: return day(v.on);
         case 6: return text(v.disease);
         default: {
           int from = 0;
-          if (!integer(0, level_count - 1, from)) return false;
+          if (!integer(0, 999'999'999, from)) return false;
           v.transfer_from_level = from;
           return true;
         }
       }
     });
-    return ok && !(v.transfer_from_level && *v.transfer_from_level >= v.level);
   }
 
   inline_always auto read_ytd(ytd& out) -> bool {
@@ -324,7 +318,7 @@ class scanner {
   }
 
   inline_always auto read_line(line& l) -> bool {
-    const bool ok = object<line_fields>(line_required, [&](std::size_t i) __attribute__((always_inline)) {
+    return object<line_fields>(line_required, [&](std::size_t i) __attribute__((always_inline)) {
       switch (i) {
         case 0: return id(l.code);
         case 1: return text(l.name);
@@ -351,7 +345,6 @@ class scanner {
         default: return amount(l.amount);
       }
     });
-    return ok && l.amount == extend(l.qty, l.unit_price, rounding::half_up);
   }
 
   const char* p_;

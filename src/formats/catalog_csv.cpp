@@ -302,14 +302,14 @@ class csv_loader {
     }
     std::string what;
     if (const field* f = by_column[col_selfpay_ratio]; f != nullptr && !f->text.empty()) {
-      if (const auto v = io::parse_decimal(f->text, io::ratio_kind, what)) {
+      if (const auto v = io::parse_decimal(f->text, io::catalog_ratio_kind, what)) {
         entry.selfpay_ratio = ratio::from_ppm(*v);
       } else {
         bad(col_selfpay_ratio, std::move(what));
       }
     }
     if (const field* f = by_column[col_price_limit]; f != nullptr && !f->text.empty()) {
-      if (const auto v = io::parse_decimal(f->text, io::price_kind, what)) {
+      if (const auto v = io::parse_decimal(f->text, io::catalog_price_kind, what)) {
         entry.price_limit = price{*v};
       } else {
         bad(col_price_limit, std::move(what));

@@ -362,15 +362,14 @@ auto plain_text(std::string_view s) -> bool {
 }
 
 // An integer cell as the JSON route reads it: 1 to 9 digits, no sign, no
-// leading zero, within [lo, hi].
-auto plain_int(std::string_view s, int lo, int hi, int& out) -> bool {
+// leading zero (its range is validate()'s).
+auto plain_int(std::string_view s, int& out) -> bool {
   if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
   int v = 0;
   for (const char c : s) {
     if (c < '0' || c > '9') return false;
     v = v * 10 + (c - '0');
   }
-  if (v < lo || v > hi) return false;
   out = v;
   return true;
 }
@@ -392,15 +391,15 @@ auto bill_cell(int c, std::string_view v, bill& b) -> bool {
       return true;
     }
     case bc_visit_type: return io::enum_value(v, parse_visit_type, b.at.type);
-    case bc_level: return plain_int(v, 0, level_count - 1, b.at.level);
+    case bc_level: return plain_int(v, b.at.level);
     case bc_location: return io::enum_value(v, parse_location, b.at.where);
     case bc_filing: return io::enum_value(v, parse_filing, b.at.filed);
-    case bc_admission: return plain_int(v, 1, 999'999'999, b.at.admission);
+    case bc_admission: return plain_int(v, b.at.admission);
     case bc_date: return io::date_value(v, b.at.on);
     case bc_disease: return plain_text(v) && (b.at.disease.assign(v), true);
     case bc_transfer_from_level: {
       int from = 0;
-      if (!plain_int(v, 0, level_count - 1, from)) return false;
+      if (!plain_int(v, from)) return false;
       b.at.transfer_from_level = from;
       return true;
     }
@@ -456,7 +455,6 @@ auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::
     if (v.empty() && !bill_required[c]) continue;
     if (!bill_cell(c, v, b)) return false;
   }
-  if (b.at.transfer_from_level && *b.at.transfer_from_level >= b.at.level) return false;
   b.lines.resize(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (!plain_cells(rows[r].text, ll.cells, cells)) return false;
@@ -467,7 +465,6 @@ auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::
       if (v.empty() && !line_required[c]) continue;
       if (!line_cell(c, v, l)) return false;
     }
-    if (l.amount != extend(l.qty, l.unit_price, rounding::half_up)) return false;
   }
   out = std::move(b);
   return true;

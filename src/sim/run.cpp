@@ -316,11 +316,13 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       auto parsed = it.begin + it.len + io::bill_json_padding <= b.text.size()
                         ? io::parse_bill_json_padded(text, false)
                         : parse_bill_json(text, false);
-      if (parsed) {
+      if (!parsed) {
+        r.reason = parsed.err().message;
+      } else if (auto valid = validate(parsed.value()); !valid) {  // rejected here, as a reader's problem
+        r.reason = valid.err().message;
+      } else {
         r.b = std::move(parsed).value();
         r.ok = true;
-      } else {
-        r.reason = parsed.err().message;
       }
       continue;
     }
@@ -330,7 +332,12 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       rows.push_back(row_text{rr.line, std::string_view{b.text.data() + rr.begin, rr.len}});
     }
     if (csv_bill_fast(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input), r.b)) {
-      r.ok = true;
+      if (auto valid = validate(r.b); !valid) {
+        r.reason = csv_reason(valid.err(), rows, in[it.input].lines_name);
+        r.b = bill{};  // a rejected bill has no ids in the rejects, whichever route read it
+      } else {
+        r.ok = true;
+      }
       continue;
     }
     std::string why;
@@ -340,11 +347,13 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       continue;
     }
     auto parsed = parse_bill_json(json, false);
-    if (parsed) {
+    if (!parsed) {
+      r.reason = csv_reason(parsed.err(), rows, in[it.input].lines_name);
+    } else if (auto valid = validate(parsed.value()); !valid) {
+      r.reason = csv_reason(valid.err(), rows, in[it.input].lines_name);
+    } else {
       r.b = std::move(parsed).value();
       r.ok = true;
-    } else {
-      r.reason = csv_reason(parsed.err(), rows, in[it.input].lines_name);
     }
   }
 }

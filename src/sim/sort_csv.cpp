@@ -46,6 +46,8 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
       reason = why;
     } else if (auto parsed = parse_bill_json(json, false); !parsed) {
       reason = csv_reason(parsed.err(), bill.rows, in.lines_name);
+    } else if (auto valid = validate(parsed.value()); !valid) {
+      reason = csv_reason(valid.err(), bill.rows, in.lines_name);
     }
     auto e = reason ? add_reject(sim::reject{in.name, bill.line, std::move(bill_id), std::move(person_id),
                                              std::move(*reason)},

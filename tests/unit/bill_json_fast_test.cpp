@@ -56,10 +56,14 @@ auto golden_bills() -> std::vector<std::string> {
   return out;
 }
 
-auto bad_bills() -> std::vector<std::string> {
+// The syntax errors of the bad-bill corpus: the cases with a .rule file break
+// a rule of yibao::validate, not the syntax, and both readers read them
+// (issue 11 item 1); agree() still runs on them with every bill.
+auto bad_bills(bool rules = false) -> std::vector<std::string> {
   std::vector<std::string> out;
-  for (const auto& p : files_in(yibao_test::source_dir / "tests" / "data" / "bad_bills", ".json")) {
-    out.push_back(*yibao_test::read_text(p));
+  for (auto p : files_in(yibao_test::source_dir / "tests" / "data" / "bad_bills", ".json")) {
+    const std::string json = *yibao_test::read_text(p);
+    if (std::filesystem::exists(p.replace_extension(".rule")) == rules) out.push_back(json);
   }
   return out;
 }
@@ -119,6 +123,10 @@ TEST(bill_json_fast, leaves_every_bad_bill_to_the_full_reader) {
     // Bad bills whose only fault is bulk-only (ytd) are good with ytd allowed.
     const bool took = agree(text, false);
     if (took) ADD_FAILURE() << "the fast path accepted a bad bill: " << text;
+    agree(text, true);
+  }
+  for (const std::string& text : bad_bills(true)) {
+    agree(text, false);
     agree(text, true);
   }
 }

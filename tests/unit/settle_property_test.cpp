@@ -196,6 +196,7 @@ class gen {
   auto make_bill() -> bill {
     bill b;
     b.id = "b";
+    b.who.id = "p";  // settle validates the bill (issue 11 item 1)
     b.who.scheme_ = static_cast<scheme>(uniform(0, 1));
     b.who.status_ = static_cast<status>(uniform(0, 1));
     b.who.group_ = chance(60) ? group::none : static_cast<group>(uniform(1, 4));
@@ -215,7 +216,10 @@ class gen {
       if (b.who.rejoined->day == 31) b.who.rejoined->day = 30;
     }
     if (chance(15)) b.at.disease = "I21";
-    if (chance(15)) b.at.transfer_from_level = static_cast<int>(uniform(0, 3));
+    if (chance(15)) {  // an upward transfer only: settle validates the bill (issue 11 item 1)
+      const int from = static_cast<int>(uniform(0, 3));
+      if (from < b.at.level) b.at.transfer_from_level = from;
+    }
     const int n = static_cast<int>(uniform(1, 30));
     for (int i = 0; i < n; ++i) b.lines.push_back(make_line(i));
     b.totals = make_ytd();
@@ -501,6 +505,8 @@ TEST(settle_property, whole_total_beyond_last_band_has_no_rate) {
   r.method = band_method::whole;
   t.rules.push_back(r);
   bill b;
+  b.id = "b";
+  b.who.id = "p";
   line l;
   l.code = "X";
   l.cls = item_class::A;

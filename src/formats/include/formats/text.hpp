@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "yibao/bill.hpp"
+
 namespace yibao::io {
 
 /// Appends `text` to `out` in double quotes, escaping '"', '\\', control
@@ -32,14 +34,15 @@ struct decimal_kind {
   const char* range_text;   ///< e.g. "between 0 and 1"; used when min/max is violated
 };
 
-/// Money fields (fen): 0 .. 1,000,000,000.00 yuan.
-inline constexpr decimal_kind money_kind{2, 0, 100'000'000'000, nullptr};
-/// Prices and price limits (micro-yuan): 0 .. 1,000,000,000.000000 yuan.
-inline constexpr decimal_kind price_kind{6, 0, 1'000'000'000'000'000, nullptr};
-/// Quantities (1/10000 units): 0 .. 1,000,000 units.
-inline constexpr decimal_kind quantity_kind{4, 0, 10'000'000'000, nullptr};
-/// Ratios (ppm): 0 .. 1.
-inline constexpr decimal_kind ratio_kind{6, 0, 1'000'000, "between 0 and 1"};
+/// The decimals of a bill, as syntax only: the scale, any sign and size that
+/// fits (the ranges are yibao::validate()'s, include/yibao/bill.hpp).
+inline constexpr decimal_kind money_kind{2, INT64_MIN, INT64_MAX, nullptr};
+inline constexpr decimal_kind price_kind{6, INT64_MIN, INT64_MAX, nullptr};
+inline constexpr decimal_kind quantity_kind{4, INT64_MIN, INT64_MAX, nullptr};
+inline constexpr decimal_kind ratio_kind{6, INT64_MIN, INT64_MAX, nullptr};
+/// The catalog's prices and ratios, with the bill's bounds: 0 .. 1e9 yuan, 0 .. 1.
+inline constexpr decimal_kind catalog_price_kind{6, 0, max_price_micro, nullptr};
+inline constexpr decimal_kind catalog_ratio_kind{6, 0, 1'000'000, "between 0 and 1"};
 
 /// Parses decimal text of `kind`. On failure returns nullopt and sets `what`
 /// to the complaint (without the path), e.g.
