@@ -18,7 +18,10 @@ enum class errc : std::uint8_t {
   out_of_range,         ///< the bill's date is outside the tariff's validity
   not_found,            ///< an item code is in no catalog and the line has no class
   io_error,             ///< a file could not be read (only from the loaders)
+  internal,             ///< a broken invariant (e.g. an arithmetic overflow): a bug, please report it
+  out_of_memory,        ///< an allocation failed
 };
+// The numeric values are stable: new codes are appended.
 
 [[nodiscard]] auto to_string(errc code) noexcept -> const char*;
 

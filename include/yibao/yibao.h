@@ -36,6 +36,17 @@
  *    system, the clock or the environment.
  *  - Units: money is int64 fen (0.01 yuan); ratios int64 parts per million
  *    (1.0 = 1000000); prices int64 micro-yuan; quantities int64 1/10000 unit.
+ *  - Versioned structs ("this version or older"): yibao_bill_c and
+ *    yibao_settle_options start with `unsigned int version`, which the caller
+ *    sets to the YIBAO_*_VERSION it was compiled with (yibao_bill_init and
+ *    YIBAO_SETTLE_OPTIONS_INIT do). A struct only ever grows at its end, and
+ *    each growth bumps its version; the library reads every version from 1 up
+ *    to its own, the fields an older version lacks taking their defaults, so a
+ *    program built against an older yibao.h keeps working with a newer
+ *    library. A version newer than the library's (or 0) is refused with
+ *    YIBAO_EINVAL naming both. The bill's version also fixes the layout of its
+ *    yibao_line_c array and of the structs it embeds (those never grow: a new
+ *    field goes at the end of yibao_bill_c or yibao_line_c, with a new version).
  */
 #ifndef YIBAO_YIBAO_H
 #define YIBAO_YIBAO_H
@@ -222,9 +233,11 @@ typedef struct yibao_line_c {
   int64_t amount_fen;             /**< must equal qty x price rounded half-up to the fen */
 } yibao_line_c;
 
+/** The layout version of yibao_bill_c and its yibao_line_c array (see
+ *  "Versioned structs" above): the library accepts 1..its own. */
 #define YIBAO_BILL_VERSION 1
 typedef struct yibao_bill_c {
-  unsigned int version;           /**< YIBAO_BILL_VERSION */
+  unsigned int version;           /**< YIBAO_BILL_VERSION (or older, see above) */
   const char* id;                 /**< required */
   yibao_person_c person;
   yibao_visit_c visit;
@@ -242,9 +255,10 @@ YIBAO_API yibao_status YIBAO_CALL yibao_line_init(yibao_line_c* line);
 
 typedef struct yibao_settlement yibao_settlement;
 
+/** The layout version of yibao_settle_options: the library accepts 1..its own. */
 #define YIBAO_SETTLE_OPTIONS_VERSION 1
 typedef struct yibao_settle_options {
-  unsigned int version;           /**< YIBAO_SETTLE_OPTIONS_VERSION */
+  unsigned int version;           /**< YIBAO_SETTLE_OPTIONS_VERSION (or older) */
   int trace;                      /**< non-zero: record every step (in the JSON "trace") */
   int32_t as_filing;              /**< YIBAO_FILING_NONE or settle as if filed this way */
 } yibao_settle_options;
@@ -319,9 +333,10 @@ YIBAO_API yibao_status YIBAO_CALL yibao_registry_clear(void);
  * the needed length and the call returns YIBAO_EBUFS: retry with a buffer of
  * *out_len + 1 bytes. Otherwise it returns the status of the settlement.
  * Paths are loaded once and cached until yibao_registry_clear.
+ * (Before 0.1.0 it was declared to return int; the values are the same.)
  */
-YIBAO_API int YIBAO_CALL yibao_business_handle(const char* in, size_t in_len, char* out, size_t out_cap,
-                                               size_t* out_len);
+YIBAO_API yibao_status YIBAO_CALL yibao_business_handle(const char* in, size_t in_len, char* out, size_t out_cap,
+                                                       size_t* out_len);
 
 #ifdef __cplusplus
 }  /* extern "C" */

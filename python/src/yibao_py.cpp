@@ -277,6 +277,14 @@ PYBIND11_MODULE(_yibao, m) {
       raise_engine_error(yb::make_error(yb::errc::io_error, "", e.what()));
     } catch (const std::filesystem::filesystem_error& e) {
       raise_engine_error(yb::make_error(yb::errc::io_error, "", e.what()));
+    } catch (const py::error_already_set&) {
+      throw;  // a Python exception (from a callback, say) passes through as it is
+    } catch (const py::builtin_exception&) {
+      throw;  // pybind11's own (cast errors, ...)
+    } catch (const std::bad_alloc&) {
+      raise_engine_error(yb::make_error(yb::errc::out_of_memory, "", "out of memory"));
+    } catch (const std::exception& e) {  // a broken invariant: yibao.InternalError, as in the C API
+      raise_engine_error(yb::make_error(yb::errc::internal, "", std::string("internal error: ") + e.what()));
     }
   });
 

@@ -25,7 +25,8 @@ from ._yibao import money_columns as _money_columns
 from ._yibao import ytd_columns as _ytd_columns
 from ._yibao import settle_json as _settle_json
 from ._yibao import version as _version
-from .errors import Error, FailedPrecondition, InvalidArgument, IoError, NotFound, OutOfRange
+from .errors import (Error, FailedPrecondition, InternalError, InvalidArgument, IoError, NotFound, OutOfMemory,
+                     OutOfRange)
 from .frame import BILL_COLUMNS, LINE_COLUMNS, MONEY_COLUMNS, YTD_COLUMNS, settle_frame, to_yuan
 from .summary import summarize
 
@@ -44,6 +45,8 @@ __all__ = [
     "OutOfRange",
     "NotFound",
     "IoError",
+    "InternalError",
+    "OutOfMemory",
     "BILL_COLUMNS",
     "LINE_COLUMNS",
     "MONEY_COLUMNS",

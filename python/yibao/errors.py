@@ -16,6 +16,8 @@ __all__ = [
     "OutOfRange",
     "NotFound",
     "IoError",
+    "InternalError",
+    "OutOfMemory",
     "error_class",
 ]
 
@@ -72,7 +74,22 @@ class IoError(Error, OSError):
     code = "io_error"
 
 
-_BY_CODE = {c.code: c for c in (InvalidArgument, FailedPrecondition, OutOfRange, NotFound, IoError)}
+class InternalError(Error, RuntimeError):
+    """A broken invariant inside the engine (e.g. an arithmetic overflow): a bug, please report it."""
+
+    code = "internal"
+
+
+class OutOfMemory(Error, MemoryError):
+    """An allocation failed."""
+
+    code = "out_of_memory"
+
+
+_BY_CODE = {
+    c.code: c
+    for c in (InvalidArgument, FailedPrecondition, OutOfRange, NotFound, IoError, InternalError, OutOfMemory)
+}
 
 
 def error_class(code: str) -> type:

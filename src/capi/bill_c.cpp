@@ -152,11 +152,30 @@ auto read_line(const yibao_line_c& in, std::size_t index, line& out) -> std::opt
 
 }  // namespace
 
-auto bill_from_c(const yibao_bill_c& in) -> result<bill> {
-  if (in.version != YIBAO_BILL_VERSION) {
-    return bad(path{"", "version"}, "expected YIBAO_BILL_VERSION (" + std::to_string(YIBAO_BILL_VERSION) + "), found " +
-                              std::to_string(in.version));
+/// The layout of each version of yibao_bill_c and its yibao_line_c array,
+/// from 1 (yibao.h "Versioned structs"): an older program's smaller structs
+/// are read with the fields they lack at their defaults.
+struct bill_layout {
+  std::size_t bill_size;
+  std::size_t line_size;
+};
+constexpr bill_layout bill_layouts[] = {{sizeof(yibao_bill_c), sizeof(yibao_line_c)}};
+static_assert(std::size(bill_layouts) == YIBAO_BILL_VERSION);
+
+auto bill_from_c(const yibao_bill_c& given) -> result<bill> {
+  if (auto e = check_struct_version(given.version, YIBAO_BILL_VERSION, "YIBAO_BILL_VERSION", "version")) {
+    return std::move(*e);
   }
+  const bill_layout layout = bill_layouts[given.version - 1];
+  yibao_bill_c defaults;
+  (void)yibao_bill_init(&defaults);
+  const yibao_bill_c in = upgraded(&given, layout.bill_size, defaults);
+  yibao_line_c line_defaults;
+  (void)yibao_line_init(&line_defaults);
+  const auto* line_bytes = reinterpret_cast<const unsigned char*>(in.lines);
+  auto line_at = [&](std::size_t i) -> yibao_line_c {
+    return upgraded(line_bytes + i * layout.line_size, layout.line_size, line_defaults);
+  };
   bill b;
   if (auto e = read_text(in.id, path{"", "id"}, true, b.id)) return std::move(*e);
   if (auto e = read_person(in.person, b.who)) return std::move(*e);
@@ -169,7 +188,7 @@ auto bill_from_c(const yibao_bill_c& in) -> result<bill> {
   if (in.lines == nullptr && in.line_count > 0) return bad(path{"", "lines"}, "is NULL");
   b.lines.resize(in.line_count);
   for (std::size_t i = 0; i < in.line_count; ++i) {
-    if (auto e = read_line(in.lines[i], i, b.lines[i])) return std::move(*e);
+    if (auto e = read_line(line_at(i), i, b.lines[i])) return std::move(*e);
   }
   return b;
 }

@@ -318,8 +318,8 @@ YIBAO_API yibao_status YIBAO_CALL yibao_registry_clear(void) {
   });
 }
 
-YIBAO_API int YIBAO_CALL yibao_business_handle(const char* in, size_t in_len, char* out, size_t out_cap,
-                                               size_t* out_len) {
+YIBAO_API yibao_status YIBAO_CALL yibao_business_handle(const char* in, size_t in_len, char* out, size_t out_cap,
+                                                       size_t* out_len) {
   return guarded([&]() -> yibao_status {
     if (out_len == nullptr) return fail(YIBAO_EINVAL, "out_len is NULL");
     *out_len = 0;

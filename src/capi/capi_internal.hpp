@@ -2,6 +2,8 @@
 // Private pieces of the C API (src/capi): the handle structs, the thread-local
 // last error and the guard that turns every C++ exception into a status.
 
+#include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <optional>
@@ -48,6 +50,21 @@ auto fail(const error& e) noexcept -> yibao_status;
 /// Loads a tariff / catalog file (shared by the handle API and the registry).
 [[nodiscard]] auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>>;
 [[nodiscard]] auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>>;
+
+/// The "this version or older" rule of the versioned structs (yibao.h): an
+/// error at `path` ("version", "options.version") for version 0 or one newer
+/// than `current` (the library's `macro`).
+[[nodiscard]] auto check_struct_version(unsigned version, unsigned current, std::string_view macro,
+                                        std::string_view path) -> std::optional<error>;
+
+/// A struct of the current layout from one of an older, smaller layout of
+/// `size` bytes at `p`: its bytes over `defaults` (the fields the older
+/// version lacks keep their defaults). Versioned structs only grow at the end.
+template <typename T>
+[[nodiscard]] auto upgraded(const void* p, std::size_t size, T defaults) noexcept -> T {
+  std::memcpy(&defaults, p, size < sizeof(T) ? size : sizeof(T));
+  return defaults;
+}
 
 /// Converts C structs into a bill, with the checks of the JSON contract.
 [[nodiscard]] auto bill_from_c(const yibao_bill_c& in) -> result<bill>;

@@ -54,8 +54,20 @@ auto status_of(errc code) noexcept -> yibao_status {
     case errc::out_of_range: return YIBAO_ERANGE;
     case errc::not_found: return YIBAO_ENOTFOUND;
     case errc::io_error: return YIBAO_EIO;
+    case errc::internal: return YIBAO_EINTERNAL;
+    case errc::out_of_memory: return YIBAO_ENOMEM;
   }
   return YIBAO_EINTERNAL;
+}
+
+auto check_struct_version(unsigned version, unsigned current, std::string_view macro, std::string_view path)
+    -> std::optional<error> {
+  if (version >= 1 && version <= current) return std::nullopt;
+  return make_error(errc::invalid_argument, std::string(path),
+                    version == 0 ? "must be between 1 and " + std::string(macro) + " (" + std::to_string(current) +
+                                       "), found 0"
+                                 : std::to_string(version) + " is newer than this library's " + std::string(macro) +
+                                       " (" + std::to_string(current) + ")");
 }
 
 auto fail(const error& e) noexcept -> yibao_status {
@@ -137,13 +149,19 @@ auto dup(std::string_view text, char** out, std::size_t* len) -> yibao_status {
   return YIBAO_OK;
 }
 
-auto settle_options_from(const yibao_settle_options* o, settle_options& out) -> yibao_status {
-  if (o == nullptr) return YIBAO_OK;
-  if (o->version != YIBAO_SETTLE_OPTIONS_VERSION) {
-    return fail(YIBAO_EINVAL, "options.version: expected YIBAO_SETTLE_OPTIONS_VERSION (" +
-                                  std::to_string(YIBAO_SETTLE_OPTIONS_VERSION) + "), found " +
-                                  std::to_string(o->version));
+/// sizeof(yibao_settle_options) of each version, from 1 (yibao.h "Versioned structs").
+constexpr std::size_t options_size[] = {sizeof(yibao_settle_options)};
+static_assert(std::size(options_size) == YIBAO_SETTLE_OPTIONS_VERSION);
+
+auto settle_options_from(const yibao_settle_options* given, settle_options& out) -> yibao_status {
+  if (given == nullptr) return YIBAO_OK;
+  if (auto e = check_struct_version(given->version, YIBAO_SETTLE_OPTIONS_VERSION, "YIBAO_SETTLE_OPTIONS_VERSION",
+                                    "options.version")) {
+    return fail(*e);
   }
+  const yibao_settle_options defaults = YIBAO_SETTLE_OPTIONS_INIT;
+  const yibao_settle_options upgraded_options = upgraded(given, options_size[given->version - 1], defaults);
+  const yibao_settle_options* o = &upgraded_options;
   out.trace = o->trace != 0;
   if (o->as_filing != YIBAO_FILING_NONE) {
     if (o->as_filing < 0 || o->as_filing >= filing_count) {

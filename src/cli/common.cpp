@@ -85,6 +85,8 @@ auto exit_code_for(errc code) -> int {
     case errc::failed_precondition:
     case errc::out_of_range: return exit_unavailable;
     case errc::io_error: return exit_no_input;
+    case errc::internal: return exit_software;
+    case errc::out_of_memory: return exit_os_error;
   }
   return exit_software;
 }

@@ -24,7 +24,8 @@ enum exit_code : int {
   exit_data = 65,        ///< invalid bill or input row
   exit_no_input = 66,    ///< an input file cannot be opened
   exit_unavailable = 69, ///< the tariff does not apply to the bill (date, no rule)
-  exit_software = 70,    ///< internal error
+  exit_software = 70,    ///< internal error (a bug: errc::internal, an escaped exception)
+  exit_os_error = 71,    ///< out of memory (errc::out_of_memory, std::bad_alloc)
   exit_cant_create = 73, ///< an output file cannot be written
   exit_config = 78,      ///< invalid tariff or catalog
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -48,6 +49,9 @@ auto main(int argc, char** argv) -> int {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return exit_usage;
+  } catch (const std::bad_alloc&) {
+    std::fputs("yibao: out of memory\n", stderr);  // no allocation on this path
+    return exit_os_error;
   } catch (const std::exception& e) {
     if (!stdout_ok()) return stdout_lost();  // fmt::print throws when stdout fails
     fmt::print(stderr, "yibao: internal error: {}\n", e.what());

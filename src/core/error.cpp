@@ -10,6 +10,8 @@ auto to_string(errc code) noexcept -> const char* {
     case errc::out_of_range: return "out_of_range";
     case errc::not_found: return "not_found";
     case errc::io_error: return "io_error";
+    case errc::internal: return "internal";
+    case errc::out_of_memory: return "out_of_memory";
   }
   return "unknown";
 }

@@ -1,5 +1,6 @@
 // The settlement steps of docs/domain (shared/domain.md section 5), in order.
 #include <algorithm>
+#include <new>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -242,7 +243,7 @@ auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio 
     case rounding::up: return classify_lines<Lookup, rounding::up>(lines, items, b_default);
     case rounding::down: break;
   }
-  // Also a value outside the enum, which detail::round_quotient rounds toward zero too.
+  // Also a value outside the enum, which divide_round rounds toward zero too.
   return classify_lines<Lookup, rounding::down>(lines, items, b_default);
 }
 
@@ -463,7 +464,10 @@ auto settle(const tariff& t, const catalog& c, const bill& b, const ytd& before,
   try {
     if (auto e = settler{t, c, b, before, opts, out.value()}.run()) out = std::move(*e);
   } catch (const std::overflow_error&) {
-    out = make_error(errc::invalid_argument, "", "amounts too large: a total does not fit in 64-bit fen");
+    // Validated bills and loaded tariffs stay far below 64-bit fen: a broken invariant.
+    out = make_error(errc::internal, "", "amounts too large: a total does not fit in 64-bit fen");
+  } catch (const std::bad_alloc&) {
+    out = make_error(errc::out_of_memory, "", "out of memory while settling the bill");
   }
   return out;
 }

@@ -122,6 +122,14 @@ auto accepted_values(int count) -> std::string {
 
 // Explains a simdjson parse failure, with a byte offset when the grammar
 // checker finds one (simdjson's DOM parser reports none).
+auto describe_syntax_error(std::string_view json, simdjson::error_code code) -> std::string;
+
+// A parse failure: out of memory is errc::out_of_memory, anything else the bill's fault.
+auto syntax_error(std::string_view json, simdjson::error_code code) -> error {
+  return make_error(code == simdjson::MEMALLOC ? errc::out_of_memory : errc::invalid_argument, "",
+                    describe_syntax_error(json, code));
+}
+
 auto describe_syntax_error(std::string_view json, simdjson::error_code code) -> std::string {
   switch (code) {
     case simdjson::EMPTY: return "empty input: expected a JSON object";
@@ -445,7 +453,7 @@ auto parse_with(simdjson::dom::parser& parser, std::string& buffer, std::string_
   buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);  // zero padding
   element root;
   if (const auto code = parser.parse(buffer.data(), json.size(), false).get(root); code) {
-    return make_error(errc::invalid_argument, "", describe_syntax_error(json, code));
+    return syntax_error(json, code);
   }
   return read_bill(root, allow_ytd);
 }
@@ -461,10 +469,10 @@ auto guarded(Parse&& parse) -> result<bill> {
   try {
     return parse();
   } catch (const std::bad_alloc&) {
-    return make_error(errc::invalid_argument, "", "out of memory while parsing the bill");
+    return make_error(errc::out_of_memory, "", "out of memory while parsing the bill");
   } catch (const std::exception& e) {
     // Not expected: every simdjson call above uses error codes.
-    return make_error(errc::invalid_argument, "", std::string("internal error while parsing the bill: ") + e.what());
+    return make_error(errc::internal, "", std::string("internal error while parsing the bill: ") + e.what());
   }
 }
 
@@ -473,7 +481,7 @@ auto parse_full(std::string_view json, bool allow_ytd) -> result<bill> {
   if (json.size() > reuse_limit) {
     simdjson::dom::parser parser;
     if (const auto code = parser.allocate(json.size(), max_depth); code) {
-      return make_error(errc::invalid_argument, "", describe_syntax_error(json, code));
+      return syntax_error(json, code);
     }
     std::string buffer;
     return parse_with(parser, buffer, json, allow_ytd);

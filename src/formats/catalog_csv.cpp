@@ -342,7 +342,7 @@ auto parse_catalog_csv(std::string_view text, std::string_view file) -> result<c
   try {
     return csv_loader{text, file}.run();
   } catch (const std::bad_alloc&) {
-    return make_error(errc::invalid_argument, "", std::string(file) + ": out of memory while loading the catalog");
+    return make_error(errc::out_of_memory, "", std::string(file) + ": out of memory while loading the catalog");
   }
 }
 

@@ -631,7 +631,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
                       tbb::make_filter<batch*, void>(tbb::filter_mode::serial_in_order, write_stage));
     });
   } catch (const std::bad_alloc&) {
-    return make_error(errc::io_error, "", "out of memory");
+    return make_error(errc::out_of_memory, "", "out of memory");
   }
   if (read_failure) return std::move(*read_failure);
   if (write_failure) return std::move(*write_failure);

@@ -56,7 +56,7 @@ struct bad_case {
 // every entry point, so the decimals are quoted as the JSON reader shows them.
 TEST_F(capi_fixture, struct_bill_checks_report_the_json_field_path) {
   const bad_case cases[] = {
-      {"version", [](bill_structs& b) { b.bill.version = 7; }, "version: expected YIBAO_BILL_VERSION (1), found 7"},
+      {"version", [](bill_structs& b) { b.bill.version = 7; }, "version: 7 is newer than this library's YIBAO_BILL_VERSION (1)"},
       {"null id", [](bill_structs& b) { b.bill.id = nullptr; }, "id: is NULL"},
       {"empty person id", [](bill_structs& b) { b.bill.person.id = ""; }, "person.id: must not be empty"},
       {"invalid utf-8", [](bill_structs& b) { b.lines[1].code = "X\xC0\xAF"; },

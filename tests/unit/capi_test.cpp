@@ -200,7 +200,7 @@ TEST_F(capi_fixture, options_trace_and_as_filing) {
 
   o.version = 99;
   EXPECT_EQ(yibao_settle_json(tariff_, catalog_, bill.data(), bill.size(), &o, &s), YIBAO_EINVAL);
-  EXPECT_STREQ(yibao_last_error(), "options.version: expected YIBAO_SETTLE_OPTIONS_VERSION (1), found 99");
+  EXPECT_STREQ(yibao_last_error(), "options.version: 99 is newer than this library's YIBAO_SETTLE_OPTIONS_VERSION (1)");
   o.version = YIBAO_SETTLE_OPTIONS_VERSION;
   o.as_filing = 5;
   EXPECT_EQ(yibao_settle_json(tariff_, catalog_, bill.data(), bill.size(), &o, &s), YIBAO_EINVAL);
