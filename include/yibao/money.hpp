@@ -36,20 +36,19 @@ enum class rounding : std::uint8_t { half_up, half_even, down, up };
 [[nodiscard]] auto parse_rounding(std::string_view text) noexcept -> std::optional<rounding>;
 [[nodiscard]] auto to_string(rounding r) noexcept -> std::string_view;
 
-/// Divides `num` by the positive `den` and rounds the quotient with `mode`.
-/// Works on integer quotient and remainder; never overflows for |num| < 2^126.
-[[nodiscard]] auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128;
-
-namespace detail {
-/// Rounds the quotient `q` that C++ division (truncating toward zero) left for
-/// `num / den`, from the remainder `r`, with `mode`; `den` is positive and
-/// `2 |r|` must fit in `Int`. The one implementation of the truth table above.
-template <typename Int>
-[[nodiscard]] constexpr auto round_quotient(Int num, Int den, Int q, Int r, rounding mode) noexcept -> Int {
+/// Divides `num` by `den` (0 < den <= 2^62) and rounds the quotient with
+/// `mode`: the one implementation of the truth table above. Inline because it
+/// runs per line: with a constant `den` (as in `apply` and `extend`) the
+/// division compiles to a multiplication.
+[[nodiscard]] constexpr auto divide_round(std::int64_t num, std::int64_t den, rounding mode) noexcept
+    -> std::int64_t {
+  // C++ division truncates toward zero; the remainder says whether to step away.
   // Only the mode is branched on (the same for every call of a tariff): the
   // remainders of a bill's lines are random, so the step away from zero is
   // taken by arithmetic rather than by a branch that would mispredict.
-  const Int twice = (r < 0 ? -r : r) * 2;
+  const std::int64_t q = num / den;
+  const std::int64_t r = num % den;
+  const std::int64_t twice = (r < 0 ? -r : r) * 2;
   bool away = false;
   switch (mode) {
     case rounding::down: break;
@@ -57,23 +56,14 @@ template <typename Int>
     case rounding::half_up: away = twice >= den; break;
     case rounding::half_even: away = (twice > den) | ((twice == den) & (q % 2 != 0)); break;
   }
-  const Int sign = num < 0 ? -1 : 1;
-  return q + (sign & -static_cast<Int>(away));
+  const std::int64_t sign = num < 0 ? -1 : 1;
+  return q + (sign & -static_cast<std::int64_t>(away));
 }
 
-/// `num / Den` rounded with `mode`. `Den` is a constant so that the division
-/// compiles to a multiplication: this is the per-line path of `apply` and `extend`.
-template <std::int64_t Den>
-[[nodiscard]] constexpr auto divide_round_by(std::int64_t num, rounding mode) noexcept -> std::int64_t {
-  static_assert(Den > 0 && Den <= (std::int64_t{1} << 61));
-  return round_quotient<std::int64_t>(num, Den, num / Den, num % Den, mode);
-}
-
-/// `a x b / den` rounded with `mode` for products beyond 64 bits (128-bit
-/// intermediate). Throws `std::overflow_error` if the result does not fit.
-[[nodiscard]] auto multiply_divide_wide(std::int64_t a, std::int64_t b, std::int64_t den, rounding mode)
-    -> std::int64_t;
-}  // namespace detail
+/// `a x b / den` (0 < den <= 2^62) rounded with `mode`, through a 128-bit
+/// intermediate: the path of `apply` and `extend` for products beyond 64 bits.
+/// Throws `std::overflow_error` if the result does not fit in 64 bits.
+[[nodiscard]] auto multiply_divide(std::int64_t a, std::int64_t b, std::int64_t den, rounding mode) -> std::int64_t;
 
 /// An amount of money in fen. Only same-dimension arithmetic exists; scaling
 /// goes through `apply`. Arithmetic that would overflow `int64_t` throws
@@ -149,9 +139,9 @@ struct quantity {
   // Inline because it runs per line; a product past 64 bits is rare and goes out of line.
   std::int64_t num = 0;
   if (__builtin_mul_overflow(amount.fen(), r.ppm(), &num)) [[unlikely]] {
-    return money::from_fen(detail::multiply_divide_wide(amount.fen(), r.ppm(), ratio::one_ppm, mode));
+    return money::from_fen(multiply_divide(amount.fen(), r.ppm(), ratio::one_ppm, mode));
   }
-  return money::from_fen(detail::divide_round_by<ratio::one_ppm>(num, mode));
+  return money::from_fen(divide_round(num, ratio::one_ppm, mode));
 }
 
 /// `q x p` rounded to the fen with `mode`, e.g. a line amount.
@@ -161,9 +151,9 @@ struct quantity {
   constexpr std::int64_t units_per_fen = 100'000'000;
   std::int64_t num = 0;
   if (__builtin_mul_overflow(q.ten_thousandths, p.micro, &num)) [[unlikely]] {
-    return money::from_fen(detail::multiply_divide_wide(q.ten_thousandths, p.micro, units_per_fen, mode));
+    return money::from_fen(multiply_divide(q.ten_thousandths, p.micro, units_per_fen, mode));
   }
-  return money::from_fen(detail::divide_round_by<units_per_fen>(num, mode));
+  return money::from_fen(divide_round(num, units_per_fen, mode));
 }
 
 /// Decimal text parsers. They accept an optional leading '-', digits, and an

@@ -15,12 +15,14 @@
 
 #include <array>
 #include <atomic>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -113,17 +115,66 @@ struct options {
 /// total of `settlement_fields[i]` (yibao/fields.hpp), in that order.
 inline constexpr std::size_t field_count = settlement_fields.size();
 
+/// An exact total of fen over any number of bills: a 128-bit two's-complement
+/// integer kept in two 64-bit halves (value = high x 2^64 + low), so that the
+/// public API stays standard C++. Adding costs what a 128-bit add does.
+class fen_sum {
+ public:
+  constexpr fen_sum() noexcept = default;
+  /// From a count of fen (any standard signed integer up to 64 bits).
+  template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int> && std::is_signed_v<Int> &&
+                                                      (sizeof(Int) <= sizeof(std::int64_t))>>
+  constexpr fen_sum(Int fen) noexcept  // NOLINT(google-explicit-constructor)
+      : lo_{static_cast<std::uint64_t>(static_cast<std::int64_t>(fen))}, hi_{fen < 0 ? -1 : 0} {}
+  /// From its two halves.
+  [[nodiscard]] static constexpr auto from_parts(std::int64_t high, std::uint64_t low) noexcept -> fen_sum {
+    fen_sum s;
+    s.hi_ = high;
+    s.lo_ = low;
+    return s;
+  }
+  [[nodiscard]] constexpr auto high() const noexcept -> std::int64_t { return hi_; }
+  [[nodiscard]] constexpr auto low() const noexcept -> std::uint64_t { return lo_; }
+
+  constexpr auto operator+=(fen_sum o) noexcept -> fen_sum& {
+    const std::uint64_t lo = lo_ + o.lo_;
+    hi_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(hi_) + static_cast<std::uint64_t>(o.hi_) +
+                                    (lo < lo_ ? 1U : 0U));
+    lo_ = lo;
+    return *this;
+  }
+  [[nodiscard]] constexpr auto operator-() const noexcept -> fen_sum {
+    return from_parts(static_cast<std::int64_t>(~static_cast<std::uint64_t>(hi_) + (lo_ == 0 ? 1U : 0U)), ~lo_ + 1);
+  }
+  constexpr auto operator-=(fen_sum o) noexcept -> fen_sum& { return *this += -o; }
+  friend constexpr auto operator+(fen_sum a, fen_sum b) noexcept -> fen_sum { return a += b; }
+  friend constexpr auto operator-(fen_sum a, fen_sum b) noexcept -> fen_sum { return a -= b; }
+  friend constexpr auto operator==(fen_sum a, fen_sum b) noexcept -> bool = default;
+  friend constexpr auto operator<=>(fen_sum a, fen_sum b) noexcept -> std::strong_ordering {
+    if (a.hi_ != b.hi_) return a.hi_ <=> b.hi_;
+    return a.lo_ <=> b.lo_;
+  }
+  /// The nearest double (for charts; never for money).
+  [[nodiscard]] constexpr auto approx() const noexcept -> double {
+    return static_cast<double>(hi_) * 18446744073709551616.0 + static_cast<double>(lo_);
+  }
+
+ private:
+  std::uint64_t lo_ = 0;
+  std::int64_t hi_ = 0;
+};
+
 /// Totals over a set of bills. Sums are exact (128-bit fen).
 struct totals {
   std::uint64_t bills = 0;
   std::uint64_t lines = 0;
   std::uint64_t ineligible = 0;  ///< bills on which no fund paid because of eligibility
   std::uint64_t unfiled = 0;     ///< bills settled as unfiled (pay all now, claim later)
-  std::array<__int128, field_count> sum{};
+  std::array<fen_sum, field_count> sum{};
   void add(const settlement& s, std::size_t line_count) noexcept;
   void merge(const totals& o) noexcept;
   /// The total of one field, e.g. `t[&settlement::hifp_pay]`.
-  [[nodiscard]] constexpr auto operator[](money settlement::*field) const noexcept -> __int128 {
+  [[nodiscard]] constexpr auto operator[](money settlement::*field) const noexcept -> fen_sum {
     for (std::size_t i = 0; i < field_count; ++i) {
       if (settlement_fields[i].member == field) return sum[i];
     }
@@ -149,7 +200,7 @@ struct histogram {
   static constexpr int buckets = (64 - sub_bits) << sub_bits;
   std::vector<std::uint64_t> counts;  ///< empty until the first value
   std::uint64_t n = 0;
-  __int128 sum = 0;
+  fen_sum sum;
   std::int64_t max = 0;
   void add(std::int64_t fen);
   void merge(const histogram& o);
@@ -179,8 +230,8 @@ struct scenario {
 /// How the reform changes each bill's patient share.
 struct reform_delta {
   std::uint64_t more = 0, less = 0, same = 0;  ///< bills whose psn_part_amt rose / fell / did not change
-  __int128 raised = 0;   ///< sum of the increases (fen)
-  __int128 lowered = 0;  ///< sum of the decreases (fen, positive)
+  fen_sum raised;   ///< sum of the increases (fen)
+  fen_sum lowered;  ///< sum of the decreases (fen, positive)
   void merge(const reform_delta& o) noexcept;
 };
 
@@ -224,8 +275,8 @@ struct summary {
 [[nodiscard]] auto to_json(const summary& s) -> std::string;
 /// The summary as plain-text tables for a terminal.
 [[nodiscard]] auto to_text(const summary& s) -> std::string;
-/// Formats a 128-bit fen total as yuan with two decimals.
-[[nodiscard]] auto format_fen(__int128 fen) -> std::string;
+/// Formats a fen total as yuan with two decimals.
+[[nodiscard]] auto format_fen(fen_sum fen) -> std::string;
 
 /// The policy year a date falls in: the calendar year in which the tariff's
 /// year (starting month/day) begins.

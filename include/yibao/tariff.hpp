@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,6 @@ enum class layer_id : std::uint8_t {
 };
 inline constexpr int layer_count = 4;
 [[nodiscard]] auto to_string(layer_id v) noexcept -> std::string_view;
-[[nodiscard]] auto parse_layer(std::string_view) noexcept -> std::optional<layer_id>;
 /// National output field of a layer: "hifp_pay", "hifmi_pay", ...
 [[nodiscard]] auto field_name(layer_id v) noexcept -> std::string_view;
 
@@ -115,9 +115,10 @@ struct layer_policy {
   std::string_view reason;
   money deductible;  ///< after factor / minus adjustments
   deductible_scope per = deductible_scope::admission;
-  /// The bands as the rule that set them wrote them (points into the tariff,
-  /// which outlives the policy); use `rate()` for the adjusted rates.
-  const std::vector<band>* bands = nullptr;
+  /// The bands as the rule that set them wrote them (a view of the tariff,
+  /// which outlives the policy; empty when no rule gave bands); use `rate()`
+  /// for the adjusted rates.
+  std::span<const band> bands;
   std::optional<ratio> floor;
   band_method method = band_method::progressive;
   band_basis basis = band_basis::from_deductible;

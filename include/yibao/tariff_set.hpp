@@ -41,11 +41,11 @@ class tariff_set {
   [[nodiscard]] auto size() const noexcept -> std::size_t { return versions_.size(); }
   [[nodiscard]] auto empty() const noexcept -> bool { return versions_.empty(); }
 
-  /// The version in force on `on` (valid_from <= on <= valid_to), or nullptr
-  /// when none is. If versions overlap (an error `check_windows` reports), the
-  /// one that starts latest wins, as a newer policy supersedes an older one.
-  /// The pointer lives as long as the set is not modified.
-  [[nodiscard]] auto pick(date on) const noexcept -> const tariff*;
+  /// The index in `versions()` of the version in force on `on` (valid_from <=
+  /// on <= valid_to), or nullopt when none is. If versions overlap (an error
+  /// `check_windows` reports), the one that starts latest wins, as a newer
+  /// policy supersedes an older one.
+  [[nodiscard]] auto pick(date on) const noexcept -> std::optional<std::size_t>;
 
   /// Diagnoses the validity windows, in order of `valid_from`:
   ///  - error at `tariff.place` when a version names another place than the first;

@@ -9,5 +9,7 @@
 #include "yibao/input.hpp"       // IWYU pragma: export
 #include "yibao/money.hpp"       // IWYU pragma: export
 #include "yibao/settlement.hpp"  // IWYU pragma: export
+#include "yibao/simulate.hpp"    // IWYU pragma: export
 #include "yibao/tariff.hpp"      // IWYU pragma: export
+#include "yibao/tariff_set.hpp"  // IWYU pragma: export
 #include "yibao/version.hpp"     // IWYU pragma: export

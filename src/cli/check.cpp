@@ -143,15 +143,15 @@ auto semantic_checks(const tariff& t) -> std::vector<diagnostic> {
       }
       const rule* rb = last_setter_of(lp, [](const rule& r) { return r.bands.has_value(); });
       // The loader refuses one rule writing both; here method and bands come from different rules.
-      if (rb && lp.method == band_method::whole && lp.bands->back().upto &&
+      if (rb && lp.method == band_method::whole && lp.bands.back().upto &&
           whole_seen.insert({rb, last_setter_of(lp, [](const rule& r) { return r.method.has_value(); })}).second) {
-        out.push_back(warning(rb->origin.where, fmt::format("{}.bands[{}].upto", rule_path(t, *rb), lp.bands->size() - 1),
+        out.push_back(warning(rb->origin.where, fmt::format("{}.bands[{}].upto", rule_path(t, *rb), lp.bands.size() - 1),
                               fmt::format("expected a last band without an upper edge under the \"whole\" method, "
                                           "found {} for {} (a total above it pays nothing at all)",
-                                          lp.bands->back().upto->to_string(), describe(c))));
+                                          lp.bands.back().upto->to_string(), describe(c))));
       }
-      for (std::size_t k = 0; rb && k < lp.bands->size(); ++k) {
-        const band& b = (*lp.bands)[k];
+      for (std::size_t k = 0; rb && k < lp.bands.size(); ++k) {
+        const band& b = lp.bands[k];
         const ratio raw = b.rate + lp.adjustment;
         const bool above = raw > ratio::one();
         const bool below = raw < ratio{} && lp.rate(b) == ratio{};

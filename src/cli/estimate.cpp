@@ -49,12 +49,14 @@ auto run_estimate(const estimate_options& o) -> int {
     return exit_data;
   }
   const bill& b = parsed.value();
-  const tariff* t = single ? &*single : versions->pick(b.at.on);
-  if (t == nullptr) {
+  const std::optional<std::size_t> picked = single ? std::nullopt : versions->pick(b.at.on);
+  if (!single && !picked) {
     fmt::print(stderr, "{}: error: visit.date: no tariff version is in force on {}\n",
                o.bill_path == "-" ? "<stdin>" : o.bill_path, b.at.on.to_string());
     return exit_unavailable;
   }
+  const tariff& t = single ? *single : versions->versions()[*picked];
+
 
   // The settlements to show: as given (or as --filed-as says), or filed vs
   // unfiled side by side.
@@ -74,7 +76,7 @@ auto run_estimate(const estimate_options& o) -> int {
   }
   std::vector<settlement> results;
   for (const settle_options& so : runs) {
-    auto s = settle(*t, *c, b, so);
+    auto s = settle(t, *c, b, so);
     if (!s) {
       fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, terminal_safe(s.err().message));
       return exit_code_for(s.err().code);
@@ -93,7 +95,7 @@ auto run_estimate(const estimate_options& o) -> int {
   } else {
     std::vector<const settlement*> cols;
     for (const auto& s : results) cols.push_back(&s);
-    out = render_breakdown(*t, b, cols, titles);
+    out = render_breakdown(t, b, cols, titles);
     if (o.compare_filing && b.at.where == location::local) {
       out += "\nnote: the visit is local, so filing does not apply and both columns are the same.\n";
     } else if (filed_as && b.at.where == location::local) {

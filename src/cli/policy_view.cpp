@@ -140,10 +140,10 @@ auto signed_points(ratio r) -> std::string {
 }
 
 auto band_text(const layer_policy& lp, std::size_t i) -> std::string {
-  const band& b = (*lp.bands)[i];
+  const band& b = lp.bands[i];
   const std::string rate = percent(lp.rate(b));
   if (b.upto) return fmt::format("to {}: {}", b.upto->to_string(), rate);
-  return fmt::format("{}: {}", lp.bands->size() == 1 ? "all" : "above", rate);
+  return fmt::format("{}: {}", lp.bands.size() == 1 ? "all" : "above", rate);
 }
 
 auto fields_of(const layer_policy& lp) -> std::vector<field> {
@@ -168,7 +168,7 @@ auto fields_of(const layer_policy& lp) -> std::vector<field> {
                                 [](const rule& r) { return r.deductible_factor || r.deductible_minus; })});
   out.push_back({"per", std::string(to_string(lp.per)), setter(&rule::per)});
   std::string bands;
-  for (std::size_t i = 0; i < lp.bands->size(); ++i) bands += (i ? "; " : "") + band_text(lp, i);
+  for (std::size_t i = 0; i < lp.bands.size(); ++i) bands += (i ? "; " : "") + band_text(lp, i);
   out.push_back({"bands", bands, with_adjusters(setter(&rule::bands), [](const rule& r) { return r.add.has_value(); })});
   out.push_back({"method", std::string(to_string(lp.method)), setter(&rule::method)});
   out.push_back({"basis", std::string(to_string(lp.basis)), setter(&rule::basis)});

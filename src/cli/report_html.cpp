@@ -28,8 +28,9 @@ auto esc(std::string_view s) -> std::string {
   return out;
 }
 
-auto yuan(__int128 fen) -> std::string { return sim::format_fen(fen); }
-auto as_double(__int128 v) -> double { return static_cast<double>(v); }
+using sim::fen_sum;
+auto yuan(fen_sum fen) -> std::string { return sim::format_fen(fen); }
+auto as_double(fen_sum v) -> double { return v.approx(); }
 
 constexpr std::array<const char*, 4> layer_colors{"#3b6ea5", "#e08a2c", "#8e5ea2", "#3c9d5d"};
 constexpr std::array<const settlement_field*, 4> layer_fields{
@@ -38,17 +39,17 @@ constexpr std::array<const settlement_field*, 4> layer_fields{
 
 struct bar {
   std::string label;
-  std::vector<__int128> parts;  // stacked segments (fen or counts), non-negative
+  std::vector<fen_sum> parts;  // stacked segments (fen or counts), non-negative
   std::string note;             // printed at the end of the bar
 };
 
 // Horizontal stacked bars.
 auto bars_svg(const std::vector<bar>& bars, const std::vector<const char*>& colors) -> std::string {
   constexpr int label_w = 150, bar_w = 460, row_h = 24;
-  __int128 top = 1;
+  fen_sum top = 1;
   for (const bar& b : bars) {
-    __int128 sum = 0;
-    for (const __int128 p : b.parts) sum += p;
+    fen_sum sum = 0;
+    for (const fen_sum p : b.parts) sum += p;
     top = std::max(top, sum);
   }
   std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-size="12">)",
@@ -69,9 +70,9 @@ auto bars_svg(const std::vector<bar>& bars, const std::vector<const char*>& colo
 }
 
 // Signed horizontal bars around a zero axis (changes under a reform).
-auto signed_bars_svg(const std::vector<std::pair<std::string, __int128>>& rows) -> std::string {
+auto signed_bars_svg(const std::vector<std::pair<std::string, fen_sum>>& rows) -> std::string {
   constexpr int label_w = 190, half = 220, row_h = 22;
-  __int128 top = 1;
+  fen_sum top = 1;
   for (const auto& r : rows) top = std::max(top, r.second < 0 ? -r.second : r.second);
   std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-size="12">)",
                                 label_w + 2 * half + 120, row_h * static_cast<int>(rows.size()) + 8);
@@ -142,7 +143,7 @@ void dimension_table(std::string& out, const sim::summary& s, dimension d) {
                        yuan(t[&settlement::hifp_pay]), yuan(t[&settlement::hifmi_pay]), yuan(t[&settlement::hifob_pay]),
                        yuan(t[&settlement::maf_pay]), yuan(t[&settlement::psn_part_amt]));
     if (s.reform) {
-      const __int128 r = s.reform->by[static_cast<int>(d)][v][&settlement::fund_pay_sumamt];
+      const fen_sum r = s.reform->by[static_cast<int>(d)][v][&settlement::fund_pay_sumamt];
       out += fmt::format("<td>{}</td><td>{}</td>", yuan(r), yuan(r - t[&settlement::fund_pay_sumamt]));
     }
     out += "</tr>";
@@ -178,7 +179,7 @@ width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>)";
   const std::vector<const char*> colors(layer_colors.begin(), layer_colors.end());
   std::vector<bar> layers;
   for (std::size_t k = 0; k < layer_fields.size(); ++k) {
-    std::vector<__int128> parts(layer_fields.size(), 0);
+    std::vector<fen_sum> parts(layer_fields.size(), 0);
     parts[k] = s.base.all[layer_fields[k]->member];
     layers.push_back(bar{std::string{layer_fields[k]->name}, parts, yuan(parts[k])});
   }
@@ -186,7 +187,7 @@ width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>)";
   std::vector<bar> levels;
   const auto& by_level = s.base.by[static_cast<int>(dimension::level)];
   for (std::size_t v = 0; v < by_level.size(); ++v) {
-    std::vector<__int128> parts;
+    std::vector<fen_sum> parts;
     for (const settlement_field* f : layer_fields) parts.push_back(by_level[v][f->member]);
     levels.push_back(bar{sim::dimension_value(dimension::level, static_cast<int>(v)), parts,
                          yuan(by_level[v][&settlement::fund_pay_sumamt])});
@@ -221,7 +222,7 @@ width:12px;height:12px;margin:0 4px 0 12px}</style></head><body>)";
     out += fmt::format("<h2>Reform: change in fund payments by group</h2><p>{} bills pay more (+{}), {} pay less "
                        "(-{}), {} unchanged.</p>",
                        s.delta.more, yuan(s.delta.raised), s.delta.less, yuan(s.delta.lowered), s.delta.same);
-    std::vector<std::pair<std::string, __int128>> rows;
+    std::vector<std::pair<std::string, fen_sum>> rows;
     for (int d = 0; d < sim::dimension_count; ++d) {
       const auto dim = static_cast<dimension>(d);
       for (std::size_t v = 0; v < s.base.by[d].size(); ++v) {

@@ -45,9 +45,9 @@ auto cell_of(const tariff& t, const layer_policy& lp) -> cell {
     return c;
   }
   c[0].push_back(fmt::format("{}/{}", lp.deductible.to_string(), to_string(lp.per)));
-  for (std::size_t i = 0; i < lp.bands->size(); ++i) {
+  for (std::size_t i = 0; i < lp.bands.size(); ++i) {
     std::string line = band_text(lp, i);
-    const band& b = (*lp.bands)[i];
+    const band& b = lp.bands[i];
     if (lp.rate(b) != b.rate) {
       // The written rate and the adjustment, as a policy states them ("+5 points").
       line += fmt::format(" ({} {} points)", percent(b.rate), signed_points(lp.adjustment));
@@ -323,8 +323,8 @@ auto render_json(const tariff& t, const combo_space& s) -> std::string {
         }
         p.key("bands");
         out += '[';
-        for (std::size_t i = 0; i < lp.bands->size(); ++i) {
-          const band& b = (*lp.bands)[i];
+        for (std::size_t i = 0; i < lp.bands.size(); ++i) {
+          const band& b = lp.bands[i];
           if (i) out += ',';
           detail::json_object bo(out);
           if (b.upto) {

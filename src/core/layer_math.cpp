@@ -1,15 +1,17 @@
 #include "layer_math.hpp"
 
+#include "core/wide_math.hpp"
+
 #include <fmt/format.h>
 
 namespace yibao {
 
 auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, money paid_before) -> layer_output {
   layer_output out;
-  if (lp.bands != nullptr && in.lo < in.hi) {
+  if (!lp.bands.empty() && in.lo < in.hi) {
     const std::int64_t lo = in.lo.fen() - in.shift.fen();
     const std::int64_t hi = in.hi.fen() - in.shift.fen();
-    const auto& bands = *lp.bands;
+    const auto bands = lp.bands;
     if (lp.method == band_method::whole) {
       // The band the cumulative total falls in (upper edges inclusive) sets one
       // rate; a total above a bounded last band falls in no band and gets none,
@@ -40,8 +42,8 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
   // the 128-bit division.
   const auto narrow = static_cast<std::int64_t>(out.exact_num);
   out.rounded = money::from_fen(narrow == out.exact_num
-                                    ? detail::divide_round_by<ratio::one_ppm>(narrow, mode)
-                                    : static_cast<std::int64_t>(divide_round(out.exact_num, ratio::one_ppm, mode)));
+                                    ? divide_round(narrow, ratio::one_ppm, mode)
+                                    : static_cast<std::int64_t>(divide_round_wide(out.exact_num, ratio::one_ppm, mode)));
   out.paid = out.rounded;
   if (lp.cap) {
     const money left = max(money{}, *lp.cap - paid_before);
@@ -56,8 +58,8 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
 
 auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_output& out) -> std::string {
   std::string bands;
-  if (lp.bands != nullptr) {
-    for (const band& b : *lp.bands) {
+  if (!lp.bands.empty()) {
+    for (const band& b : lp.bands) {
       if (!bands.empty()) bands += ", ";
       bands += fmt::format("{}{}", b.upto ? "<=" + b.upto->to_string() + ": " : "rest: ", lp.rate(b).to_string());
     }

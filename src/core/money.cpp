@@ -1,5 +1,7 @@
 #include "yibao/money.hpp"
 
+#include "core/wide_math.hpp"
+
 #include <limits>
 #include <stdexcept>
 
@@ -23,10 +25,6 @@ auto to_string(rounding r) noexcept -> std::string_view {
   return "?";
 }
 
-auto divide_round(__int128 num, __int128 den, rounding mode) noexcept -> __int128 {
-  return detail::round_quotient<__int128>(num, den, num / den, num % den, mode);
-}
-
 namespace {
 auto checked(__int128 v) -> std::int64_t {
   if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min()) {
@@ -43,14 +41,13 @@ auto ratio::to_string(int decimals) const -> std::string {
   // Ratios are stored with 6 decimals; shorter renderings must not lose digits
   // silently, so they round half-up (display only, never in the money path).
   int drop = 6 - decimals;
-  __int128 scale = 1;
+  std::int64_t scale = 1;
   for (int i = 0; i < drop; ++i) scale *= 10;
-  return format_fixed(checked(divide_round(ppm_, scale, rounding::half_up)), decimals);
+  return format_fixed(divide_round(ppm_, scale, rounding::half_up), decimals);
 }
 
-auto detail::multiply_divide_wide(std::int64_t a, std::int64_t b, std::int64_t den, rounding mode)
-    -> std::int64_t {
-  return checked(divide_round(static_cast<__int128>(a) * b, den, mode));
+auto multiply_divide(std::int64_t a, std::int64_t b, std::int64_t den, rounding mode) -> std::int64_t {
+  return checked(divide_round_wide(static_cast<__int128>(a) * b, den, mode));
 }
 
 auto parse_fixed(std::string_view text, int decimals, std::string* why) -> std::optional<std::int64_t> {

@@ -20,9 +20,6 @@ constexpr auto bit(auto v) -> std::uint8_t { return static_cast<std::uint8_t>(1U
 
 auto to_string(layer_id v) noexcept -> std::string_view { return detail::name_of(layer_names, v); }
 auto field_name(layer_id v) noexcept -> std::string_view { return detail::name_of(layer_fields, v); }
-auto parse_layer(std::string_view t) noexcept -> std::optional<layer_id> {
-  return detail::parse_enum<layer_id>(layer_names, t);
-}
 auto to_string(band_method v) noexcept -> std::string_view { return detail::name_of(method_names, v); }
 auto to_string(band_basis v) noexcept -> std::string_view { return detail::name_of(basis_names, v); }
 auto to_string(deductible_scope v) noexcept -> std::string_view { return detail::name_of(scope_names, v); }
@@ -82,7 +79,7 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
     if (r.deductible) lp.deductible = *r.deductible;
     if (r.per) lp.per = *r.per;
     if (r.bands) {
-      lp.bands = &*r.bands;
+      lp.bands = *r.bands;
       lp.active = !r.bands->empty();
     }
     if (r.method) lp.method = *r.method;

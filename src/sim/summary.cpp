@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/wide_math.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::sim {
@@ -56,6 +57,11 @@ auto dimension_value(dimension d, int v) -> std::string {
 
 namespace {
 
+/// The 128-bit value of a total (the public fen_sum keeps it in two halves).
+auto wide(fen_sum s) noexcept -> __int128 {
+  return static_cast<__int128>(static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.high())) << 64 | s.low());
+}
+
 auto bucket_of(std::int64_t v) noexcept -> int {
   constexpr int sub = histogram::sub_bits;
   const auto u = static_cast<std::uint64_t>(v);
@@ -108,7 +114,7 @@ auto histogram::percentile(int permille) const noexcept -> std::int64_t {
 
 auto histogram::mean() const noexcept -> std::int64_t {
   if (n == 0) return 0;
-  return static_cast<std::int64_t>(divide_round(sum, n, rounding::half_up));
+  return static_cast<std::int64_t>(divide_round_wide(wide(sum), static_cast<std::int64_t>(n), rounding::half_up));
 }
 
 void scenario::merge(const scenario& o) {
@@ -137,7 +143,8 @@ void reform_delta::merge(const reform_delta& o) noexcept {
   lowered += o.lowered;
 }
 
-auto format_fen(__int128 fen) -> std::string {
+auto format_fen(fen_sum total) -> std::string {
+  const __int128 fen = wide(total);
   const bool negative = fen < 0;
   unsigned __int128 v = negative ? static_cast<unsigned __int128>(-fen) : static_cast<unsigned __int128>(fen);
   std::string digits;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "sim/reader.hpp"
+#include "core/wide_math.hpp"
 #include "yibao/simulate.hpp"
 
 namespace yibao::sim {
@@ -13,7 +14,7 @@ constexpr std::array<const char*, 8> permille_names{"p10", "p25", "p50", "p75", 
 // count / total as a percentage with two decimals, rounded half-up.
 auto percent(std::uint64_t count, std::uint64_t total) -> std::string {
   if (total == 0) return "0.00";
-  const auto bp = divide_round(static_cast<__int128>(count) * 10'000, total, rounding::half_up);
+  const auto bp = divide_round_wide(static_cast<__int128>(count) * 10'000, total, rounding::half_up);
   return format_fixed(static_cast<std::int64_t>(bp), 2);
 }
 
@@ -39,7 +40,7 @@ auto share_mean_bp(const std::vector<std::uint64_t>& bp) -> std::int64_t {
     sum += static_cast<__int128>(bp[i]) * static_cast<__int128>(i);
     n += bp[i];
   }
-  return n == 0 ? 0 : static_cast<std::int64_t>(divide_round(sum, n, rounding::half_up));
+  return n == 0 ? 0 : static_cast<std::int64_t>(divide_round_wide(sum, n, rounding::half_up));
 }
 
 void totals_json(std::string& out, const totals& t) {

@@ -47,12 +47,12 @@ void tariff_set::add(tariff t, std::optional<window_origin> where) {
   windows_.insert(windows_.begin() + i, std::move(w));
 }
 
-auto tariff_set::pick(date on) const noexcept -> const tariff* {
+auto tariff_set::pick(date on) const noexcept -> std::optional<std::size_t> {
   // Versions are ordered by start: scan from the latest start backwards.
-  for (auto it = versions_.rbegin(); it != versions_.rend(); ++it) {
-    if (it->info.valid_from <= on && on <= it->info.valid_to) return &*it;
+  for (std::size_t i = versions_.size(); i-- > 0;) {
+    if (versions_[i].info.valid_from <= on && on <= versions_[i].info.valid_to) return i;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 auto tariff_set::check_windows() const -> std::vector<diagnostic> {

@@ -116,7 +116,7 @@ TEST(Issue10_Item6, DiamondExtendsAppliesTheSharedBaseOnce) {
   ASSERT_EQ(t.rules.size(), 2U);
   const auto policy = t.resolve(yibao::person{}, yibao::visit{});
   EXPECT_EQ(policy[yibao::layer_id::basic].adjustment, ratio::points(-10));
-  EXPECT_EQ(policy[yibao::layer_id::basic].rate((*policy[yibao::layer_id::basic].bands)[0]), ratio::points(70));
+  EXPECT_EQ(policy[yibao::layer_id::basic].rate(policy[yibao::layer_id::basic].bands[0]), ratio::points(70));
   // The linear order: depth first, parents in the order written, each file once.
   EXPECT_EQ(t.info.extends, (std::vector<std::string>{"x/base.toml", "x/b.toml", "x/c.toml"}));
   EXPECT_EQ(t.info.name, "b");

@@ -7,11 +7,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/wide_math.hpp"
 #include "yibao/money.hpp"
 
 namespace {
 
 using yibao::divide_round;
+using yibao::divide_round_wide;
 using yibao::money;
 using yibao::price;
 using yibao::quantity;
@@ -19,8 +21,14 @@ using yibao::ratio;
 using yibao::rounding;
 
 // `exact` given as num / den fen.
+// Both the public 64-bit divide_round and the library's 128-bit one (which
+// hands the rounding to it) must give the same result.
 auto fen(__int128 num, __int128 den, rounding mode) -> std::int64_t {
-  return static_cast<std::int64_t>(divide_round(num, den, mode));
+  const auto wide = static_cast<std::int64_t>(divide_round_wide(num, static_cast<std::int64_t>(den), mode));
+  if (num >= INT64_MIN && num <= INT64_MAX) {
+    EXPECT_EQ(divide_round(static_cast<std::int64_t>(num), static_cast<std::int64_t>(den), mode), wide);
+  }
+  return wide;
 }
 
 // The header's truth table, one row per value ("exact -> result in fen"),
@@ -78,11 +86,16 @@ TEST(money, up_truth_table) {
 TEST(money, divide_round_large_operands) {
   // "never overflows for |num| < 2^126"
   const __int128 big = (static_cast<__int128>(1) << 125) + 1;
-  EXPECT_EQ(divide_round(big, 2, rounding::down), static_cast<__int128>(1) << 124);
-  EXPECT_EQ(divide_round(big, 2, rounding::up), (static_cast<__int128>(1) << 124) + 1);
-  EXPECT_EQ(divide_round(big, 2, rounding::half_even), static_cast<__int128>(1) << 124);
-  EXPECT_EQ(divide_round(big, 2, rounding::half_up), (static_cast<__int128>(1) << 124) + 1);
-  EXPECT_EQ(divide_round(-big, 2, rounding::half_up), -((static_cast<__int128>(1) << 124) + 1));
+  EXPECT_EQ(divide_round_wide(big, 2, rounding::down), static_cast<__int128>(1) << 124);
+  EXPECT_EQ(divide_round_wide(big, 2, rounding::up), (static_cast<__int128>(1) << 124) + 1);
+  EXPECT_EQ(divide_round_wide(big, 2, rounding::half_even), static_cast<__int128>(1) << 124);
+  EXPECT_EQ(divide_round_wide(big, 2, rounding::half_up), (static_cast<__int128>(1) << 124) + 1);
+  EXPECT_EQ(divide_round_wide(-big, 2, rounding::half_up), -((static_cast<__int128>(1) << 124) + 1));
+  // An odd quotient beyond 64 bits at a tie: half_even looks at its parity.
+  const __int128 odd_tie = ((static_cast<__int128>(1) << 100) + 1) * 2 + 1;  // (2^100 + 1) + 1/2
+  EXPECT_EQ(divide_round_wide(odd_tie, 2, rounding::half_even), (static_cast<__int128>(1) << 100) + 2);
+  EXPECT_EQ(divide_round_wide(-odd_tie, 2, rounding::half_even), -((static_cast<__int128>(1) << 100) + 2));
+  EXPECT_EQ(divide_round_wide(odd_tie - 2, 2, rounding::half_even), static_cast<__int128>(1) << 100);
 }
 
 TEST(money, parse_and_to_string_rounding) {

@@ -51,7 +51,7 @@ TEST(resolve, later_settings_override_and_adjustments_accumulate) {
   EXPECT_TRUE(basic.active);
   EXPECT_EQ(basic.deductible, yuan(500));
   EXPECT_EQ(basic.adjustment, ratio::points(-5));
-  EXPECT_EQ(basic.rate((*basic.bands)[0]), ratio::points(65));
+  EXPECT_EQ(basic.rate(basic.bands[0]), ratio::points(65));
   EXPECT_FALSE(basic.cap.has_value());
   ASSERT_EQ(basic.applied.size(), 3U);
   EXPECT_EQ(basic.applied[1]->label, "unfiled");
@@ -97,7 +97,7 @@ TEST(layer_math, progressive_bands_split_at_edges) {
   const std::vector<yibao::band> bands{{yuan(20000), ratio::points(30)}, {yuan(50000), ratio::points(40)},
                                        {std::nullopt, ratio::points(50)}};
   yibao::layer_policy lp;
-  lp.bands = &bands;
+  lp.bands = bands;
   // 10,000 .. 60,000 on the scale: 10k at 30%, 30k at 40%, 10k at 50% = 3000 + 12000 + 5000.
   const auto out = yibao::pay_layer(lp, {yuan(10000), yuan(60000), money{}}, yibao::rounding::half_up, money{});
   EXPECT_EQ(out.paid, yuan(20000));
@@ -108,7 +108,7 @@ TEST(layer_math, progressive_bands_split_at_edges) {
 TEST(layer_math, whole_method_uses_the_band_of_the_total_inclusive) {
   const std::vector<yibao::band> bands{{yuan(50000), ratio::points(70)}, {std::nullopt, ratio::points(85)}};
   yibao::layer_policy lp;
-  lp.bands = &bands;
+  lp.bands = bands;
   lp.method = yibao::band_method::whole;
   auto at = [&](money hi) { return yibao::pay_layer(lp, {money{}, hi, money{}}, yibao::rounding::half_up, money{}).paid; };
   EXPECT_EQ(at(yuan(50000)), yuan(35000));
@@ -118,7 +118,7 @@ TEST(layer_math, whole_method_uses_the_band_of_the_total_inclusive) {
 TEST(layer_math, cap_limits_after_rounding) {
   const std::vector<yibao::band> bands{{std::nullopt, ratio::points(90)}};
   yibao::layer_policy lp;
-  lp.bands = &bands;
+  lp.bands = bands;
   lp.cap = yuan(1000);
   const auto out = yibao::pay_layer(lp, {money{}, yuan(2000), money{}}, yibao::rounding::half_up, yuan(400));
   EXPECT_EQ(out.rounded, yuan(1800));
@@ -130,7 +130,7 @@ TEST(layer_math, cap_limits_after_rounding) {
 TEST(layer_math, rounds_once_with_the_named_mode) {
   const std::vector<yibao::band> bands{{std::nullopt, ratio::from_ppm(500'000)}};
   yibao::layer_policy lp;
-  lp.bands = &bands;
+  lp.bands = bands;
   const yibao::layer_input in{money{}, money::from_fen(5), money{}};  // 0.05 x 0.5 = 0.025
   EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::half_up, money{}).paid, money::from_fen(3));
   EXPECT_EQ(yibao::pay_layer(lp, in, yibao::rounding::half_even, money{}).paid, money::from_fen(2));
