@@ -150,7 +150,11 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
   }
   const bill& b = r.b;
   // Versions of one place: the one in force on the bill's date.
-  const tariff* picked = o_.versions != nullptr ? o_.versions->pick(b.at.on) : o_.base;
+  const tariff* picked = o_.base;
+  if (o_.versions != nullptr) {
+    const std::optional<std::size_t> i = o_.versions->pick(b.at.on);
+    picked = i ? &o_.versions->versions()[*i] : nullptr;
+  }
   if (picked == nullptr) {
     fail(fmt::format("visit.date: no tariff version is in force on {} ({})", b.at.on.to_string(),
                      to_string(errc::out_of_range)));

@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& lp : policy.layers) {
           check(lp.deductible >= yibao::money{});
           if (!lp.active) continue;
-          for (const auto& b : *lp.bands) check(lp.rate(b) >= yibao::ratio{} && lp.rate(b) <= yibao::ratio::one());
+          for (const auto& b : lp.bands) check(lp.rate(b) >= yibao::ratio{} && lp.rate(b) <= yibao::ratio::one());
           check(lp.first_pay <= yibao::ratio::one());
         }
       }

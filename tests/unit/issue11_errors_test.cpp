@@ -16,7 +16,7 @@
 #include <string>
 #include <type_traits>
 
-#include "capi/capi_internal.hpp"
+#include "capi_internal.hpp"
 #include "capi_fixture.hpp"
 #include "yibao/yibao.h"
 #include "yibao/yibao.hpp"
