@@ -1,6 +1,8 @@
-// The full bill JSON reader, on simdjson's DOM API. parse_bill_json tries the
-// single-pass fast path (bill_json_fast.cpp) first and comes here for every
-// text it declines; only this reader produces errors.
+// The full bill JSON reader, on simdjson's On-Demand API. parse_bill_json
+// tries the single-pass fast path (bill_json_fast.cpp) first and comes here
+// for every text it declines; only this reader produces errors. (Measured
+// against the fast path in docs/architecture.md, "JSON bill reader:
+// measurement": On-Demand alone was too slow to replace it.)
 //
 // The contract is docs/bill-format.md. Amounts and ratios are decimal
 // STRINGS; a JSON number where a decimal string belongs is an error, because
@@ -37,9 +39,14 @@
 // them. Syntax checks, each reported as errc::invalid_argument with
 // error.path set to the field path and error.message = "<path>: <what is
 // wrong>"; the first problem in document order wins:
-//   - malformed JSON (with a byte offset where one can be found: truncated
-//     input, mismatched brackets, nesting deeper than 64, invalid UTF-8),
-//     trailing content after the object, a top level that is not an object;
+//   - malformed JSON, with a byte offset: where simdjson's current_location()
+//     stopped (a missing or extra comma, bracket or colon), the end for
+//     truncated input, and for what simdjson reports without a place (a bad
+//     string escape, an unescaped control byte, invalid UTF-8, nesting
+//     deeper than 64) the first such byte; trailing content after the
+//     object; a top level that is not an object. The reader goes through the
+//     text once in document order, so a syntax error after the first
+//     problem of another kind is not the one reported;
 //   - unknown and duplicate fields at every level, missing required fields;
 //   - wrong JSON types; strings must be valid UTF-8 (simdjson validates the
 //     whole input before anything else);
@@ -55,12 +62,11 @@
 
 #include <simdjson.h>
 
-#include <array>
-#include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <limits>
+#include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,26 +74,15 @@
 
 #include "formats/bill_fields.hpp"
 #include "formats/bill_json.hpp"
-#include "json_syntax.hpp"
 #include "formats/text.hpp"
 #include "yibao/bill.hpp"
 
 namespace yibao {
+namespace io {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-using io::fast_decimal;
-using io::find_name;
-using io::line_fields;
-using io::line_required;
-using io::person_fields;
-using io::person_required;
-using io::root_fields;
-using io::root_required;
-using io::visit_fields;
-using io::visit_required;
-using io::ytd_names;
+namespace od = simdjson::ondemand;
+using od::json_type;
 
 constexpr std::size_t max_depth = 64;
 // Inputs above this size are parsed with a one-off parser so that the
@@ -95,16 +90,16 @@ constexpr std::size_t max_depth = 64;
 constexpr std::size_t reuse_limit = std::size_t{1} << 20;
 constexpr std::size_t initial_capacity = 16 * 1024;
 
-auto type_name(element_type t) noexcept -> const char* {
+auto offset(std::size_t at) -> std::string { return " at byte offset " + std::to_string(at); }
+
+auto type_name(json_type t) noexcept -> const char* {
   switch (t) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case json_type::array: return "an array";
+    case json_type::object: return "an object";
+    case json_type::number: return "a number";
+    case json_type::string: return "a string";
+    case json_type::boolean: return "a boolean";
+    case json_type::null: return "null";
   }
   return "an unknown value";
 }
@@ -120,30 +115,110 @@ auto accepted_values(int count) -> std::string {
   return out;
 }
 
-// Explains a simdjson parse failure, with a byte offset when the grammar
-// checker finds one (simdjson's DOM parser reports none).
-auto describe_syntax_error(std::string_view json, simdjson::error_code code) -> std::string;
-
-// A parse failure: out of memory is errc::out_of_memory, anything else the bill's fault.
-auto syntax_error(std::string_view json, simdjson::error_code code) -> error {
-  return make_error(code == simdjson::MEMALLOC ? errc::out_of_memory : errc::invalid_argument, "",
-                    describe_syntax_error(json, code));
+auto hex4(std::string_view s, std::size_t i, std::uint32_t& out) noexcept -> bool {
+  if (i + 4 > s.size()) return false;
+  out = 0;
+  for (std::size_t k = i; k < i + 4; ++k) {
+    const char c = s[k];
+    std::uint32_t d = 0;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<std::uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      d = static_cast<std::uint32_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      d = static_cast<std::uint32_t>(c - 'A' + 10);
+    } else {
+      return false;
+    }
+    out = out * 16 + d;
+  }
+  return true;
 }
 
-auto describe_syntax_error(std::string_view json, simdjson::error_code code) -> std::string {
+// What simdjson reports without a place, placed: from `from` (the start of
+// one value whose container is at nesting `depth`, or of the whole text at
+// depth 0), the first unescaped control byte or bad escape in a string, or
+// the first bracket nested deeper than max_depth. Not a grammar check: the
+// structure is simdjson's.
+auto lexical_fault(std::string_view s, std::size_t from, int depth) -> std::optional<std::string> {
+  const int base = depth;
+  bool in_string = false;
+  for (std::size_t i = from; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!in_string) {
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > static_cast<int>(max_depth)) {
+          return "JSON nested deeper than " + std::to_string(max_depth) + " levels" + offset(i);
+        }
+      } else if ((c == ']' || c == '}') && --depth == base && from > 0) {
+        break;  // the end of the one value
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+    } else if (c < 0x20) {
+      return "malformed JSON: unescaped control character in a string" + offset(i);
+    } else if (c == '\\') {
+      if (i + 1 >= s.size()) break;
+      const char e = s[i + 1];
+      if (e != 'u') {
+        if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
+          return "malformed JSON: invalid escape sequence in a string" + offset(i);
+        }
+        ++i;
+        continue;
+      }
+      std::uint32_t cp = 0;
+      if (!hex4(s, i + 2, cp)) return "malformed JSON: invalid \\u escape in a string" + offset(i);
+      if (cp >= 0xDC00 && cp <= 0xDFFF) return "malformed JSON: lone UTF-16 surrogate in a string" + offset(i);
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        std::uint32_t low = 0;
+        if (i + 7 >= s.size() || s[i + 6] != '\\' || s[i + 7] != 'u' || !hex4(s, i + 8, low) || low < 0xDC00 ||
+            low > 0xDFFF) {
+          return "malformed JSON: lone UTF-16 surrogate in a string" + offset(i);
+        }
+        i += 6;
+      }
+      i += 5;
+    }
+  }
+  return std::nullopt;
+}
+
+// Explains a simdjson error: `where` is current_location() (nullptr when
+// simdjson has none), `closer` the bracket of the container being read ('}'
+// or ']'; 0 if none).
+auto describe_syntax_error(std::string_view json, simdjson::error_code code, const char* where, char closer)
+    -> std::string {
   switch (code) {
     case simdjson::EMPTY: return "empty input: expected a JSON object";
-    case simdjson::UTF8_ERROR:
-      return "invalid UTF-8 at byte offset " + std::to_string(io::first_invalid_utf8(json));
+    case simdjson::UTF8_ERROR: return "invalid UTF-8" + offset(first_invalid_utf8(json));
     case simdjson::CAPACITY: return "input too large";
     case simdjson::MEMALLOC: return "out of memory";
     default: break;
   }
-  if (std::string found = io::find_json_syntax_error(json, max_depth); !found.empty()) return found;
-  if (code == simdjson::DEPTH_ERROR) {
-    return "JSON nested deeper than " + std::to_string(max_depth) + " levels";
+  if (auto fault = lexical_fault(json, 0, 0)) return std::move(*fault);
+  // Truncated: a string or bracket still open at the end.
+  std::size_t last = json.find_last_not_of(" \t\r\n");
+  if (code == simdjson::UNCLOSED_STRING || last == std::string_view::npos ||
+      (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && json[last] != '}' && json[last] != ']')) {
+    return "truncated JSON: unexpected end of input" + offset(json.size());
   }
-  return std::string("malformed JSON: ") + simdjson::error_message(code);
+  if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {  // ends with the wrong bracket
+    return std::string("malformed JSON: expected ',' or '}'") + offset(last);
+  }
+  if (where == nullptr || where >= json.data() + json.size()) {
+    return "truncated JSON: unexpected end of input" + offset(json.size());
+  }
+  const auto at = static_cast<std::size_t>(where - json.data());
+  if (code == simdjson::DEPTH_ERROR) return "JSON nested deeper than " + std::to_string(max_depth) + " levels" + offset(at);
+  if (closer != 0 && code == simdjson::TAPE_ERROR) {
+    return std::string("malformed JSON: expected ',' or '") + closer + "'" + offset(at);
+  }
+  return std::string("malformed JSON: ") + simdjson::error_message(code) + offset(at);
 }
 
 // The field path of an object: "" (root), "person", "lines[3]", ...
@@ -157,11 +232,11 @@ struct prefix {
     if (!field.empty()) {
       if (!out.empty()) out += '.';
       // Field names come from the input: keep them printable.
-      if (io::is_valid_utf8(field) && field.find_first_of("\"\\") == std::string_view::npos &&
-          field.size() <= 64 && !has_control(field)) {
+      if (is_valid_utf8(field) && field.find_first_of("\"\\") == std::string_view::npos && field.size() <= 64 &&
+          !has_control(field)) {
         out += field;
       } else {
-        io::append_quoted(out, field);
+        append_quoted(out, field);
       }
     }
     return out;
@@ -177,25 +252,35 @@ struct prefix {
 
 class reader {
  public:
-  explicit reader(bool allow_ytd) noexcept : allow_ytd_{allow_ytd} {}
+  reader(std::string_view json, od::document& doc, bool allow_ytd) noexcept
+      : json_{json}, doc_{doc}, allow_ytd_{allow_ytd} {}
 
-  auto read(element root, bill& out) -> bool {
-    if (root.type() != element_type::OBJECT) {
-      return fail(prefix{}, {}, std::string("expected a JSON object at the top level, found ") +
-                                    type_name(root.type()));
+  auto read(bill& out) -> bool {
+    od::object root;
+    if (const auto e = doc_.get_object().get(root)) {
+      if (e != simdjson::INCORRECT_TYPE) return syntax(e, '}');
+      json_type t{};
+      if (const auto e2 = doc_.type().get(t)) return syntax(e2);
+      return fail_path("", std::string("expected a JSON object at the top level, found ") + type_name(t));
     }
     const prefix at{};
-    return for_each_field<root_fields>(root, at, root_required, [&](std::size_t i, element v) {
+    const bool ok = for_each_field<root_fields>(root, at, root_required, [&](std::size_t i, od::value v) {
       switch (i) {
         case 0: return read_id(v, at, "id", out.id);
-        case 1: return expect_object(v, at, "person") && read_person(v, out.who);
-        case 2: return expect_object(v, at, "visit") && read_visit(v, out.at);
+        case 1: return read_person(v, out.who);
+        case 2: return read_visit(v, out.at);
         case 3:
           if (!allow_ytd_) return fail(at, "ytd", "not allowed in bulk input");
-          return expect_object(v, at, "ytd") && read_ytd(v, out.totals);
+          return read_ytd(v, out.totals);
         default: return read_lines(v, out.lines);
       }
     });
+    if (!ok) return false;
+    const char* where = nullptr;
+    if (doc_.current_location().get(where) == simdjson::SUCCESS) {
+      return fail_path("", "trailing content after the object at byte offset " + std::to_string(where - json_.data()));
+    }
+    return true;
   }
 
   auto take_error() -> error { return std::move(err_); }
@@ -208,28 +293,39 @@ class reader {
     err_ = make_error(errc::invalid_argument, std::move(path), std::move(what));
     return false;
   }
+  // A syntax error met while reading: simdjson's code and where it stopped.
+  auto syntax(simdjson::error_code e, char closer = 0) -> bool {
+    const char* where = nullptr;
+    if (doc_.current_location().get(where) != simdjson::SUCCESS) where = nullptr;
+    return fail_path("", describe_syntax_error(json_, e, where, closer));
+  }
 
-  // Calls on_field(index, value) for each field of `obj` (an object), after
-  // rejecting unknown and duplicate names; then reports the first missing
-  // required field.
+  // Calls on_field(index, value) for each field of `obj`, after rejecting
+  // unknown and duplicate names; then reports the first missing required
+  // field.
   template <const auto& names, typename F>
-  auto for_each_field(element obj, const prefix& at, std::uint32_t required, F&& on_field) -> bool {
+  auto for_each_field(od::object obj, const prefix& at, std::uint32_t required, F&& on_field) -> bool {
     constexpr std::size_t N = names.size();
     static_assert(N <= 32);
     std::uint32_t seen = 0;
-    for (const auto field : simdjson::dom::object(obj)) {
-      const std::size_t i = find_name<names>(field.key, std::make_index_sequence<N>{});
+    for (auto f : obj) {
+      od::field field;
+      if (const auto e = std::move(f).get(field)) return syntax(e, '}');
+      std::string_view key;
+      if (const auto e = field.unescaped_key().get(key)) return syntax(e);
+      const std::size_t i = find_name<names>(key, std::make_index_sequence<N>{});
+      const std::uint32_t bit = i < N ? std::uint32_t{1} << i : 0;
+      if ((i == N || (seen & bit) != 0) && too_deep(field.value(), at)) return false;
       if (i == N) {
-        if (field.key.empty()) {  // join() would drop an empty name
+        if (key.empty()) {  // join() would drop an empty name
           std::string path = at.join({});
           return fail_path(path + (path.empty() ? "\"\"" : ".\"\""), "unknown field");
         }
-        return fail(at, field.key, "unknown field");
+        return fail(at, key, "unknown field");
       }
-      const std::uint32_t bit = std::uint32_t{1} << i;
-      if ((seen & bit) != 0) return fail(at, field.key, "duplicate field");
+      if ((seen & bit) != 0) return fail(at, key, "duplicate field");
       seen |= bit;
-      if (!on_field(i, field.value)) return false;
+      if (!on_field(i, field.value())) return false;
     }
     if (const std::uint32_t missing = required & ~seen; missing != 0) {
       std::size_t i = 0;
@@ -239,19 +335,41 @@ class reader {
     return true;
   }
 
-  auto expect_object(element v, const prefix& at, std::string_view field) -> bool {
-    if (v.type() == element_type::OBJECT) return true;
-    return fail(at, field, std::string("expected an object, found ") + type_name(v.type()));
+  // Whether the array or object at `v` (a member of the object at `at`) is
+  // nested too deeply: reported before what else is wrong with the field, as
+  // a reader that checks the whole text first would.
+  auto too_deep(od::value& v, const prefix& at) -> bool {
+    const std::string_view token = v.raw_json_token();
+    if (token.empty() || (token.front() != '[' && token.front() != '{')) return false;
+    const int depth = at.base.empty() ? 1 : at.index >= 0 ? 3 : 2;  // of the object holding the value
+    auto fault = lexical_fault(json_, static_cast<std::size_t>(token.data() - json_.data()), depth);
+    if (!fault) return false;
+    return !fail_path("", std::move(*fault));
   }
 
-  auto get_string(element v, const prefix& at, std::string_view field, std::string_view& out) -> bool {
-    if (v.get_string().get(out) != simdjson::SUCCESS) {
-      return fail(at, field, std::string("expected a string, found ") + type_name(v.type()));
-    }
-    return true;
+  auto wrong_type(od::value& v, const prefix& at, std::string_view field, const char* expected) -> bool {
+    if (too_deep(v, at)) return false;
+    json_type t{};
+    if (const auto e = v.type().get(t)) return syntax(e);
+    return fail(at, field, std::string("expected ") + expected + ", found " + type_name(t));
   }
 
-  auto read_text(element v, const prefix& at, std::string_view field, std::string& out) -> bool {
+  auto get_object(od::value& v, const prefix& at, std::string_view field, od::object& out) -> bool {
+    const auto e = v.get_object().get(out);
+    if (e == simdjson::SUCCESS) return true;
+    if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, at, field, "an object");
+    return syntax(e);
+  }
+
+  auto get_string(od::value& v, const prefix& at, std::string_view field, std::string_view& out,
+                  const char* expected = "a string") -> bool {
+    const auto e = v.get_string().get(out);
+    if (e == simdjson::SUCCESS) return true;
+    if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, at, field, expected);
+    return syntax(e);
+  }
+
+  auto read_text(od::value v, const prefix& at, std::string_view field, std::string& out) -> bool {
     std::string_view s;
     if (!get_string(v, at, field, s)) return false;
     out.assign(s);
@@ -259,83 +377,96 @@ class reader {
   }
 
   // Identifiers and codes (validate() requires them non-empty).
-  auto read_id(element v, const prefix& at, std::string_view field, std::string& out) -> bool {
+  auto read_id(od::value v, const prefix& at, std::string_view field, std::string& out) -> bool {
     return read_text(v, at, field, out);
   }
 
-  auto read_decimal(element v, const prefix& at, std::string_view field, const io::decimal_kind& kind,
+  auto read_decimal(od::value v, const prefix& at, std::string_view field, const decimal_kind& kind,
                     std::int64_t& out) -> bool {
     std::string_view text;
-    if (v.get_string().get(text) != simdjson::SUCCESS) {
-      return fail(at, field, std::string("expected a decimal string, found ") + type_name(v.type()));
-    }
+    if (!get_string(v, at, field, text, "a decimal string")) return false;
     if (fast_decimal(text, kind, out)) return true;
     std::string what;
-    const auto value = io::parse_decimal(text, kind, what);
+    const auto value = parse_decimal(text, kind, what);
     if (!value) return fail(at, field, std::move(what));
     out = *value;
     return true;
   }
 
-  auto read_money(element v, const prefix& at, std::string_view field, money& out) -> bool {
+  auto read_money(od::value v, const prefix& at, std::string_view field, money& out) -> bool {
     std::int64_t fen = 0;
-    if (!read_decimal(v, at, field, io::money_kind, fen)) return false;
+    if (!read_decimal(v, at, field, money_kind, fen)) return false;
     out = money::from_fen(fen);
     return true;
   }
 
   // An integer that fits the bill's int; [lo, hi] is validate()'s range,
   // named here only for a value no int holds.
-  auto read_int(element v, const prefix& at, std::string_view field, int lo, int hi, int& out) -> bool {
-    const auto t = v.type();
-    if (t == element_type::DOUBLE) return fail(at, field, "expected an integer, found a number with a fraction or exponent");
-    if (t != element_type::INT64 && t != element_type::UINT64) {
-      return fail(at, field, std::string("expected an integer, found ") + type_name(t));
+  auto read_int(od::value v, const prefix& at, std::string_view field, int lo, int hi, int& out) -> bool {
+    std::int64_t n = 0;
+    const auto e = v.get_int64().get(n);
+    if (e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_OUT_OF_RANGE) {
+      json_type t{};
+      if (const auto e2 = v.type().get(t)) return syntax(e2);
+      if (t != json_type::number) return fail(at, field, std::string("expected an integer, found ") + type_name(t));
+      od::number_type nt{};
+      if (const auto e2 = v.get_number_type().get(nt)) return syntax(e2);
+      if (nt == od::number_type::floating_point_number) {
+        return fail(at, field, "expected an integer, found a number with a fraction or exponent");
+      }
+      std::uint64_t u = 0;
+      if (const auto e2 = v.get_uint64().get(u)) return syntax(e2);
+      return range_error(at, field, lo, hi, std::to_string(u));
     }
-    const std::string shown = t == element_type::INT64 ? std::to_string(std::int64_t(v))
-                                                       : std::to_string(std::uint64_t(v));
-    if (t == element_type::UINT64 || std::int64_t(v) < std::numeric_limits<int>::min() ||
-        std::int64_t(v) > std::numeric_limits<int>::max()) {
-      return fail(at, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                                 ", found " + shown);
+    if (e) return syntax(e);
+    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max()) {
+      return range_error(at, field, lo, hi, std::to_string(n));
     }
-    out = static_cast<int>(std::int64_t(v));
+    out = static_cast<int>(n);
     return true;
   }
 
+  auto range_error(const prefix& at, std::string_view field, int lo, int hi, const std::string& shown) -> bool {
+    if (hi == std::numeric_limits<int>::max()) {
+      return fail(at, field, "must be at least " + std::to_string(lo) + ", found " + shown);
+    }
+    return fail(at, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", found " + shown);
+  }
+
   template <typename E, typename Parse>
-  auto read_enum(element v, const prefix& at, std::string_view field, int count, Parse parse, E& out)
-      -> bool {
+  auto read_enum(od::value v, const prefix& at, std::string_view field, int count, Parse parse, E& out) -> bool {
     std::string_view s;
     if (!get_string(v, at, field, s)) return false;
     const std::optional<E> e = parse(s);
-    if (!e) return fail(at, field, "unknown value " + io::quoted(s) + "; " + accepted_values<E>(count));
+    if (!e) return fail(at, field, "unknown value " + quoted(s) + "; " + accepted_values<E>(count));
     out = *e;
     return true;
   }
 
-  auto read_date(element v, const prefix& at, std::string_view field, date& out) -> bool {
+  auto read_date(od::value v, const prefix& at, std::string_view field, date& out) -> bool {
     std::string_view s;
     if (!get_string(v, at, field, s)) return false;
     const auto d = parse_date(s);
-    if (!d) return fail(at, field, io::quoted(s) + " is not a valid date (expected YYYY-MM-DD)");
+    if (!d) return fail(at, field, quoted(s) + " is not a valid date (expected YYYY-MM-DD)");
     out = *d;
     return true;
   }
 
-  auto read_person(element obj, person& p) -> bool {
+  auto read_person(od::value v, person& p) -> bool {
+    od::object obj;
+    if (!get_object(v, prefix{}, "person", obj)) return false;
     const prefix at{"person"};
-    return for_each_field<person_fields>(obj, at, person_required, [&](std::size_t i, element v) {
+    return for_each_field<person_fields>(obj, at, person_required, [&](std::size_t i, od::value x) {
       switch (i) {
-        case 0: return read_id(v, at, "id", p.id);
-        case 1: return read_enum(v, at, "scheme", scheme_count, parse_scheme, p.scheme_);
-        case 2: return read_enum(v, at, "status", status_count, parse_status, p.status_);
-        case 3: return read_enum(v, at, "group", group_count, parse_group, p.group_);
-        case 4: return read_enum(v, at, "coverage", 3, parse_coverage, p.coverage_);
-        case 5: return read_money(v, at, "account_balance", p.account_balance);
+        case 0: return read_id(x, at, "id", p.id);
+        case 1: return read_enum(x, at, "scheme", scheme_count, parse_scheme, p.scheme_);
+        case 2: return read_enum(x, at, "status", status_count, parse_status, p.status_);
+        case 3: return read_enum(x, at, "group", group_count, parse_group, p.group_);
+        case 4: return read_enum(x, at, "coverage", 3, parse_coverage, p.coverage_);
+        case 5: return read_money(x, at, "account_balance", p.account_balance);
         default: {
           date d;
-          if (!read_date(v, at, "rejoined", d)) return false;
+          if (!read_date(x, at, "rejoined", d)) return false;
           p.rejoined = d;
           return true;
         }
@@ -343,20 +474,22 @@ class reader {
     });
   }
 
-  auto read_visit(element obj, visit& out) -> bool {
+  auto read_visit(od::value v, visit& out) -> bool {
+    od::object obj;
+    if (!get_object(v, prefix{}, "visit", obj)) return false;
     const prefix at{"visit"};
-    return for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, element v) {
+    return for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, od::value x) {
       switch (i) {
-        case 0: return read_enum(v, at, "type", visit_type_count, parse_visit_type, out.type);
-        case 1: return read_int(v, at, "level", 0, level_count - 1, out.level);
-        case 2: return read_enum(v, at, "location", location_count, parse_location, out.where);
-        case 3: return read_enum(v, at, "filing", filing_count, parse_filing, out.filed);
-        case 4: return read_int(v, at, "admission", 1, max_admission, out.admission);
-        case 5: return read_date(v, at, "date", out.on);
-        case 6: return read_text(v, at, "disease", out.disease);
+        case 0: return read_enum(x, at, "type", visit_type_count, parse_visit_type, out.type);
+        case 1: return read_int(x, at, "level", 0, level_count - 1, out.level);
+        case 2: return read_enum(x, at, "location", location_count, parse_location, out.where);
+        case 3: return read_enum(x, at, "filing", filing_count, parse_filing, out.filed);
+        case 4: return read_int(x, at, "admission", 1, max_admission, out.admission);
+        case 5: return read_date(x, at, "date", out.on);
+        case 6: return read_text(x, at, "disease", out.disease);
         default: {
           int from = 0;
-          if (!read_int(v, at, "transfer_from_level", 0, level_count - 1, from)) return false;
+          if (!read_int(x, at, "transfer_from_level", 0, level_count - 1, from)) return false;
           out.transfer_from_level = from;
           return true;
         }
@@ -364,67 +497,76 @@ class reader {
     });
   }
 
-  auto read_ytd(element obj, ytd& out) -> bool {
+  auto read_ytd(od::value v, ytd& out) -> bool {
+    od::object obj;
+    if (!get_object(v, prefix{}, "ytd", obj)) return false;
     const prefix at{"ytd"};
-    return for_each_field<ytd_names>(obj, at, 0, [&](std::size_t i, element v) {
-      return read_money(v, at, ytd_names[i], out.*yibao::ytd_fields[i].member);
+    return for_each_field<ytd_names>(obj, at, 0, [&](std::size_t i, od::value x) {
+      return read_money(x, at, ytd_names[i], out.*yibao::ytd_fields[i].member);
     });
   }
 
-  auto read_lines(element v, std::vector<line>& out) -> bool {
+  auto read_lines(od::value v, std::vector<line>& out) -> bool {
     const prefix root{};
-    if (v.type() != element_type::ARRAY) {
-      return fail(root, "lines", std::string("expected an array, found ") + type_name(v.type()));
+    od::array arr;
+    if (const auto e = v.get_array().get(arr)) {
+      if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, root, "lines", "an array");
+      return syntax(e);
     }
-    const simdjson::dom::array arr(v);
-    // size() saturates at 0xFFFFFF, far above the limit.
-    if (const std::size_t n = arr.size(); n > max_bill_lines) {
-      return fail(root, "lines", (n >= 0xFFFFFF ? std::to_string(n) + " or more" : std::to_string(n)) +
-                                     " lines exceed the limit " + std::to_string(max_bill_lines));
+    std::size_t n = 0;
+    if (const auto e = arr.count_elements().get(n)) return syntax(e, ']');
+    if (n > max_bill_lines) {
+      return fail(root, "lines", std::to_string(n) + " lines exceed the limit " + std::to_string(max_bill_lines));
     }
-    out.reserve(arr.size());
+    out.reserve(n);
     int index = 0;
-    for (const element item : arr) {
+    for (auto item : arr) {
+      od::value x;
+      if (const auto e = std::move(item).get(x)) return syntax(e, ']');
       const prefix at{"lines", index};
-      if (item.type() != element_type::OBJECT) {
-        return fail(at, {}, std::string("expected an object, found ") + type_name(item.type()));
+      od::object obj;
+      if (const auto e = x.get_object().get(obj)) {
+        if (e == simdjson::INCORRECT_TYPE) return wrong_type(x, at, {}, "an object");
+        return syntax(e);
       }
-      if (!read_line(item, at, out.emplace_back())) return false;
+      if (!read_line(obj, at, out.emplace_back())) return false;
       ++index;
     }
     return true;
   }
 
-  auto read_line(element obj, const prefix& at, line& out) -> bool {
-    return for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, element v) {
+  auto read_line(od::object obj, const prefix& at, line& out) -> bool {
+    return for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, od::value x) {
       switch (i) {
-        case 0: return read_id(v, at, "code", out.code);
-        case 1: return read_text(v, at, "name", out.name);
+        case 0: return read_id(x, at, "code", out.code);
+        case 1: return read_text(x, at, "name", out.name);
         case 2: {
           item_class c = item_class::C;
-          if (!read_enum(v, at, "class", 3, parse_item_class, c)) return false;
+          if (!read_enum(x, at, "class", 3, parse_item_class, c)) return false;
           out.cls = c;
           return true;
         }
         case 3: {
           std::int64_t ppm = 0;
-          if (!read_decimal(v, at, "selfpay_ratio", io::ratio_kind, ppm)) return false;
+          if (!read_decimal(x, at, "selfpay_ratio", ratio_kind, ppm)) return false;
           out.selfpay_ratio = ratio::from_ppm(ppm);
           return true;
         }
         case 4: {
           std::int64_t micro = 0;
-          if (!read_decimal(v, at, "price_limit", io::price_kind, micro)) return false;
+          if (!read_decimal(x, at, "price_limit", price_kind, micro)) return false;
           out.price_limit = price{micro};
           return true;
         }
-        case 5: return read_decimal(v, at, "qty", io::quantity_kind, out.qty.ten_thousandths);
-        case 6: return read_decimal(v, at, "price", io::price_kind, out.unit_price.micro);
-        default: return read_money(v, at, "amount", out.amount);
+        case 5: return read_decimal(x, at, "qty", quantity_kind, out.qty.ten_thousandths);
+        case 6: return read_decimal(x, at, "price", price_kind, out.unit_price.micro);
+        default: return read_money(x, at, "amount", out.amount);
       }
     });
   }
 
+  std::string_view json_;
+  od::document& doc_;
   bool allow_ytd_;
   error err_;
 };
@@ -433,37 +575,57 @@ class reader {
 struct thread_state {
   thread_state() noexcept {
     // Fixes the depth limit; capacity grows on demand and keeps max_depth.
-    // On failure the parser stays empty and parse() will report it.
+    // On failure the parser stays empty and iterate() will report it.
     if (parser.allocate(initial_capacity, max_depth) != simdjson::SUCCESS) return;
   }
-  simdjson::dom::parser parser;
+  od::parser parser;
   std::string buffer;
 };
-
-auto read_bill(element root, bool allow_ytd) -> result<bill> {
-  reader r{allow_ytd};
-  bill out;
-  if (!r.read(root, out)) return r.take_error();
-  return out;
-}
-
-auto parse_with(simdjson::dom::parser& parser, std::string& buffer, std::string_view json,
-                bool allow_ytd) -> result<bill> {
-  buffer.assign(json);
-  buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);  // zero padding
-  element root;
-  if (const auto code = parser.parse(buffer.data(), json.size(), false).get(root); code) {
-    return syntax_error(json, code);
-  }
-  return read_bill(root, allow_ytd);
-}
 
 auto local_state() -> thread_state& {
   thread_local thread_state state;
   return state;
 }
 
-// What parse_bill_json does but catch (shared by both entry points).
+// Reads `json`, which has SIMDJSON_PADDING readable bytes after its end.
+auto read_padded(od::parser& parser, std::string_view json, bool allow_ytd) -> result<bill> {
+  od::document doc;
+  if (const auto code = parser.iterate(json.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+    return make_error(code == simdjson::MEMALLOC ? errc::out_of_memory : errc::invalid_argument, "",
+                      describe_syntax_error(json, code, nullptr, 0));
+  }
+  reader r{json, doc, allow_ytd};
+  bill out;
+  if (!r.read(out)) return r.take_error();
+  return out;
+}
+
+// The full reader on a zero-padded copy of `json`.
+auto read_copy(od::parser& parser, std::string& buffer, std::string_view json, bool allow_ytd) -> result<bill> {
+  buffer.assign(json);
+  buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  return read_padded(parser, std::string_view{buffer.data(), json.size()}, allow_ytd);
+}
+
+// The full reader: every text, every message. `padded`: the bytes after
+// `json` may be read.
+auto parse_full(std::string_view json, bool allow_ytd, bool padded) -> result<bill> {
+  if (json.size() > reuse_limit) {
+    od::parser parser;
+    if (const auto code = parser.allocate(json.size(), max_depth); code) {
+      return make_error(code == simdjson::MEMALLOC ? errc::out_of_memory : errc::invalid_argument, "",
+                      describe_syntax_error(json, code, nullptr, 0));
+    }
+    if (padded) return read_padded(parser, json, allow_ytd);
+    std::string buffer;
+    return read_copy(parser, buffer, json, allow_ytd);
+  }
+  thread_state& state = local_state();
+  if (padded) return read_padded(state.parser, json, allow_ytd);
+  return read_copy(state.parser, state.buffer, json, allow_ytd);
+}
+
+// What parse_bill_json does but catch (shared by every entry point).
 template <typename Parse>
 auto guarded(Parse&& parse) -> result<bill> {
   try {
@@ -476,48 +638,85 @@ auto guarded(Parse&& parse) -> result<bill> {
   }
 }
 
-// The full reader: every text, every message.
-auto parse_full(std::string_view json, bool allow_ytd) -> result<bill> {
-  if (json.size() > reuse_limit) {
-    simdjson::dom::parser parser;
-    if (const auto code = parser.allocate(json.size(), max_depth); code) {
-      return syntax_error(json, code);
-    }
-    std::string buffer;
-    return parse_with(parser, buffer, json, allow_ytd);
+// The raw contents of a string value (escapes not decoded), as a view into
+// `text` (`at` is where the padded copy holding the value begins).
+auto raw_string(simdjson::ondemand::value v, const char* at, std::string_view text, std::string_view& out) -> bool {
+  simdjson::ondemand::json_type t{};
+  if (v.type().get(t) != simdjson::SUCCESS || t != simdjson::ondemand::json_type::string) return false;
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
+    token.remove_suffix(1);
   }
-  thread_state& state = local_state();
-  return parse_with(state.parser, state.buffer, json, allow_ytd);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  out = text.substr(static_cast<std::size_t>(token.data() + 1 - at), token.size() - 2);
+  return true;
+}
+
+// Calls on_field(key, value) for each member of `obj`; false on a syntax
+// error or when on_field returns false.
+template <class F>
+auto each_member(simdjson::ondemand::object obj, F&& on_field) -> bool {
+  for (auto f : obj) {
+    simdjson::ondemand::field field;
+    std::string_view key;
+    if (std::move(f).get(field) != simdjson::SUCCESS || field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      return false;
+    }
+    if (!on_field(key, field.value())) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-static_assert(io::bill_json_padding == simdjson::SIMDJSON_PADDING);
+static_assert(bill_json_padding == simdjson::SIMDJSON_PADDING);
 
-auto io::parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result<bill> {
+auto parse_bill_json_padded(std::string_view json, bool allow_ytd) -> result<bill> {
   return guarded([&]() -> result<bill> {
-    if (bill out; io::parse_bill_json_fast(json, allow_ytd, out)) return out;
-    if (json.size() > reuse_limit) return parse_full(json, allow_ytd);
-    thread_state& state = local_state();
-    element root;
-    // simdjson reads the padding but never lets its bytes decide anything
-    // for valid JSON; a syntax error is re-parsed from a zero-padded copy so
-    // that its message is exactly parse_bill_json's.
-    if (state.parser.parse(json.data(), json.size(), false).get(root) != simdjson::SUCCESS) {
-      return parse_with(state.parser, state.buffer, json, allow_ytd);
-    }
-    return read_bill(root, allow_ytd);
+    if (bill out; parse_bill_json_fast(json, allow_ytd, out)) return out;
+    return parse_full(json, allow_ytd, true);
   });
 }
 
-auto io::parse_bill_json_full(std::string_view json, bool allow_ytd) -> result<bill> {
-  return guarded([&] { return parse_full(json, allow_ytd); });
+auto parse_bill_json_full(std::string_view json, bool allow_ytd) -> result<bill> {
+  return guarded([&] { return parse_full(json, allow_ytd, false); });
 }
 
+auto bill_sort_key(std::string_view line, std::string_view& person, std::string_view& date) -> bool {
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string padded;
+  padded.assign(line);
+  padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object root;
+  if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(root) != simdjson::SUCCESS) {
+    return false;
+  }
+  const char* const at = padded.data();
+  bool have_person = false, have_date = false;
+  auto inner = [&](std::string_view want, std::string_view& out, bool& have) {
+    return [&, want](std::string_view key, simdjson::ondemand::value v) {
+      if (key == want) have = raw_string(v, at, line, out);
+      return true;
+    };
+  };
+  const bool ok = each_member(root, [&](std::string_view key, simdjson::ondemand::value v) {
+    simdjson::ondemand::object obj;
+    if (key != "person" && key != "visit") return true;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return true;
+    return key == "person" ? each_member(obj, inner("id", person, have_person))
+                           : each_member(obj, inner("date", date, have_date));
+  });
+  return ok && have_person && have_date;
+}
+
+}  // namespace io
+
 auto parse_bill_json(std::string_view json, bool allow_ytd) -> result<bill> {
-  return guarded([&]() -> result<bill> {
+  return io::guarded([&]() -> result<bill> {
     if (bill out; io::parse_bill_json_fast(json, allow_ytd, out)) return out;
-    return parse_full(json, allow_ytd);
+    return io::parse_full(json, allow_ytd, false);
   });
 }
 

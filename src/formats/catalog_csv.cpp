@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/string_hash.hpp"
+#include "formats/csv.hpp"
 #include "formats/text.hpp"
 
 #include "yibao/catalog.hpp"
@@ -129,9 +130,10 @@ class csv_loader {
     return true;
   }
 
-  // Reads the next non-blank record into fields_[0..count). Tokenizer errors
-  // are reported against the record (`where_key_` names the header or row)
-  // and make bad_record_ true. Returns false at the end of the input.
+  // Reads the next non-blank record into fields_[0..count) with the one CSV
+  // tokenizer (formats/csv.hpp). Tokenizer errors are reported against the record
+  // (`where_key_` names the header or row) and make bad_record_ true.
+  // Returns false at the end of the input.
   auto next_record(std::size_t& count) -> bool {
     while (eat_newline()) {
     }
@@ -142,19 +144,29 @@ class csv_loader {
     for (;;) {
       if (count == fields_.size()) fields_.emplace_back();
       field& f = fields_[count++];
-      f.text.clear();
       f.line = line_;
       f.column = column_here();
-      if (pos_ < text_.size() && text_[pos_] == '"') {
-        if (!read_quoted(f, count - 1)) return true;
-      } else {
-        const std::size_t start = pos_;
-        while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
-        f.text.assign(text_.substr(start, pos_ - start));
-        if (const auto q = f.text.find('"'); q != std::string::npos && !bad_record_) {
-          tokenizer_error(f.line, f.column + static_cast<std::uint32_t>(q), count - 1,
-                          "quote inside an unquoted field (quote the whole field and double the quote)");
-        }
+      const std::size_t start = pos_;
+      scratch_.clear();
+      const io::csv_cell cell = io::read_csv_cell(text_, pos_, scratch_);
+      f.text.assign(cell.text);
+      if (cell.quoted) count_line_breaks(start, pos_);
+      switch (cell.fault) {
+        case io::csv_fault::none: break;
+        case io::csv_fault::quote_in_plain:
+          if (!bad_record_) {
+            tokenizer_error(f.line, f.column + static_cast<std::uint32_t>(cell.fault_at - start), count - 1,
+                            "quote inside an unquoted field (quote the whole field and double the quote)");
+          }
+          break;
+        case io::csv_fault::unterminated_quote:
+          tokenizer_error(f.line, f.column, count - 1, "unterminated quoted field");
+          return true;
+        case io::csv_fault::text_after_quote:
+          tokenizer_error(line_, column_here(), count - 1, "unexpected character after the closing quote");
+          // Resynchronize at the end of the physical line.
+          while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+          break;
       }
       if (pos_ < text_.size() && text_[pos_] == ',') {
         ++pos_;
@@ -165,41 +177,15 @@ class csv_loader {
     }
   }
 
-  // pos_ is at the opening quote. Returns false if the input ends inside.
-  auto read_quoted(field& f, std::size_t index) -> bool {
-    ++pos_;
-    for (;;) {
-      if (pos_ >= text_.size()) {
-        tokenizer_error(f.line, f.column, index, "unterminated quoted field");
-        return false;
-      }
-      const char c = text_[pos_];
-      if (c == '"') {
-        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
-          f.text += '"';
-          pos_ += 2;
-          continue;
-        }
-        ++pos_;
-        break;
-      }
-      if (c == '\r' || c == '\n') {
-        f.text += c;
-        if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') f.text += text_[++pos_];
-        ++pos_;
-        ++line_;
-        line_start_ = pos_;
-        continue;
-      }
-      f.text += c;
-      ++pos_;
+  // Counts the line breaks (LF, CRLF or CR) inside a quoted field's bytes.
+  void count_line_breaks(std::size_t from, std::size_t to) noexcept {
+    for (std::size_t i = from; i < to; ++i) {
+      const char c = text_[i];
+      if (c != '\r' && c != '\n') continue;
+      if (c == '\r' && i + 1 < to && text_[i + 1] == '\n') ++i;
+      ++line_;
+      line_start_ = i + 1;
     }
-    if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
-      tokenizer_error(line_, column_here(), index, "unexpected character after the closing quote");
-      // Resynchronize at the end of the physical line.
-      while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
-    }
-    return true;
   }
 
   void tokenizer_error(std::uint32_t line, std::uint32_t column, std::size_t index, std::string message) {
@@ -330,6 +316,7 @@ class csv_loader {
   bool in_header_ = true;
   bool bad_record_ = false;
   std::vector<field> fields_;
+  std::string scratch_;  // a quoted field being unquoted
   std::vector<int> columns_;  // header position -> column, or no_column
   std::unordered_map<std::string, std::uint32_t, io::string_hash, std::equal_to<>> first_line_;
   std::vector<diagnostic> diags_;

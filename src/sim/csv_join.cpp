@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/string_hash.hpp"
+#include "formats/csv.hpp"
 #include "sim/reader.hpp"
 
 namespace yibao::sim::detail {
@@ -28,21 +29,23 @@ auto csv_joiner::open() -> std::optional<error> {
 // The cell of column `col` of a CSV row ("" if the row is malformed).
 auto csv_joiner::cell(std::string_view row, int col) -> std::string {
   if (col < 0) return {};
-  if (row.find('"') == std::string_view::npos) {
-    // No quotes: split_csv cannot fail, and cells end at commas.
-    std::size_t begin = 0;
-    for (int c = 0; c < col; ++c) {
-      const std::size_t comma = row.find(',', begin);
-      if (comma == std::string_view::npos) return {};
-      begin = comma + 1;
-    }
-    return std::string{row.substr(begin, row.find(',', begin) - begin)};
-  }
   scratch_.clear();
   scratch_.reserve(row.size());
-  std::string why;
-  if (!split_csv(row, cells_, scratch_, why) || static_cast<std::size_t>(col) >= cells_.size()) return {};
-  return std::string{cells_[col]};
+  // Without a quote no cell can be malformed: stop at the one wanted.
+  const bool whole = row.find('"') != std::string_view::npos;
+  std::string_view found;
+  std::size_t pos = 0;
+  for (int c = 0;; ++c) {
+    const io::csv_cell cell = io::read_csv_cell(row, pos, scratch_);
+    if (cell.fault != io::csv_fault::none) return {};
+    if (c == col) {
+      found = cell.text;
+      if (!whole) break;
+    }
+    if (pos >= row.size()) break;
+    ++pos;  // the comma
+  }
+  return std::string{found};
 }
 
 void csv_joiner::read_ahead() {

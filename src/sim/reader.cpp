@@ -2,6 +2,7 @@
 #include "sim/reader.hpp"
 
 #include "formats/bill_fields.hpp"
+#include "formats/csv.hpp"
 #include "formats/text.hpp"
 
 #include <algorithm>
@@ -119,51 +120,16 @@ auto overlong_reason() -> std::string {
 
 auto split_csv(std::string_view row, std::vector<std::string_view>& cells, std::string& scratch, std::string& why)
     -> bool {
-  cells.clear();
-  std::size_t i = 0;
-  for (;;) {
-    if (i < row.size() && row[i] == '"') {
-      const std::size_t start = scratch.size();
-      ++i;
-      for (;;) {
-        if (i >= row.size()) {
-          why = "unterminated quoted cell";
-          return false;
-        }
-        if (row[i] == '"') {
-          if (i + 1 < row.size() && row[i + 1] == '"') {
-            scratch += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        scratch += row[i++];
-      }
-      cells.emplace_back(scratch.data() + start, scratch.size() - start);
-      if (i < row.size() && row[i] != ',') {
-        why = fmt::format("unexpected text after the closing quote of cell {}", cells.size());
-        return false;
-      }
-    } else {
-      // Cells are short: one loop for both bytes beats two memchr calls.
-      std::size_t end = i;
-      while (end < row.size() && row[end] != ',' && row[end] != '"') ++end;
-      if (end < row.size() && row[end] == '"') {
-        why = fmt::format("a quote inside unquoted cell {}", cells.size() + 1);
-        return false;
-      }
-      cells.push_back(row.substr(i, end - i));
-      i = end;
-    }
-    if (i >= row.size()) return true;
-    ++i;  // the comma
-    if (i == row.size()) {
-      cells.emplace_back();
-      return true;
-    }
+  const io::csv_cell bad = io::split_csv_row(row, cells, scratch);
+  switch (bad.fault) {
+    case io::csv_fault::none: return true;
+    case io::csv_fault::unterminated_quote: why = "unterminated quoted cell"; break;
+    case io::csv_fault::text_after_quote:
+      why = fmt::format("unexpected text after the closing quote of cell {}", cells.size() + 1);
+      break;
+    case io::csv_fault::quote_in_plain: why = fmt::format("a quote inside unquoted cell {}", cells.size() + 1); break;
   }
+  return false;
 }
 
 void append_csv_cell(std::string& out, std::string_view text) {
@@ -334,17 +300,17 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
 
 namespace {
 
-// The cells of a row without quotes (so split at every comma), into `cells`;
-// false if the row has a quote or not `count` cells.
+// The cells of a row without quotes, into `cells`; false if the row has a
+// quote or not `count` cells.
 auto plain_cells(std::string_view row, std::size_t count, std::array<std::string_view, 32>& cells) -> bool {
   if (count > cells.size() || row.find('"') != std::string_view::npos) return false;
-  std::size_t n = 0, begin = 0;
+  std::string unused;  // no quoted cell: never written
+  std::size_t n = 0, pos = 0;
   for (;;) {
-    const std::size_t comma = row.find(',', begin);
     if (n == count) return false;
-    cells[n++] = row.substr(begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin);
-    if (comma == std::string_view::npos) break;
-    begin = comma + 1;
+    cells[n++] = io::read_csv_cell(row, pos, unused).text;
+    if (pos >= row.size()) break;
+    ++pos;  // the comma
   }
   return n == count;
 }

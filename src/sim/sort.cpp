@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/bill_json.hpp"
 #include "output.hpp"
 #include "sim/reader.hpp"
 
@@ -20,117 +21,8 @@ namespace yibao::sim {
 // ---------------------------------------------------------------------------
 // The key
 
-namespace {
-
-// Just enough of JSON to find two members without decoding anything else.
-class scanner {
- public:
-  explicit scanner(std::string_view s) : s_{s} {}
-
-  auto string(std::string_view& out) -> bool {
-    ws();
-    if (i_ >= s_.size() || s_[i_] != '"') return false;
-    const std::size_t begin = ++i_;
-    while (i_ < s_.size()) {
-      if (s_[i_] == '\\') {
-        i_ += 2;
-        continue;
-      }
-      if (s_[i_] == '"') {
-        out = s_.substr(begin, i_ - begin);
-        ++i_;
-        return true;
-      }
-      ++i_;
-    }
-    return false;
-  }
-
-  auto skip() -> bool {
-    ws();
-    if (i_ >= s_.size()) return false;
-    const char c = s_[i_];
-    std::string_view ignored;
-    if (c == '"') return string(ignored);
-    if (c == '{' || c == '[') {
-      int depth = 0;
-      while (i_ < s_.size()) {
-        const char ch = s_[i_];
-        if (ch == '"') {
-          if (!string(ignored)) return false;
-          continue;
-        }
-        if (ch == '{' || ch == '[') {
-          ++depth;
-        } else if ((ch == '}' || ch == ']') && --depth == 0) {
-          ++i_;
-          return true;
-        }
-        ++i_;
-      }
-      return false;
-    }
-    while (i_ < s_.size() && std::strchr(",}] \t\r\n", s_[i_]) == nullptr) ++i_;
-    return true;
-  }
-
-  // Calls on_member(key) at each member's value; it returns true if it read
-  // the value, false to have it skipped.
-  template <class F>
-  auto members(F&& on_member) -> bool {
-    ws();
-    if (i_ >= s_.size() || s_[i_] != '{') return false;
-    ++i_;
-    ws();
-    if (i_ < s_.size() && s_[i_] == '}') {
-      ++i_;
-      return true;
-    }
-    for (;;) {
-      std::string_view key;
-      if (!string(key)) return false;
-      ws();
-      if (i_ >= s_.size() || s_[i_] != ':') return false;
-      ++i_;
-      if (!on_member(key) && !skip()) return false;
-      ws();
-      if (i_ >= s_.size()) return false;
-      if (s_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (s_[i_] != '}') return false;
-      ++i_;
-      return true;
-    }
-  }
-
- private:
-  void ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r' || s_[i_] == '\n')) ++i_;
-  }
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
-
-}  // namespace
-
 auto sort_key_of(std::string_view line, std::string_view& person, std::string_view& date) -> bool {
-  scanner sc{line};
-  bool have_person = false, have_date = false;
-  auto inner = [&](std::string_view want, std::string_view& out, bool& have) {
-    return [&, want](std::string_view key) {
-      if (key != want) return false;
-      have = sc.string(out);
-      return have;
-    };
-  };
-  const bool ok = sc.members([&](std::string_view key) {
-    if (key == "person") return sc.members(inner("id", person, have_person));
-    if (key == "visit") return sc.members(inner("date", date, have_date));
-    return false;
-  });
-  return ok && have_person && have_date;
+  return io::bill_sort_key(line, person, date);
 }
 
 // ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ yibao_layer_check(tariff_core_interface           yibao_tariff "core/json_writer
 # layer above it.
 yibao_layer_check(cli_cannot_include_sim_private  yibao_cli   "output.hpp"            not_found)
 yibao_layer_check(cli_cannot_include_sim_by_src   yibao_cli   "sim/output.hpp"        not_found)
-yibao_layer_check(capi_cannot_include_formats_private yibao_capi "json_syntax.hpp"    not_found)
+yibao_layer_check(capi_cannot_include_core_private yibao_capi "validate.hpp"        not_found)
 yibao_layer_check(tariff_cannot_include_core_private yibao_tariff "layer_math.hpp"    not_found)
 yibao_layer_check(sim_cannot_include_tariff_private yibao_sim "loader.hpp"            not_found)
 yibao_layer_check(no_src_root                     yibao_capi  "io/text.hpp"           not_found)

@@ -27,8 +27,16 @@ inline constexpr std::size_t bill_json_padding = 64;
 /// reader can then say what the text is.
 [[nodiscard]] auto parse_bill_json_fast(std::string_view json, bool allow_ytd, bill& out) -> bool;
 
-/// parse_bill_json without the fast path: the full reader on simdjson alone,
-/// for the tests that hold the two readers to the same answers.
+/// parse_bill_json without the fast path: the full reader (simdjson
+/// On-Demand) alone, for the tests that hold the two readers to the same
+/// answers.
 [[nodiscard]] auto parse_bill_json_full(std::string_view json, bool allow_ytd) -> result<bill>;
+
+/// The sort key of one JSON Lines bill (simulate --sort): person.id and
+/// visit.date as they appear (string contents, escapes not decoded), as views
+/// into `line`. False if either is missing or not a string, or the line is
+/// not a JSON object. Read with simdjson On-Demand like the bills; every
+/// other member is skipped.
+[[nodiscard]] auto bill_sort_key(std::string_view line, std::string_view& person, std::string_view& date) -> bool;
 
 }  // namespace yibao::io

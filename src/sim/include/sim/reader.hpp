@@ -189,7 +189,6 @@ class csv_joiner {
   pending_row current_;
   std::string rows_text_;
   std::vector<std::pair<std::uint64_t, std::size_t>> row_at_;  // line, end in rows_text_
-  std::vector<std::string_view> cells_;
   std::string scratch_;
   std::uint64_t line_rows_read_ = 0;
 };
