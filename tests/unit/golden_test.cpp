@@ -66,8 +66,8 @@ void check_identities(const yibao::settlement& s) {
   using yibao::money;
   EXPECT_EQ(s.medfee_sumamt, s.fulamt_ownpay_amt + s.overlmt_selfpay + s.preselfpay_amt + s.inscp_scp_amt)
       << "medfee_sumamt = fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt";
-  EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay)
-      << "fund_pay_sumamt = hifp_pay + hifmi_pay + hifob_pay + maf_pay";
+  EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay + s.oth_pay)
+      << "fund_pay_sumamt = hifp_pay + hifmi_pay + hifob_pay + maf_pay + oth_pay";
   EXPECT_EQ(s.medfee_sumamt, s.fund_pay_sumamt + s.psn_part_amt) << "medfee_sumamt = fund_pay_sumamt + psn_part_amt";
   EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.psn_cash_pay) << "psn_part_amt = acct_pay + psn_cash_pay";
   for (const auto& f : settlement_fields) EXPECT_GE(s.*(f.member), money{}) << f.name << " must not be negative";

@@ -334,7 +334,7 @@ auto dump(const tariff& t, const bill& b) -> std::string {
 void check_identities(const tariff& t, const bill& b, const settlement& s, const std::string& ctx) {
   SCOPED_TRACE(ctx);
   EXPECT_EQ(s.medfee_sumamt, s.fulamt_ownpay_amt + s.overlmt_selfpay + s.preselfpay_amt + s.inscp_scp_amt);
-  EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay);
+  EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay + s.oth_pay);
   EXPECT_EQ(s.medfee_sumamt, s.fund_pay_sumamt + s.psn_part_amt);
   EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.psn_cash_pay);
   const money zero{};
