@@ -16,16 +16,6 @@ import synth
 import yibao
 
 
-@pytest.fixture(scope="module")
-def tariff():
-    return yibao.Tariff.from_file(synth.TARIFF)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return yibao.Catalog.from_file(synth.CATALOG)
-
-
 def two_people():
     """Two people whose 18-digit ids are distinct as text and equal as float64,
     each with one inpatient bill in the same year."""

@@ -5,20 +5,8 @@ is a result column of settle_frame, in the order of the settlement JSON."""
 import decimal
 
 import pandas as pd
-import pytest
 
-import synth
 import yibao
-
-
-@pytest.fixture(scope="module")
-def tariff():
-    return yibao.Tariff.from_file(synth.TARIFF)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return yibao.Catalog.from_file(synth.CATALOG)
 
 
 def test_issue11_item3_every_settlement_field_is_a_column(tariff, catalog):

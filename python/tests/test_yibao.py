@@ -21,16 +21,6 @@ needs_cli = pytest.mark.skipif(not (CLI and os.access(CLI, os.X_OK)), reason="YI
 BILL = os.path.join(synth.DATA, "bill.json")
 
 
-@pytest.fixture(scope="module")
-def tariff():
-    return yibao.Tariff.from_file(synth.TARIFF)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return yibao.Catalog.from_file(synth.CATALOG)
-
-
 def bill():
     with open(BILL, encoding="utf-8") as f:
         return json.load(f)
