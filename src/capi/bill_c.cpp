@@ -13,28 +13,14 @@
 
 #include "capi_internal.hpp"
 #include "formats/text.hpp"
+#include "core/field_path.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/fields.hpp"
 
 namespace yibao::capi {
 namespace {
 
-// A field path, built into text only when something is wrong (the hot path
-// allocates nothing for paths): "id", "person.id", "lines[3].amount".
-struct path {
-  const char* base = "";
-  const char* field = "";
-  std::size_t index = static_cast<std::size_t>(-1);
-  [[nodiscard]] auto str() const -> std::string {
-    std::string out = base;
-    if (index != static_cast<std::size_t>(-1)) out.append(1, '[').append(std::to_string(index)).append(1, ']');
-    if (*field != '\0') {
-      if (!out.empty()) out += '.';
-      out += field;
-    }
-    return out;
-  }
-};
+using path = detail::field_path;
 
 auto bad(const path& at, std::string message) -> error {
   return make_error(errc::invalid_argument, at.str(), std::move(message));

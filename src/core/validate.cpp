@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "validate.hpp"
+#include "core/field_path.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/fields.hpp"
 
@@ -25,23 +26,7 @@ using detail::qty_rule;
 using detail::ratio_rule;
 namespace {
 
-// A field path, turned into text only when something is wrong: "id",
-// "person.account_balance", "lines[3].amount".
-struct path {
-  const char* object = "";
-  const char* field = "";
-  std::size_t index = static_cast<std::size_t>(-1);
-
-  [[nodiscard]] auto str() const -> std::string {
-    std::string out = object;
-    if (index != static_cast<std::size_t>(-1)) out += fmt::format("[{}]", index);
-    if (*field != '\0') {
-      if (!out.empty()) out += '.';
-      out += field;
-    }
-    return out;
-  }
-};
+using path = detail::field_path;
 
 [[gnu::cold, gnu::noinline]] auto bad(const path& at, std::string what) -> error {
   return make_error(errc::invalid_argument, at.str(), std::move(what));
