@@ -2,12 +2,13 @@
 # Bulk-simulation figures: builds Release, generates 1,000,000 bills (about
 # 20 lines each) as JSON Lines and as CSV, and runs bench_simulate on them.
 #
-#   bench/run.sh [BUILD_DIR] [DATA_DIR]     (defaults: build-release, /tmp/yibao-bench)
+#   bench/run.sh [BUILD_DIR] [DATA_DIR]     (defaults: build/release, the CMake preset
+#                                           "release" that scripts/quickstart.sh builds, and /tmp/yibao-bench)
 #   JOBS=1 bench/run.sh                     (parallel build jobs; default 1)
 #   PEOPLE=137000 bench/run.sh              (about 7.3 bills per person)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$here/build-release}
+build=${1:-$here/build/release}
 data=${2:-/tmp/yibao-bench}
 people=${PEOPLE:-137000}
 mkdir -p "$data"

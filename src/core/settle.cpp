@@ -1,10 +1,11 @@
 // The settlement steps of docs/domain (shared/domain.md section 5), in order.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <new>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
+#include "core/wide_math.hpp"
 #include "layer_math.hpp"
 #include "validate.hpp"
 #include "yibao/engine.hpp"
@@ -35,7 +36,7 @@ struct classified {
 [[gnu::always_inline]] inline auto classify_line(const line& l, const catalog_entry* entry, ratio b_default,
                                                  rounding mode) -> classified {
   classified c;
-  if (!detail::line_ok(l)) [[unlikely]] {
+  if (!detail::line_ok_but_ratio(l)) [[unlikely]] {  // the ratio: below
     c.fault = classified::problem::invalid_line;
     return c;
   }
@@ -57,17 +58,26 @@ struct classified {
   // The split is computed the same way for all three classes, without a
   // branch on the class: a class C line enters with nothing covered, which
   // leaves nothing for the other parts.
+  // The line passed validate()'s rules and its ratio is within 0 .. 1, so
+  // every part below is within 0 .. amount <= max_money_fen, and the first-pay
+  // product within 0 .. 10^17: unsigned arithmetic without overflow checks.
   const bool self_pay = c.cls == item_class::C;
-  c.part.self = money::from_fen(keep_if(self_pay, l.amount.fen()));
-  const money covered = money::from_fen(keep_if(!self_pay, l.amount.fen()));
+  const std::int64_t amount = l.amount.fen();
+  const std::int64_t covered = keep_if(!self_pay, amount);
+  std::int64_t over = 0;
   const std::optional<price>& limit = l.price_limit || !entry ? l.price_limit : entry->price_limit;
   if (!self_pay && limit && l.unit_price > *limit) {
-    const money allowed = extend(l.qty, *limit, mode);
-    c.part.over = allowed < covered ? covered - allowed : money{};
+    // A limit below zero (a catalog built in code) allows nothing.
+    const std::int64_t allowed = std::max<std::int64_t>(extend(l.qty, *limit, mode).fen(), 0);
+    over = allowed < covered ? covered - allowed : 0;
   }
-  const money rest = covered - c.part.over;
-  c.part.pre = apply(rest, c.own, mode);  // rounded per line
-  c.part.inscope = rest - c.part.pre;
+  const auto rest = static_cast<std::uint64_t>(covered - over);
+  const std::uint64_t pre =
+      divide_round_unsigned(rest * static_cast<std::uint64_t>(c.own.ppm()), ratio::one_ppm, mode);  // per line
+  c.part.self = money::from_fen(keep_if(self_pay, amount));
+  c.part.over = money::from_fen(over);
+  c.part.pre = money::from_fen(static_cast<std::int64_t>(pre));
+  c.part.inscope = money::from_fen(static_cast<std::int64_t>(rest - pre));
   return c;
 }
 
@@ -83,11 +93,14 @@ enum class aspect { eligibility, first_pay, deductible, payment };
 
 auto touches(const rule& r, aspect a) -> bool {
   switch (a) {
-    case aspect::eligibility: return r.reimbursed.has_value() || r.reason.has_value();
-    case aspect::first_pay: return r.first_pay.has_value();
+    case aspect::eligibility:
+      return r.reimbursed.has_value() || r.reason.has_value();
+    case aspect::first_pay:
+      return r.first_pay.has_value();
     case aspect::deductible:
       return r.deductible || r.per || r.deductible_factor || r.deductible_minus || r.transfer_difference;
-    case aspect::payment: return r.bands || r.method || r.basis || r.cap || r.add || r.floor;
+    case aspect::payment:
+      return r.bands || r.method || r.basis || r.cap || r.add || r.floor;
   }
   return false;
 }
@@ -116,8 +129,7 @@ auto cite(const layer_policy& lp, aspect a) -> cited {
 
 class settler {
  public:
-  settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o,
-          settlement& s)
+  settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o, settlement& s)
       : t_{t}, c_{c}, b_{b}, before_{before}, o_{o}, v_{b.at}, s_{s} {
     if (o.as_filing) v_.filed = *o.as_filing;
   }
@@ -157,6 +169,11 @@ class settler {
 };
 
 auto settler::run() -> std::optional<error> {
+  // The bill contract first, whatever built the bill (readers only convert
+  // syntax): all of validate() but the line rules here, which step 1 checks
+  // on each line before it splits it, before anything else reads the lines.
+  if (!detail::head_ok(b_)) [[unlikely]]
+    return detail::head_error(b_);
   // Bulk runs stream bills through memory, and a bill's lines are what misses
   // the cache: ask for them now, so that they arrive while the work before
   // step 1 runs on cached data (the tariff) instead of step 1 stalling on each
@@ -217,7 +234,11 @@ template <bool Lookup, rounding Mode>
 [[gnu::noinline]] auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default)
     -> line_totals {
   // Locals, not members of the result: stores there might alias the lines.
-  money total, self, over, pre, inscope;
+  // Plain integers: each summed line passed validate(), so no sum can come
+  // near overflow (at most max_bill_lines x max_money_fen = 10^17 fen).
+  static_assert(max_bill_lines * static_cast<std::uint64_t>(max_money_fen) < INT64_MAX);
+  // The total is not summed: each line's amount is self + over + pre + in scope.
+  std::int64_t self = 0, over = 0, pre = 0, inscope = 0;
   const line* const begin = lines.data();
   const line* const end = begin + lines.size();
   for (const line* l = begin; l != end; ++l) {
@@ -225,23 +246,31 @@ template <bool Lookup, rounding Mode>
     if (c.fault != classified::problem::none) [[unlikely]] {
       return line_totals{{}, {}, {}, {}, {}, static_cast<std::size_t>(l - begin)};
     }
-    total += l->amount;
-    self += c.part.self;
-    over += c.part.over;
-    pre += c.part.pre;
-    inscope += c.part.inscope;
+    self += c.part.self.fen();
+    over += c.part.over.fen();
+    pre += c.part.pre.fen();
+    inscope += c.part.inscope.fen();
   }
-  return line_totals{total, self, over, pre, inscope, std::nullopt};
+  return line_totals{money::from_fen(self + over + pre + inscope),
+                     money::from_fen(self),
+                     money::from_fen(over),
+                     money::from_fen(pre),
+                     money::from_fen(inscope),
+                     std::nullopt};
 }
 
 template <bool Lookup>
 auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default, rounding mode)
     -> line_totals {
   switch (mode) {
-    case rounding::half_up: return classify_lines<Lookup, rounding::half_up>(lines, items, b_default);
-    case rounding::half_even: return classify_lines<Lookup, rounding::half_even>(lines, items, b_default);
-    case rounding::up: return classify_lines<Lookup, rounding::up>(lines, items, b_default);
-    case rounding::down: break;
+    case rounding::half_up:
+      return classify_lines<Lookup, rounding::half_up>(lines, items, b_default);
+    case rounding::half_even:
+      return classify_lines<Lookup, rounding::half_even>(lines, items, b_default);
+    case rounding::up:
+      return classify_lines<Lookup, rounding::up>(lines, items, b_default);
+    case rounding::down:
+      break;
   }
   // Also a value outside the enum, which divide_round rounds toward zero too.
   return classify_lines<Lookup, rounding::down>(lines, items, b_default);
@@ -311,17 +340,16 @@ auto settler::eligibility(const layer_policy& basic) -> void {
     s_.ineligible_reason = "in a waiting period after coverage resumed (等待期)";
   } else if (p.rejoined && t_.waiting_months > 0 && b_.at.on < add_months(*p.rejoined, t_.waiting_months)) {
     s_.eligible = false;
-    s_.ineligible_reason = fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})",
-                                       t_.waiting_months, p.rejoined->to_string(),
-                                       add_months(*p.rejoined, t_.waiting_months).to_string());
+    s_.ineligible_reason =
+        fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})", t_.waiting_months,
+                    p.rejoined->to_string(), add_months(*p.rejoined, t_.waiting_months).to_string());
   } else if (!basic.reimbursed) {
     s_.eligible = false;
     const std::string_view reason = basic.reason;
     s_.ineligible_reason = reason.empty() ? "the tariff does not reimburse this treatment" : reason;
   }
   if (!s_.eligible) {
-    if (o_.trace) step("eligibility", basic, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "",
-         money{});
+    if (o_.trace) step("eligibility", basic, aspect::eligibility, s_.ineligible_reason + ": no fund pays", "", money{});
   }
 }
 
@@ -332,9 +360,10 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
   s_.inscope_first_pay = apply(in_scope, lp.first_pay, mode);
   const money entering = in_scope - s_.inscope_first_pay;
   if (s_.inscope_first_pay > money{}) {
-    if (o_.trace) step("first_pay", lp, aspect::first_pay,
-         fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
-         s_.inscope_first_pay);
+    if (o_.trace)
+      step("first_pay", lp, aspect::first_pay,
+           fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
+           s_.inscope_first_pay);
   }
 
   money deductible = lp.deductible;
@@ -343,23 +372,25 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
     from.level = *v_.transfer_from_level;
     const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
     deductible = max(money{}, deductible - lower);
-    if (o_.trace) step("deductible", lp, aspect::deductible,
-         fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
-                     lower.to_string()),
-         "", deductible);
+    if (o_.trace)
+      step("deductible", lp, aspect::deductible,
+           fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
+                       lower.to_string()),
+           "", deductible);
   }
   const bool annual = lp.per == deductible_scope::year;
   const money remaining = annual ? max(money{}, deductible - before_.deductible_paid) : deductible;
   s_.act_pay_dedc = min(entering, remaining);
-  if (o_.trace) step("deductible", lp, aspect::deductible,
-       fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
-                   annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
-                   s_.act_pay_dedc.to_string()),
-       "", s_.act_pay_dedc);
+  if (o_.trace)
+    step("deductible", lp, aspect::deductible,
+         fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
+                     annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
+                     s_.act_pay_dedc.to_string()),
+         "", s_.act_pay_dedc);
 
   const money start = annual ? before_.hifp_base : money{};
-  const layer_input in{start + s_.act_pay_dedc, start + entering, lp.basis == band_basis::from_deductible ? deductible
-                                                                                                          : money{}};
+  const layer_input in{start + s_.act_pay_dedc, start + entering,
+                       lp.basis == band_basis::from_deductible ? deductible : money{}};
   const layer_output out = pay_layer(lp, in, mode, before_.hifp_paid);
   s_.hifp_pay = out.paid;
   s_.funds.push_back(fund_detail{layer_id::basic, entering, s_.act_pay_dedc, out.paid, out.capped, out.cap_left});
@@ -393,11 +424,13 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
       paid_field = &s_.maf_pay, ytd_paid = &s_.ytd_after.maf_paid, ytd_base = &s_.ytd_after.maf_base;
       before_paid = before_.maf_paid, before_base = before_.maf_base;
       break;
-    case layer_id::basic: return;
+    case layer_id::basic:
+      return;
   }
   if (!lp.reimbursed) {
-    if (o_.trace) step(std::string{to_string(id)}, lp, aspect::eligibility,
-         lp.reason.empty() ? "not reimbursed for this treatment" : std::string{lp.reason}, "", money{});
+    if (o_.trace)
+      step(std::string{to_string(id)}, lp, aspect::eligibility,
+           lp.reason.empty() ? "not reimbursed for this treatment" : std::string{lp.reason}, "", money{});
     return;
   }
   const bool annual = lp.per == deductible_scope::year;
@@ -427,10 +460,11 @@ auto settler::account_and_cash() -> void {
     money payable = s_.psn_part_amt;
     if (t_.account == account_use::inscope_selfpay) payable = payable - s_.fulamt_ownpay_amt - s_.overlmt_selfpay;
     s_.acct_pay = max(money{}, min(p.account_balance, payable));
-    if (o_.trace) step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
-         fmt::format("personal account (balance {}) pays {} of the patient's {} payable from it",
-                     p.account_balance.to_string(), s_.acct_pay.to_string(), payable.to_string()),
-         "", s_.acct_pay);
+    if (o_.trace)
+      step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
+           fmt::format("personal account (balance {}) pays {} of the patient's {} payable from it",
+                       p.account_balance.to_string(), s_.acct_pay.to_string(), payable.to_string()),
+           "", s_.acct_pay);
   }
   s_.psn_cash_pay = s_.psn_part_amt - s_.acct_pay;
   if (s_.direct) {
@@ -441,13 +475,14 @@ auto settler::account_and_cash() -> void {
     s_.claim_later = s_.fund_pay_sumamt;
     s_.claim_documents = t_.claim_documents;
   }
-  if (o_.trace) step("cash", "", "", "",
-       s_.direct ? fmt::format("direct settlement: fund pays {}, patient pays {} ({} from the account, {} in cash)",
-                               s_.fund_pay_sumamt.to_string(), s_.psn_part_amt.to_string(), s_.acct_pay.to_string(),
-                               s_.psn_cash_pay.to_string())
-                 : fmt::format("unfiled: patient pays all {} now and claims {} back later",
-                               s_.medfee_sumamt.to_string(), s_.claim_later.to_string()),
-       "", s_.psn_cash_pay);
+  if (o_.trace)
+    step("cash", "", "", "",
+         s_.direct ? fmt::format("direct settlement: fund pays {}, patient pays {} ({} from the account, {} in cash)",
+                                 s_.fund_pay_sumamt.to_string(), s_.psn_part_amt.to_string(), s_.acct_pay.to_string(),
+                                 s_.psn_cash_pay.to_string())
+                   : fmt::format("unfiled: patient pays all {} now and claims {} back later",
+                                 s_.medfee_sumamt.to_string(), s_.claim_later.to_string()),
+         "", s_.psn_cash_pay);
 }
 
 }  // namespace
@@ -455,11 +490,7 @@ auto settler::account_and_cash() -> void {
 auto settle(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& opts)
     -> result<settlement> {
   // Built in place in the result: moving a settlement in costs about as much
-  // as the arithmetic of a short bill.
-  // The bill contract first, whatever built the bill (readers only convert
-  // syntax): all of validate() but the line rules here, which step 1 checks
-  // on each line before it splits it, before anything else reads the lines.
-  if (!detail::head_ok(b)) [[unlikely]] return detail::head_error(b);
+  // as the arithmetic of a short bill (so `out` is the only thing returned).
   result<settlement> out{settlement{}};
   try {
     if (auto e = settler{t, c, b, before, opts, out.value()}.run()) out = std::move(*e);

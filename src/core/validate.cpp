@@ -5,12 +5,13 @@
 //
 // The pass over a valid bill allocates nothing: paths and messages are built
 // only for the first problem found, in cold functions.
-#include <cstdint>
-#include <string>
+#include "validate.hpp"
 
 #include <fmt/format.h>
 
-#include "validate.hpp"
+#include <cstdint>
+#include <string>
+
 #include "core/field_path.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/fields.hpp"
@@ -132,13 +133,6 @@ auto detail::head_error(const bill& b) -> error {
   return std::move(r).err();
 }
 
-auto detail::amount_matches_wide(const line& l) noexcept -> bool {
-  // Inside the bounds qty x price < 10^26, far inside 128 bits.
-  constexpr __int128 per_fen = 100'000'000;
-  const __int128 product = static_cast<__int128>(l.qty.ten_thousandths) * l.unit_price.micro;
-  return (product + per_fen / 2) / per_fen == l.amount.fen();
-}
-
 auto detail::line_error(const line& l, std::size_t i) -> error {
   if (!code_ok(l)) return bad(path{"lines", "code", i}, "must not be empty");
   if (!class_ok(l)) return bad_enum(path{"lines", "class", i}, static_cast<int>(*l.cls), item_class_count);
@@ -152,9 +146,11 @@ auto detail::line_error(const line& l, std::size_t i) -> error {
 }
 
 auto validate(const bill& b) -> result<void> {
-  if (!detail::head_ok(b)) [[unlikely]] return detail::head_error(b);
+  if (!detail::head_ok(b)) [[unlikely]]
+    return detail::head_error(b);
   for (std::size_t i = 0; i < b.lines.size(); ++i) {
-    if (!detail::line_ok(b.lines[i])) [[unlikely]] return line_error(b.lines[i], i);
+    if (!detail::line_ok(b.lines[i])) [[unlikely]]
+      return line_error(b.lines[i], i);
   }
   return {};
 }

@@ -1,5 +1,7 @@
 // Unit tests for include/yibao/money.hpp: the rounding truth table of the
 // header comment, scaling, the decimal parsers and the formatter.
+#include "yibao/money.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "core/wide_math.hpp"
-#include "yibao/money.hpp"
 
 namespace {
 
@@ -21,12 +22,16 @@ using yibao::ratio;
 using yibao::rounding;
 
 // `exact` given as num / den fen.
-// Both the public 64-bit divide_round and the library's 128-bit one (which
-// hands the rounding to it) must give the same result.
+// The public 64-bit divide_round, the library's 128-bit one (which hands the
+// rounding to it) and, for num >= 0, its unsigned one must agree.
 auto fen(__int128 num, __int128 den, rounding mode) -> std::int64_t {
   const auto wide = static_cast<std::int64_t>(divide_round_wide(num, static_cast<std::int64_t>(den), mode));
   if (num >= INT64_MIN && num <= INT64_MAX) {
     EXPECT_EQ(divide_round(static_cast<std::int64_t>(num), static_cast<std::int64_t>(den), mode), wide);
+  }
+  if (num >= 0 && num <= INT64_MAX) {
+    EXPECT_EQ(yibao::divide_round_unsigned(static_cast<std::uint64_t>(num), static_cast<std::uint64_t>(den), mode),
+              static_cast<std::uint64_t>(wide));
   }
   return wide;
 }
@@ -39,20 +44,20 @@ struct row {
   std::int64_t half_up, half_even, down, up;
 };
 constexpr row truth_table[] = {
-    {15, 10, 2, 2, 1, 2},            //  1.5
-    {25, 10, 3, 2, 2, 3},            //  2.5
-    {24999, 10000, 2, 2, 2, 3},      //  2.4999 (ledger's 0.4999... bug kept as a test)
-    {25001, 10000, 3, 3, 2, 3},      //  2.5001
-    {-25, 10, -3, -2, -2, -3},       // -2.5
-    {-15, 10, -2, -2, -1, -2},       // -1.5
-    {-24999, 10000, -2, -2, -2, -3}, // -2.4999
-    {-25001, 10000, -3, -3, -2, -3}, // -2.5001
-    {3, 1, 3, 3, 3, 3},              //  3 exactly
-    {-3, 1, -3, -3, -3, -3},         // -3 exactly
-    {0, 7, 0, 0, 0, 0},              //  0
-    {1, 3, 0, 0, 0, 1},              //  0.333...
-    {-2, 3, -1, -1, 0, -1},          // -0.666...
-    {35, 10, 4, 4, 3, 4},            //  3.5: half_even goes to the even 4
+    {15, 10, 2, 2, 1, 2},             //  1.5
+    {25, 10, 3, 2, 2, 3},             //  2.5
+    {24999, 10000, 2, 2, 2, 3},       //  2.4999 (ledger's 0.4999... bug kept as a test)
+    {25001, 10000, 3, 3, 2, 3},       //  2.5001
+    {-25, 10, -3, -2, -2, -3},        // -2.5
+    {-15, 10, -2, -2, -1, -2},        // -1.5
+    {-24999, 10000, -2, -2, -2, -3},  // -2.4999
+    {-25001, 10000, -3, -3, -2, -3},  // -2.5001
+    {3, 1, 3, 3, 3, 3},               //  3 exactly
+    {-3, 1, -3, -3, -3, -3},          // -3 exactly
+    {0, 7, 0, 0, 0, 0},               //  0
+    {1, 3, 0, 0, 0, 1},               //  0.333...
+    {-2, 3, -1, -1, 0, -1},           // -0.666...
+    {35, 10, 4, 4, 3, 4},             //  3.5: half_even goes to the even 4
 };
 
 TEST(money, half_up_truth_table) {
@@ -130,10 +135,10 @@ TEST(money, apply_rounds_with_mode) {
   EXPECT_EQ(yibao::apply(money::from_fen(123456789), ratio::one(), rounding::up).fen(), 123456789);
   EXPECT_EQ(yibao::apply(money::from_fen(123456789), ratio{}, rounding::up).fen(), 0);
   // the 128-bit intermediate: INT64_MAX fen x 0.5 does not overflow
-  EXPECT_EQ(yibao::apply(money::from_fen(std::numeric_limits<std::int64_t>::max()), ratio::from_ppm(500'000),
-                         rounding::down)
-                .fen(),
-            std::numeric_limits<std::int64_t>::max() / 2);
+  EXPECT_EQ(
+      yibao::apply(money::from_fen(std::numeric_limits<std::int64_t>::max()), ratio::from_ppm(500'000), rounding::down)
+          .fen(),
+      std::numeric_limits<std::int64_t>::max() / 2);
 }
 
 TEST(money, extend_rounds_with_mode) {
