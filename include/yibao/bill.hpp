@@ -51,6 +51,12 @@ struct date {
 [[nodiscard]] auto parse_date(std::string_view text) -> std::optional<date>;
 /// `d` plus `months` calendar months (day clamped to the month's end).
 [[nodiscard]] auto add_months(date d, int months) -> date;
+/// `d` plus `days` days (negative: earlier), e.g. the day after a validity ends.
+[[nodiscard]] auto add_days(date d, int days) -> date;
+/// Days in `month` (1..12) of `year`: 28 to 31.
+[[nodiscard]] auto days_in_month(int year, int month) noexcept -> int;
+/// Days in `year`: 365 or 366.
+[[nodiscard]] auto days_in_year(int year) noexcept -> int;
 
 /// Enum <-> text, with the spellings of the JSON contract.
 [[nodiscard]] auto to_string(scheme v) noexcept -> std::string_view;

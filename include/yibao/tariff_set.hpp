@@ -75,7 +75,4 @@ class tariff_set {
 [[nodiscard]] auto load_tariff_set(const std::vector<std::string>& paths,
                                    std::vector<diagnostic>* warnings = nullptr) -> result<tariff_set>;
 
-/// The day after `d` (Gregorian calendar).
-[[nodiscard]] auto next_day(date d) noexcept -> date;
-
 }  // namespace yibao

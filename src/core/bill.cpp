@@ -1,7 +1,9 @@
 #include "yibao/bill.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 
 #include "enum_table.hpp"
 
@@ -17,12 +19,25 @@ constexpr std::array location_names{"local"sv, "cross_city"sv, "cross_province"s
 constexpr std::array filing_names{"long_term"sv, "temporary"sv, "referral"sv, "emergency"sv, "unfiled"sv};
 constexpr std::array class_names{"A"sv, "B"sv, "C"sv};
 
-constexpr auto is_leap(int y) -> bool { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-constexpr auto days_in(int y, int m) -> int {
-  constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : days[static_cast<std::size_t>(m - 1)];
+// The calendar is std::chrono's (C++20), here and nowhere else: every other
+// part of yibao asks these functions.
+namespace chr = std::chrono;
+constexpr auto to_chrono(date d) noexcept -> chr::year_month_day {
+  return chr::year{d.year} / chr::month{static_cast<unsigned>(d.month)} / chr::day{static_cast<unsigned>(d.day)};
+}
+constexpr auto from_chrono(chr::year_month_day d) noexcept -> date {
+  return date{static_cast<std::int16_t>(static_cast<int>(d.year())),
+              static_cast<std::int8_t>(static_cast<unsigned>(d.month())),
+              static_cast<std::int8_t>(static_cast<unsigned>(d.day()))};
 }
 }  // namespace
+
+auto days_in_month(int year, int month) noexcept -> int {
+  const chr::year_month_day_last last{chr::year{year}, chr::month_day_last{chr::month{static_cast<unsigned>(month)}}};
+  return static_cast<int>(static_cast<unsigned>(last.day()));
+}
+
+auto days_in_year(int year) noexcept -> int { return chr::year{year}.is_leap() ? 366 : 365; }
 
 auto to_string(scheme v) noexcept -> std::string_view { return detail::name_of(scheme_names, v); }
 auto to_string(status v) noexcept -> std::string_view { return detail::name_of(status_names, v); }
@@ -74,8 +89,7 @@ auto date::to_string() const -> std::string {
 }
 
 auto is_real(date d) noexcept -> bool {
-  return d.year >= 1900 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
-         d.day <= days_in(d.year, d.month);
+  return d.year >= 1900 && d.year <= 9999 && d.month >= 1 && d.day >= 1 && to_chrono(d).ok();
 }
 
 auto parse_date(std::string_view text) -> std::optional<date> {
@@ -96,11 +110,14 @@ auto parse_date(std::string_view text) -> std::optional<date> {
 }
 
 auto add_months(date d, int months) -> date {
-  int total = d.year * 12 + (d.month - 1) + months;
-  const int y = total / 12;
-  const int m = total % 12 + 1;
-  const int day = d.day > days_in(y, m) ? days_in(y, m) : d.day;
-  return date{static_cast<std::int16_t>(y), static_cast<std::int8_t>(m), static_cast<std::int8_t>(day)};
+  const chr::year_month ym = chr::year{d.year} / chr::month{static_cast<unsigned>(d.month)} + chr::months{months};
+  const chr::day last = (ym / chr::last).day();
+  const chr::day day{static_cast<unsigned>(d.day)};
+  return from_chrono(ym / std::min(day, last));
+}
+
+auto add_days(date d, int days) -> date {
+  return from_chrono(chr::year_month_day{chr::sys_days{to_chrono(d)} + chr::days{days}});
 }
 
 }  // namespace yibao

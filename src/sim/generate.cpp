@@ -110,15 +110,7 @@ struct gen_person {
 };
 
 auto day_of_year(int year, int day) -> date {
-  static constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int m = 0;
-  for (;; ++m) {
-    const int n = days[m] + (m == 1 && leap ? 1 : 0);
-    if (day < n) break;
-    day -= n;
-  }
-  return date{static_cast<std::int16_t>(year), static_cast<std::int8_t>(m + 1), static_cast<std::int8_t>(day + 1)};
+  return add_days(date{static_cast<std::int16_t>(year), 1, 1}, day);
 }
 
 auto make_person(rng& r, std::uint64_t index) -> gen_person {
@@ -184,7 +176,7 @@ void make_bills(rng& r, const gen_person& p, int year, std::vector<gen_bill>& ou
   const int outpatient = static_cast<int>(std::min<std::int64_t>(40, r.skewed(3'000, true) / 1000));
   const int inpatient = r.pick(std::array<int, 4>{840, 120, 30, 10});
   const int chronic = p.chronic ? static_cast<int>(4 + r.below(9)) : 0;
-  const int days = ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 366 : 365;
+  const int days = days_in_year(year);
   for (int k = 0; k < outpatient + inpatient + chronic; ++k) {
     gen_bill b;
     b.type = k < outpatient ? visit_type::outpatient : k < outpatient + inpatient ? visit_type::inpatient

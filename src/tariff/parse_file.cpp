@@ -43,11 +43,6 @@ const std::string account_name = "account";
 const std::string coverage_name = "coverage";
 const std::string unfiled_name = "unfiled";
 
-auto days_in_month(int m) -> int {
-  constexpr std::array<int, 12> days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return days[static_cast<std::size_t>(m - 1)];
-}
-
 class file_parser : value_reader {
  public:
   using value_reader::value_reader;
@@ -123,8 +118,9 @@ class file_parser : value_reader {
       if (v.size() == 5 && v[2] == '-' && digit(0) && digit(1) && digit(3) && digit(4)) {
         const int month = (v[0] - '0') * 10 + (v[1] - '0');
         const int day = (v[3] - '0') * 10 + (v[4] - '0');
-        // 02-29 is refused: the totals must reset on a day every year has.
-        if (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(month) && !(month == 2 && day == 29)) {
+        // A day every year has (so not 02-29): the totals must reset every year.
+        constexpr int common_year = 2025;
+        if (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(common_year, month)) {
           part_.t.info.year_start_month = month;
           part_.t.info.year_start_day = day;
           return;

@@ -8,12 +8,6 @@
 namespace yibao {
 namespace {
 
-constexpr auto is_leap(int y) -> bool { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-constexpr auto days_in(int y, int m) -> int {
-  constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
 /// "file (valid_to 2025-12-31 at file:3:1)"-style reference to another version.
 auto describe(const tariff& t, const source_location& at, const char* key, date value) -> std::string {
   return std::string(key) + " " + value.to_string() + " of " + (t.info.id.empty() ? t.file : t.info.id) + " at " +
@@ -21,21 +15,6 @@ auto describe(const tariff& t, const source_location& at, const char* key, date 
 }
 
 }  // namespace
-
-auto next_day(date d) noexcept -> date {
-  if (d.month < 1 || d.month > 12) return d;
-  if (d.day < days_in(d.year, d.month)) {
-    ++d.day;
-  } else if (d.month < 12) {
-    ++d.month;
-    d.day = 1;
-  } else {
-    ++d.year;
-    d.month = 1;
-    d.day = 1;
-  }
-  return d;
-}
 
 void tariff_set::add(tariff t, std::optional<window_origin> where) {
   window_origin w = where ? std::move(*where) : window_origin{t.info.origin.where, t.info.origin.where};
@@ -79,12 +58,12 @@ auto tariff_set::check_windows() const -> std::vector<diagnostic> {
       out.push_back({severity::error, cw.valid_from, "tariff.valid_from",
                      "expected a date after " + describe(prev, pw.valid_to, "valid_to", prev.info.valid_to) +
                          " (versions must not overlap), found " + cur.info.valid_from.to_string()});
-    } else if (next_day(prev.info.valid_to) < cur.info.valid_from) {
+    } else if (add_days(prev.info.valid_to, 1) < cur.info.valid_from) {
       out.push_back({severity::warning, cw.valid_from, "tariff.valid_from",
-                     "expected " + next_day(prev.info.valid_to).to_string() + ", the day after " +
+                     "expected " + add_days(prev.info.valid_to, 1).to_string() + ", the day after " +
                          describe(prev, pw.valid_to, "valid_to", prev.info.valid_to) + ", found " +
                          cur.info.valid_from.to_string() + " (a gap: no version covers bills from " +
-                         next_day(prev.info.valid_to).to_string() + " up to it)"});
+                         add_days(prev.info.valid_to, 1).to_string() + " up to it)"});
     }
     if (prev.info.valid_to < cur.info.valid_to) last = i;
   }

@@ -140,14 +140,6 @@ TEST(tariff_set, without_key_positions_the_tariff_table_is_named) {
   EXPECT_EQ(ds[0].where.to_string(), "b.toml:2:1");
 }
 
-TEST(tariff_set, next_day_rolls_months_years_and_leap_days) {
-  EXPECT_EQ(yibao::next_day(day(2025, 1, 31)), day(2025, 2, 1));
-  EXPECT_EQ(yibao::next_day(day(2025, 2, 28)), day(2025, 3, 1));
-  EXPECT_EQ(yibao::next_day(day(2024, 2, 28)), day(2024, 2, 29));
-  EXPECT_EQ(yibao::next_day(day(2024, 2, 29)), day(2024, 3, 1));
-  EXPECT_EQ(yibao::next_day(day(2025, 12, 31)), day(2026, 1, 1));
-  EXPECT_EQ(yibao::next_day(day(2025, 4, 30)), day(2025, 5, 1));
-}
 
 }  // namespace
 
