@@ -17,13 +17,20 @@ namespace yibao_py {
 namespace yb = yibao;
 namespace {
 
-// The bills table has the bills CSV's columns, in its order: the bulk
-// reader's table says where each goes in the bill JSON.
+// The bills and lines tables have the bulk CSV's columns, in its order: each
+// cell goes through the bulk reader's converter of its column.
 static_assert(bill_column_count == static_cast<std::size_t>(yb::sim::detail::bill_col_count));
-using yb::sim::detail::append_json_member;
-auto bill_json(std::size_t c) -> const yb::sim::detail::json_field& {
-  return yb::sim::detail::bill_json_field(static_cast<int>(c));
-}
+static_assert(line_column_count == static_cast<std::size_t>(yb::sim::detail::line_col_count));
+
+// The part of the bill a bills column fills: 0 the bill, 1 its person, 2 its visit.
+const std::array<int, bill_column_count> column_part = [] {
+  std::array<int, bill_column_count> out{};
+  for (std::size_t c = 0; c < bill_column_count; ++c) {
+    const std::string path = yb::sim::detail::bill_field_path(static_cast<int>(c));
+    out[c] = path.rfind("person.", 0) == 0 ? 1 : path.rfind("visit.", 0) == 0 ? 2 : 0;
+  }
+  return out;
+}();
 
 /// qty x price rounded half-up (the contract's amount), as text; "" when
 /// either does not parse (the bill reader then reports that cell), "0" when
@@ -40,48 +47,57 @@ auto computed_amount(std::string_view qty, std::string_view price) -> std::strin
   }
 }
 
-/// Bill row `i` and its line rows as the bill JSON contract. Empty cells are
-/// absent fields (the contract's defaults; a required one is reported
-/// missing); an absent amount is computed from qty and price.
-void bill_to_json(const bill_columns& bills, std::size_t i, const line_columns& lines,
-                  const std::size_t* rows, std::size_t n_rows, std::string& json) {
-  json.clear();
-  json += '{';
-  bool first_root = true;
-  append_json_member(json, first_root, "id", bills.get(b_id, i), false);
-  for (const char* object : {"person", "visit"}) {
-    json += ",\"";
-    json += object;
-    json += "\":{";
-    bool first = true;
-    for (std::size_t c = 1; c < bill_column_count; ++c) {
-      if (std::string_view{bill_json(c).object} != object) continue;
+/// Bill row `i` and its line rows into `out`, cell by cell. Empty cells are
+/// absent fields (the contract's defaults; a required one is missing); an
+/// absent amount is computed from qty and price. An error has the table's
+/// path ("bills[3].level", "lines[12].qty") and is the one the bill JSON
+/// reader would meet first: the bill, its person, its visit, then each line,
+/// and in each of them a bad cell before a missing one.
+auto frame_bill(const bill_columns& bills, std::size_t i, const line_columns& lines, const std::size_t* rows,
+                std::size_t n_rows, yb::bill& out) -> std::optional<yb::error> {
+  namespace sd = yb::sim::detail;
+  yb::bill b;
+  std::string what;
+  auto bad = [&](std::string path) { return yb::make_error(yb::errc::invalid_argument, std::move(path), what); };
+  for (std::size_t c = 0; c < bill_column_count;) {
+    std::optional<std::size_t> missing;
+    for (const int part = column_part[c]; c < bill_column_count && column_part[c] == part; ++c) {
       const std::string_view cell = bills.get(c, i);
-      if (!cell.empty()) append_json_member(json, first, bill_json(c).name, cell, bill_json(c).integer);
-    }
-    json += '}';
-  }
-  json += ",\"lines\":[";
-  for (std::size_t r = 0; r < n_rows; ++r) {
-    if (r > 0) json += ',';
-    json += '{';
-    bool first = true;
-    for (std::size_t c = l_code; c < line_column_count; ++c) {
-      const std::string_view cell = lines.get(c, rows[r]);
-      if (!cell.empty()) append_json_member(json, first, line_column_names[c], cell, false);
-    }
-    if (lines.get(l_amount, rows[r]).empty()) {
-      if (const std::string amount = computed_amount(lines.get(l_qty, rows[r]), lines.get(l_price, rows[r]));
-          !amount.empty()) {
-        append_json_member(json, first, "amount", amount, false);
+      if (cell.empty()) {
+        if (!missing && sd::bill_column_required(static_cast<int>(c))) missing = c;
+      } else if (!sd::bill_cell(static_cast<int>(c), cell, b, what)) {
+        return bad(fmt::format("bills[{}].{}", i, bill_column_names[c]));
       }
     }
-    json += '}';
+    if (missing) {
+      what = "missing required field";
+      return bad(fmt::format("bills[{}].{}", i, bill_column_names[*missing]));
+    }
   }
-  json += "]}";
+  b.lines.resize(n_rows);
+  for (std::size_t k = 0; k < n_rows; ++k) {
+    const std::size_t row = rows[k];
+    std::optional<std::size_t> missing;
+    std::string amount;
+    for (std::size_t c = l_code; c < line_column_count; ++c) {
+      std::string_view cell = lines.get(c, row);
+      if (cell.empty() && c == l_amount) cell = amount = computed_amount(lines.get(l_qty, row), lines.get(l_price, row));
+      if (cell.empty()) {
+        if (!missing && sd::line_column_required(static_cast<int>(c))) missing = c;
+      } else if (!sd::line_cell(static_cast<int>(c), cell, b.lines[k], what)) {
+        return bad(fmt::format("lines[{}].{}", row, line_column_names[c]));
+      }
+    }
+    if (missing) {
+      what = "missing required field";
+      return bad(fmt::format("lines[{}].{}", row, line_column_names[*missing]));
+    }
+  }
+  out = std::move(b);
+  return std::nullopt;
 }
 
-/// A bill reader error with its field path turned into the table's: the bill
+/// A validate() error with its field path turned into the table's: the bill
 /// row's column ("bills[3].level") or the line row's ("lines[12].qty").
 auto table_error(yb::error e, std::size_t i, const std::size_t* rows, std::size_t n_rows) -> yb::error {
   std::string_view path = e.path;
@@ -99,10 +115,9 @@ auto table_error(yb::error e, std::size_t i, const std::size_t* rows, std::size_
     }
   } else {
     for (std::size_t c = 0; c < bill_column_count && table_path.empty(); ++c) {
-      const std::string json_path = *bill_json(c).object == '\0'
-                                        ? std::string{bill_json(c).name}
-                                        : std::string{bill_json(c).object} + "." + bill_json(c).name;
-      if (json_path == path) table_path = fmt::format("bills[{}].{}", i, bill_column_names[c]);
+      if (yb::sim::detail::bill_field_path(static_cast<int>(c)) == path) {
+        table_path = fmt::format("bills[{}].{}", i, bill_column_names[c]);
+      }
     }
   }
   if (table_path.empty()) table_path = fmt::format("bills[{}]", i);
@@ -209,13 +224,12 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
     for (std::size_t j = 0; j < n_lines; ++j) rows[next[bill_of[j]]++] = j;
   }
 
-  // Every bill through the bill JSON reader of `yibao estimate` and `yibao
-  // simulate` and yibao::validate(): the same checks and limits (amounts,
+  // Every bill through the converters of the bulk CSV reader and the bill
+  // JSON reader, and yibao::validate(): the same checks and limits (amounts,
   // prices, quantities, ratios, integers, number of lines), whatever the route.
   std::vector<yb::bill> bs(n_bills);
   std::vector<std::optional<yb::error>> errs(n_bills);
   frame_result r = sized(n_bills);
-  std::string json;
   for (std::size_t i = 0; i < n_bills; ++i) {
     const std::size_t* own = rows.data() + first[i];
     const std::size_t n_own = first[i + 1] - first[i];
@@ -226,13 +240,13 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
       errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i),
                                fmt::format("{} lines exceed the limit {}", n_own, yb::max_bill_lines));
     } else {
-      bill_to_json(bills, i, lines, own, n_own, json);
-      if (auto parsed = yb::parse_bill_json(json, /*allow_ytd=*/false); !parsed) {
-        errs[i] = table_error(std::move(parsed).err(), i, own, n_own);
-      } else if (auto valid = yb::validate(parsed.value()); !valid) {  // told with the table's paths
+      yb::bill b;
+      if (auto e = frame_bill(bills, i, lines, own, n_own, b)) {
+        errs[i] = std::move(e);
+      } else if (auto valid = yb::validate(b); !valid) {  // told with the table's paths
         errs[i] = table_error(std::move(valid).err(), i, own, n_own);
       } else {
-        bs[i] = std::move(parsed).value();
+        bs[i] = std::move(b);
       }
     }
     if (errs[i]) {

@@ -104,17 +104,6 @@ auto type_name(json_type t) noexcept -> const char* {
   return "an unknown value";
 }
 
-// "expected one of a, b, c" from the enum's own spellings.
-template <typename E>
-auto accepted_values(int count) -> std::string {
-  std::string out = "expected one of ";
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) out += ", ";
-    out += to_string(static_cast<E>(i));
-  }
-  return out;
-}
-
 auto hex4(std::string_view s, std::size_t i, std::uint32_t& out) noexcept -> bool {
   if (i + 4 > s.size()) return false;
   out = 0;
@@ -266,7 +255,9 @@ class reader {
     const prefix at{};
     const bool ok = for_each_field<root_fields>(root, at, root_required, [&](std::size_t i, od::value v) {
       switch (i) {
-        case 0: return read_id(v, at, "id", out.id);
+        case 0:
+          return read_string_field(v, at, "id", field_kind::text,
+                                   [&](std::string_view s, std::string& what) { return text_from_text(s, out.id, what); });
         case 1: return read_person(v, out.who);
         case 2: return read_visit(v, out.at);
         case 3:
@@ -369,35 +360,16 @@ class reader {
     return syntax(e);
   }
 
-  auto read_text(od::value v, const prefix& at, std::string_view field, std::string& out) -> bool {
+  // A field the contract writes as a string, converted by the field's one
+  // converter (formats/bill_fields.hpp), the CSV reader's too.
+  template <typename Convert>
+  auto read_string_field(od::value& v, const prefix& at, std::string_view field, field_kind kind, Convert&& convert)
+      -> bool {
     std::string_view s;
-    if (!get_string(v, at, field, s)) return false;
-    out.assign(s);
-    return true;
-  }
-
-  // Identifiers and codes (validate() requires them non-empty).
-  auto read_id(od::value v, const prefix& at, std::string_view field, std::string& out) -> bool {
-    return read_text(v, at, field, out);
-  }
-
-  auto read_decimal(od::value v, const prefix& at, std::string_view field, const decimal_kind& kind,
-                    std::int64_t& out) -> bool {
-    std::string_view text;
-    if (!get_string(v, at, field, text, "a decimal string")) return false;
-    if (fast_decimal(text, kind, out)) return true;
+    if (!get_string(v, at, field, s, kind == field_kind::decimal ? "a decimal string" : "a string")) return false;
     std::string what;
-    const auto value = parse_decimal(text, kind, what);
-    if (!value) return fail(at, field, std::move(what));
-    out = *value;
-    return true;
-  }
-
-  auto read_money(od::value v, const prefix& at, std::string_view field, money& out) -> bool {
-    std::int64_t fen = 0;
-    if (!read_decimal(v, at, field, money_kind, fen)) return false;
-    out = money::from_fen(fen);
-    return true;
+    if (convert(s, what)) return true;
+    return fail(at, field, std::move(what));
   }
 
   // An integer that fits the bill's int; [lo, hi] is validate()'s range,
@@ -433,44 +405,14 @@ class reader {
     return fail(at, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", found " + shown);
   }
 
-  template <typename E, typename Parse>
-  auto read_enum(od::value v, const prefix& at, std::string_view field, int count, Parse parse, E& out) -> bool {
-    std::string_view s;
-    if (!get_string(v, at, field, s)) return false;
-    const std::optional<E> e = parse(s);
-    if (!e) return fail(at, field, "unknown value " + quoted(s) + "; " + accepted_values<E>(count));
-    out = *e;
-    return true;
-  }
-
-  auto read_date(od::value v, const prefix& at, std::string_view field, date& out) -> bool {
-    std::string_view s;
-    if (!get_string(v, at, field, s)) return false;
-    const auto d = parse_date(s);
-    if (!d) return fail(at, field, quoted(s) + " is not a valid date (expected YYYY-MM-DD)");
-    out = *d;
-    return true;
-  }
-
   auto read_person(od::value v, person& p) -> bool {
     od::object obj;
     if (!get_object(v, prefix{}, "person", obj)) return false;
     const prefix at{"person"};
     return for_each_field<person_fields>(obj, at, person_required, [&](std::size_t i, od::value x) {
-      switch (i) {
-        case 0: return read_id(x, at, "id", p.id);
-        case 1: return read_enum(x, at, "scheme", scheme_count, parse_scheme, p.scheme_);
-        case 2: return read_enum(x, at, "status", status_count, parse_status, p.status_);
-        case 3: return read_enum(x, at, "group", group_count, parse_group, p.group_);
-        case 4: return read_enum(x, at, "coverage", 3, parse_coverage, p.coverage_);
-        case 5: return read_money(x, at, "account_balance", p.account_balance);
-        default: {
-          date d;
-          if (!read_date(x, at, "rejoined", d)) return false;
-          p.rejoined = d;
-          return true;
-        }
-      }
+      return read_string_field(x, at, person_fields[i], person_kinds[i], [&](std::string_view s, std::string& what) {
+        return person_field_from_text(i, s, p, what);
+      });
     });
   }
 
@@ -479,20 +421,19 @@ class reader {
     if (!get_object(v, prefix{}, "visit", obj)) return false;
     const prefix at{"visit"};
     return for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, od::value x) {
-      switch (i) {
-        case 0: return read_enum(x, at, "type", visit_type_count, parse_visit_type, out.type);
+      switch (i) {  // the integers are JSON numbers
         case 1: return read_int(x, at, "level", 0, level_count - 1, out.level);
-        case 2: return read_enum(x, at, "location", location_count, parse_location, out.where);
-        case 3: return read_enum(x, at, "filing", filing_count, parse_filing, out.filed);
         case 4: return read_int(x, at, "admission", 1, max_admission, out.admission);
-        case 5: return read_date(x, at, "date", out.on);
-        case 6: return read_text(x, at, "disease", out.disease);
-        default: {
+        case 7: {
           int from = 0;
           if (!read_int(x, at, "transfer_from_level", 0, level_count - 1, from)) return false;
           out.transfer_from_level = from;
           return true;
         }
+        default:
+          return read_string_field(x, at, visit_fields[i], visit_kinds[i], [&](std::string_view s, std::string& what) {
+            return visit_field_from_text(i, s, out, what);
+          });
       }
     });
   }
@@ -502,7 +443,9 @@ class reader {
     if (!get_object(v, prefix{}, "ytd", obj)) return false;
     const prefix at{"ytd"};
     return for_each_field<ytd_names>(obj, at, 0, [&](std::size_t i, od::value x) {
-      return read_money(x, at, ytd_names[i], out.*yibao::ytd_fields[i].member);
+      return read_string_field(x, at, ytd_names[i], field_kind::decimal, [&](std::string_view s, std::string& what) {
+        return money_from_text(s, out.*yibao::ytd_fields[i].member, what);
+      });
     });
   }
 
@@ -537,31 +480,9 @@ class reader {
 
   auto read_line(od::object obj, const prefix& at, line& out) -> bool {
     return for_each_field<line_fields>(obj, at, line_required, [&](std::size_t i, od::value x) {
-      switch (i) {
-        case 0: return read_id(x, at, "code", out.code);
-        case 1: return read_text(x, at, "name", out.name);
-        case 2: {
-          item_class c = item_class::C;
-          if (!read_enum(x, at, "class", 3, parse_item_class, c)) return false;
-          out.cls = c;
-          return true;
-        }
-        case 3: {
-          std::int64_t ppm = 0;
-          if (!read_decimal(x, at, "selfpay_ratio", ratio_kind, ppm)) return false;
-          out.selfpay_ratio = ratio::from_ppm(ppm);
-          return true;
-        }
-        case 4: {
-          std::int64_t micro = 0;
-          if (!read_decimal(x, at, "price_limit", price_kind, micro)) return false;
-          out.price_limit = price{micro};
-          return true;
-        }
-        case 5: return read_decimal(x, at, "qty", quantity_kind, out.qty.ten_thousandths);
-        case 6: return read_decimal(x, at, "price", price_kind, out.unit_price.micro);
-        default: return read_money(x, at, "amount", out.amount);
-      }
+      return read_string_field(x, at, line_fields[i], line_kinds[i], [&](std::string_view s, std::string& what) {
+        return line_field_from_text(i, s, out, what);
+      });
     });
   }
 

@@ -156,14 +156,36 @@ constexpr std::array<std::string_view, line_col_count> line_names{
     "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
 constexpr std::array<bool, line_col_count> line_required{true, true, false, false, false, false, true, true, true};
 
-constexpr std::array<json_field, bill_col_count> bill_json{{
-    {"", "id", false},          {"person", "id", false},       {"person", "scheme", false},
-    {"person", "status", false}, {"person", "group", false},    {"person", "coverage", false},
-    {"person", "account_balance", false}, {"person", "rejoined", false}, {"visit", "type", false},
-    {"visit", "level", true},    {"visit", "location", false},  {"visit", "filing", false},
-    {"visit", "admission", true}, {"visit", "date", false},     {"visit", "disease", false},
-    {"visit", "transfer_from_level", true},
+// Where each bills column goes: the bill's id, or a field of its person or
+// visit (an index into io::person_fields or io::visit_fields). The lines
+// columns after bill_id are io::line_fields, in order.
+enum class part : std::uint8_t { bill, person, visit };
+struct column_field {
+  part of;
+  std::uint8_t index;
+};
+constexpr std::array<column_field, bill_col_count> bill_fields{{
+    {part::bill, 0}, {part::person, 0}, {part::person, 1}, {part::person, 2}, {part::person, 3}, {part::person, 4},
+    {part::person, 5}, {part::person, 6}, {part::visit, 0}, {part::visit, 1}, {part::visit, 2}, {part::visit, 3},
+    {part::visit, 4}, {part::visit, 5}, {part::visit, 6}, {part::visit, 7},
 }};
+
+constexpr auto field_name(column_field f) -> std::string_view {
+  return f.of == part::bill ? "id" : f.of == part::person ? io::person_fields[f.index] : io::visit_fields[f.index];
+}
+
+// A column is named as its field, or "bill_id", "person_id", "visit_type".
+static_assert([] {
+  for (int c = 0; c < bill_col_count; ++c) {
+    const std::string_view name = bill_names[c], field = field_name(bill_fields[c]);
+    const std::string_view prefix = bill_fields[c].of == part::bill ? "bill_" : bill_fields[c].of == part::person ? "person_" : "visit_";
+    if (name != field && (name.substr(0, prefix.size()) != prefix || name.substr(prefix.size()) != field)) return false;
+  }
+  for (int c = 1; c < line_col_count; ++c) {
+    if (line_names[c] != io::line_fields[c - 1]) return false;
+  }
+  return true;
+}());
 
 template <int N>
 auto parse_header(std::string_view row, std::string_view file, const std::array<std::string_view, N>& names,
@@ -201,33 +223,12 @@ auto parse_header(std::string_view row, std::string_view file, const std::array<
   return out;
 }
 
-// An integer cell goes into the JSON as a number when it is one (no leading
-// zeros, no sign but '-'); anything else goes in as a string, so that the
-// bill parser reports the type error with its usual wording.
-auto is_json_integer(std::string_view s) -> bool {
-  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
-  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
-  for (const char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 }  // namespace
 
-auto bill_json_field(int c) noexcept -> const json_field& { return bill_json[static_cast<std::size_t>(c)]; }
-
-void append_json_member(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer) {
-  if (!first) json += ',';
-  first = false;
-  json += '"';
-  json += key;
-  json += "\":";
-  if (integer && is_json_integer(value)) {
-    json += value;
-  } else {
-    append_json_string(json, value);
-  }
+auto bill_field_path(int c) -> std::string {
+  const column_field f = bill_fields[static_cast<std::size_t>(c)];
+  const std::string_view name = field_name(f);
+  return f.of == part::bill ? std::string{name} : fmt::format("{}.{}", f.of == part::person ? "person" : "visit", name);
 }
 
 auto bill_column_name(int c) noexcept -> std::string_view { return bill_names[c]; }
@@ -240,11 +241,28 @@ auto parse_line_header(std::string_view row, std::string_view file) -> result<li
   return parse_header<line_col_count>(row, file, line_names, line_required);
 }
 
-auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
-                      const line_layout& ll, std::string_view lines_file, std::string& json, std::string& why)
-    -> bool {
+auto bill_cell(int c, std::string_view v, bill& b, std::string& what) -> bool {
+  const column_field f = bill_fields[static_cast<std::size_t>(c)];
+  switch (f.of) {
+    case part::bill: return io::text_from_text(v, b.id, what);
+    case part::person: return io::person_field_from_text(f.index, v, b.who, what);
+    case part::visit: break;
+  }
+  return io::visit_field_from_text(f.index, v, b.at, what);
+}
+
+auto line_cell(int c, std::string_view v, line& l, std::string& what) -> bool {
+  return io::line_field_from_text(static_cast<std::size_t>(c - 1), v, l, what);
+}
+
+auto bill_column_required(int c) noexcept -> bool { return bill_required[static_cast<std::size_t>(c)]; }
+auto line_column_required(int c) noexcept -> bool { return line_required[static_cast<std::size_t>(c)]; }
+
+auto csv_bill(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
+              const line_layout& ll, std::string_view lines_file, bill& out, std::string& why) -> bool {
   thread_local std::vector<std::string_view> cells;
   thread_local std::string scratch;
+  thread_local std::string what;
   scratch.clear();
   scratch.reserve(bill_row.size());
   if (!split_csv(bill_row, cells, scratch, why)) return false;
@@ -252,186 +270,42 @@ auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const st
     why = fmt::format("expected {} cells, found {}", bl.cells, cells.size());
     return false;
   }
-  json.clear();
-  json += '{';
-  bool first_root = true;
-  append_json_member(json, first_root, "id", cells[bl.at[bc_bill_id]], false);
-  for (const char* object : {"person", "visit"}) {
-    json += ",\"";
-    json += object;
-    json += "\":{";
-    bool first = true;
-    for (int c = 1; c < bill_col_count; ++c) {
-      if (bl.at[c] < 0 || std::strcmp(bill_json[c].object, object) != 0) continue;
-      const std::string_view cell = cells[bl.at[c]];
-      if (cell.empty() && !bill_required[c]) continue;  // empty: the default
-      append_json_member(json, first, bill_json[c].name, cell, bill_json[c].integer);
-    }
-    json += '}';
-  }
-  json += ",\"lines\":[";
-  std::vector<std::string_view> lc;
-  std::string ls;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    ls.clear();
-    ls.reserve(rows[r].text.size());
-    if (!split_csv(rows[r].text, lc, ls, why)) {
-      why = fmt::format("{}:{}: {}", lines_file, rows[r].line, why);
-      return false;
-    }
-    if (lc.size() != ll.cells) {
-      why = fmt::format("{}:{}: expected {} cells, found {}", lines_file, rows[r].line, ll.cells, lc.size());
-      return false;
-    }
-    if (r > 0) json += ',';
-    json += '{';
-    bool first = true;
-    for (int c = 1; c < line_col_count; ++c) {
-      if (ll.at[c] < 0) continue;
-      const std::string_view cell = lc[ll.at[c]];
-      if (cell.empty() && !line_required[c]) continue;
-      append_json_member(json, first, line_names[c], cell, false);
-    }
-    json += '}';
-  }
-  json += "]}";
-  return true;
-}
-
-namespace {
-
-// The cells of a row without quotes, into `cells`; false if the row has a
-// quote or not `count` cells.
-auto plain_cells(std::string_view row, std::size_t count, std::array<std::string_view, 32>& cells) -> bool {
-  if (count > cells.size() || row.find('"') != std::string_view::npos) return false;
-  std::string unused;  // no quoted cell: never written
-  std::size_t n = 0, pos = 0;
-  for (;;) {
-    if (n == count) return false;
-    cells[n++] = io::read_csv_cell(row, pos, unused).text;
-    if (pos >= row.size()) break;
-    ++pos;  // the comma
-  }
-  return n == count;
-}
-
-// Text the JSON route carries unchanged: valid UTF-8 without control bytes
-// (those it escapes, and the fast JSON reader leaves escapes to the full one).
-auto plain_text(std::string_view s) -> bool {
-  bool high = false;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20) return false;
-    high = high || c >= 0x80;
-  }
-  return !high || io::is_valid_utf8(s);
-}
-
-// An integer cell as the JSON route reads it: 1 to 9 digits, no sign, no
-// leading zero (its range is validate()'s).
-auto plain_int(std::string_view s, int& out) -> bool {
-  if (s.empty() || s.size() > 9 || (s.size() > 1 && s[0] == '0')) return false;
-  int v = 0;
-  for (const char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
-// One bills-file cell into the bill, as its JSON field would be read.
-auto bill_cell(int c, std::string_view v, bill& b) -> bool {
-  switch (static_cast<bill_col>(c)) {
-    case bc_bill_id: return !v.empty() && plain_text(v) && (b.id.assign(v), true);
-    case bc_person_id: return !v.empty() && plain_text(v) && (b.who.id.assign(v), true);
-    case bc_scheme: return io::enum_value(v, parse_scheme, b.who.scheme_);
-    case bc_status: return io::enum_value(v, parse_status, b.who.status_);
-    case bc_group: return io::enum_value(v, parse_group, b.who.group_);
-    case bc_coverage: return io::enum_value(v, parse_coverage, b.who.coverage_);
-    case bc_account_balance: return io::money_value(v, b.who.account_balance);
-    case bc_rejoined: {
-      date d;
-      if (!io::date_value(v, d)) return false;
-      b.who.rejoined = d;
-      return true;
-    }
-    case bc_visit_type: return io::enum_value(v, parse_visit_type, b.at.type);
-    case bc_level: return plain_int(v, b.at.level);
-    case bc_location: return io::enum_value(v, parse_location, b.at.where);
-    case bc_filing: return io::enum_value(v, parse_filing, b.at.filed);
-    case bc_admission: return plain_int(v, b.at.admission);
-    case bc_date: return io::date_value(v, b.at.on);
-    case bc_disease: return plain_text(v) && (b.at.disease.assign(v), true);
-    case bc_transfer_from_level: {
-      int from = 0;
-      if (!plain_int(v, from)) return false;
-      b.at.transfer_from_level = from;
-      return true;
-    }
-    case bill_col_count: break;
-  }
-  return false;
-}
-
-// One lines-file cell into the line, as its JSON field would be read.
-auto line_cell(int c, std::string_view v, line& l) -> bool {
-  switch (static_cast<line_col>(c)) {
-    case lc_code: return !v.empty() && plain_text(v) && (l.code.assign(v), true);
-    case lc_name: return plain_text(v) && (l.name.assign(v), true);
-    case lc_class: {
-      item_class k = item_class::C;
-      if (!io::enum_value(v, parse_item_class, k)) return false;
-      l.cls = k;
-      return true;
-    }
-    case lc_selfpay_ratio: {
-      std::int64_t ppm = 0;
-      if (!io::fast_decimal(v, io::ratio_kind, ppm)) return false;
-      l.selfpay_ratio = ratio::from_ppm(ppm);
-      return true;
-    }
-    case lc_price_limit: {
-      std::int64_t micro = 0;
-      if (!io::fast_decimal(v, io::price_kind, micro)) return false;
-      l.price_limit = price{micro};
-      return true;
-    }
-    case lc_qty: return io::fast_decimal(v, io::quantity_kind, l.qty.ten_thousandths);
-    case lc_price: return io::fast_decimal(v, io::price_kind, l.unit_price.micro);
-    case lc_amount: return io::money_value(v, l.amount);
-    case lc_bill_id:
-    case line_col_count: break;
-  }
-  return false;
-}
-
-}  // namespace
-
-auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
-                   const line_layout& ll, bill& out) -> bool {
-  std::array<std::string_view, 32> cells;
-  if (rows.empty() || !plain_cells(bill_row, bl.cells, cells)) return false;
-  bill b;  // into `out` only when whole
-  // An empty optional cell is an absent field (its default); an empty
-  // required one is an error only the JSON route words.
-  for (int c = 0; c < bill_col_count; ++c) {
+  // An empty optional cell is an absent field (its default). The first bad
+  // cell is the reason, but a malformed line row comes first.
+  bill b;
+  bool bad = false;
+  for (int c = 0; c < bill_col_count && !bad; ++c) {
     if (bl.at[c] < 0) continue;
     const std::string_view v = cells[static_cast<std::size_t>(bl.at[c])];
     if (v.empty() && !bill_required[c]) continue;
-    if (!bill_cell(c, v, b)) return false;
+    if (!bill_cell(c, v, b, what)) {
+      why = fmt::format("{}: {}", bill_names[c], what);
+      bad = true;
+    }
   }
   b.lines.resize(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    if (!plain_cells(rows[r].text, ll.cells, cells)) return false;
-    line& l = b.lines[r];
-    for (int c = 1; c < line_col_count; ++c) {
+    scratch.clear();
+    scratch.reserve(rows[r].text.size());
+    if (!split_csv(rows[r].text, cells, scratch, why)) {
+      why = fmt::format("{}:{}: {}", lines_file, rows[r].line, why);
+      return false;
+    }
+    if (cells.size() != ll.cells) {
+      why = fmt::format("{}:{}: expected {} cells, found {}", lines_file, rows[r].line, ll.cells, cells.size());
+      return false;
+    }
+    for (int c = 1; c < line_col_count && !bad; ++c) {
       if (ll.at[c] < 0) continue;
       const std::string_view v = cells[static_cast<std::size_t>(ll.at[c])];
       if (v.empty() && !line_required[c]) continue;
-      if (!line_cell(c, v, l)) return false;
+      if (!line_cell(c, v, b.lines[r], what)) {
+        why = fmt::format("{}:{}: {}: {}", lines_file, rows[r].line, line_names[c], what);
+        bad = true;
+      }
     }
   }
+  if (bad) return false;
   out = std::move(b);
   return true;
 }
@@ -451,10 +325,7 @@ auto csv_reason(const error& e, const std::vector<row_text>& rows, std::string_v
   if (path == "lines") return fmt::format("no line rows: {}", rest);
   // person.x / visit.x -> the bills column
   for (int c = 0; c < bill_col_count; ++c) {
-    const std::string json_path = *bill_json[c].object == '\0'
-                                      ? std::string{bill_json[c].name}
-                                      : std::string{bill_json[c].object} + "." + bill_json[c].name;
-    if (json_path == path) return fmt::format("{}: {}", bill_names[c], rest);
+    if (bill_field_path(c) == path) return fmt::format("{}: {}", bill_names[c], rest);
   }
   return e.message;
 }

@@ -293,7 +293,7 @@ class reader {
 // Stage 2.
 void parse(batch& b, const reader& rd, const std::vector<input>& in) {
   b.recs.resize(b.items.size());
-  std::string json;
+  std::string why;
   std::vector<row_text> rows;
   for (std::size_t i = 0; i < b.items.size(); ++i) {
     const raw_item& it = b.items[i];
@@ -331,28 +331,13 @@ void parse(batch& b, const reader& rd, const std::vector<input>& in) {
       const row_ref& rr = b.rows[it.rows_begin + k];
       rows.push_back(row_text{rr.line, std::string_view{b.text.data() + rr.begin, rr.len}});
     }
-    if (csv_bill_fast(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input), r.b)) {
-      if (auto valid = validate(r.b); !valid) {
-        r.reason = csv_reason(valid.err(), rows, in[it.input].lines_name);
-        r.b = bill{};  // a rejected bill has no ids in the rejects, whichever route read it
-      } else {
-        r.ok = true;
-      }
-      continue;
-    }
-    std::string why;
-    if (!csv_bill_to_json(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input),
-                          in[it.input].lines_name, json, why)) {
+    if (!csv_bill(text, rd.bill_layout_of(it.input), rows, rd.line_layout_of(it.input), in[it.input].lines_name, r.b,
+                  why)) {
       r.reason = why;
-      continue;
-    }
-    auto parsed = parse_bill_json(json, false);
-    if (!parsed) {
-      r.reason = csv_reason(parsed.err(), rows, in[it.input].lines_name);
-    } else if (auto valid = validate(parsed.value()); !valid) {
+    } else if (auto valid = validate(r.b); !valid) {
       r.reason = csv_reason(valid.err(), rows, in[it.input].lines_name);
+      r.b = bill{};  // a rejected bill has no ids in the rejects, as in the JSON Lines route
     } else {
-      r.b = std::move(parsed).value();
       r.ok = true;
     }
   }

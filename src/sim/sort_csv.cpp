@@ -2,16 +2,17 @@
 // by the joiner of sim::run (src/sim/csv_join.cpp: the lines file lists bills
 // in the bills file's order; a line row whose bill is neither the current one
 // nor among the next 64 bill rows is an orphan; duplicate bill ids, rows over
-// the length limit and bills over the line limit are rejected), converted to
-// the bill JSON and validated by the reader's own functions
-// (src/sim/reader.hpp), and becomes one sorted record
-// at the bills file's name and line. A bill that fails keeps the CSV
+// the length limit and bills over the line limit are rejected), built and
+// validated by the reader's own functions (src/sim/reader.hpp), and becomes
+// one sorted record, the bill written as bill JSON, at the bills file's name
+// and line. A bill that fails keeps the CSV
 // reader's reason (naming CSV columns, and the lines file's line for a bad
 // line row); it and the orphans are the sort's rejects (see run_sorted).
 #include <fmt/format.h>
 
-#include "sim/sort.hpp"
+#include "formats/bill_json.hpp"
 #include "sim/reader.hpp"
+#include "sim/sort.hpp"
 #include "yibao/bill.hpp"
 
 namespace yibao::sim {
@@ -24,6 +25,7 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
   std::vector<sim::reject> orphans;
   joined_bill bill;
   std::string json, why;
+  yibao::bill b;
   auto flush_orphans = [&]() -> std::optional<sort_error> {
     for (sim::reject& r : orphans) {
       if (auto e = add_reject(std::move(r), false)) return e;
@@ -42,12 +44,13 @@ auto sorted_input::read_csv(const sim::input& in, std::uint32_t origin) -> std::
       reason = std::move(bill.note);
       bill_id = std::move(bill.bill_id);
       person_id = std::move(bill.person_id);
-    } else if (!csv_bill_to_json(bill.text, join.bills(), bill.rows, join.lines(), in.lines_name, json, why)) {
+    } else if (!csv_bill(bill.text, join.bills(), bill.rows, join.lines(), in.lines_name, b, why)) {
       reason = why;
-    } else if (auto parsed = parse_bill_json(json, false); !parsed) {
-      reason = csv_reason(parsed.err(), bill.rows, in.lines_name);
-    } else if (auto valid = validate(parsed.value()); !valid) {
+    } else if (auto valid = validate(b); !valid) {
       reason = csv_reason(valid.err(), bill.rows, in.lines_name);
+    } else {
+      json.clear();
+      io::append_bill_json(json, b);
     }
     auto e = reason ? add_reject(sim::reject{in.name, bill.line, std::move(bill_id), std::move(person_id),
                                              std::move(*reason)},

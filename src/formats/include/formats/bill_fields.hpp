@@ -1,13 +1,15 @@
 #pragma once
-// Private: what both bill JSON readers share (the full one on simdjson's DOM
-// in bill_json.cpp, and the single-pass fast path in bill_json_fast.cpp), so
-// that they cannot disagree on a field name, a required field or a decimal.
+// Private: what the bill readers share (the full JSON reader on simdjson in
+// bill_json.cpp, the single-pass JSON fast path in bill_json_fast.cpp, and
+// the bulk CSV reader in sim/reader.cpp), so that they cannot disagree on a
+// field name, a required field, a decimal or the wording of a bad value.
 
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -70,6 +72,38 @@ inline constexpr auto ytd_names = [] {
 inline constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
                                      "price_limit", "qty", "price", "amount"};
 inline constexpr std::uint32_t line_required = 0b11100001;
+
+// What a field's value is written as. The JSON contract writes an integer
+// field as a JSON number and every other field as a string; a CSV cell is
+// text whatever the field.
+enum class field_kind : std::uint8_t { text, enumeration, decimal, date, integer };
+inline constexpr std::array<field_kind, person_fields.size()> person_kinds{
+    field_kind::text,        field_kind::enumeration, field_kind::enumeration, field_kind::enumeration,
+    field_kind::enumeration, field_kind::decimal,     field_kind::date};
+inline constexpr std::array<field_kind, visit_fields.size()> visit_kinds{
+    field_kind::enumeration, field_kind::integer, field_kind::enumeration, field_kind::enumeration,
+    field_kind::integer,     field_kind::date,    field_kind::text,        field_kind::integer};
+inline constexpr std::array<field_kind, line_fields.size()> line_kinds{
+    field_kind::text,    field_kind::text,    field_kind::enumeration, field_kind::decimal,
+    field_kind::decimal, field_kind::decimal, field_kind::decimal,     field_kind::decimal};
+
+// One field of a bill from its text: the one conversion of each field, used
+// by the full JSON reader for every field the contract writes as a string
+// and by the bulk CSV reader for every cell. `i` indexes person_fields,
+// visit_fields or line_fields. On failure returns false and sets `what` to
+// the complaint without the field's path, e.g.
+//   unknown value "x"; expected one of employee, resident
+//   invalid decimal "1.234": too many decimals (at most 2)
+//   "2025-02-30" is not a valid date (expected YYYY-MM-DD)
+//   invalid UTF-8 at byte 3
+//   expected an integer, found a string      (an integer field's text that
+//       is not an optional '-' and 1 to 9 digits without a leading zero)
+// Syntax only: ranges are yibao::validate()'s.
+auto text_from_text(std::string_view s, std::string& out, std::string& what) -> bool;
+auto money_from_text(std::string_view s, money& out, std::string& what) -> bool;
+auto person_field_from_text(std::size_t i, std::string_view s, person& p, std::string& what) -> bool;
+auto visit_field_from_text(std::size_t i, std::string_view s, visit& v, std::string& what) -> bool;
+auto line_field_from_text(std::size_t i, std::string_view s, line& l, std::string& what) -> bool;
 
 inline constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
   std::array<std::int64_t, 19> out{};

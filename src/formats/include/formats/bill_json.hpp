@@ -1,9 +1,10 @@
 #pragma once
-// Private: the two readers behind parse_bill_json, and an entry point without
+// Private: the two readers behind parse_bill_json, an entry point without
 // its copy of the input for callers whose text already sits in a larger
-// buffer (the bulk simulator's batches).
+// buffer (the bulk simulator's batches), and the bill JSON writer.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "yibao/bill.hpp"
@@ -38,5 +39,12 @@ inline constexpr std::size_t bill_json_padding = 64;
 /// not a JSON object. Read with simdjson On-Demand like the bills; every
 /// other member is skipped.
 [[nodiscard]] auto bill_sort_key(std::string_view line, std::string_view& person, std::string_view& date) -> bool;
+
+/// Appends `b` as one line of bill JSON (docs/bill-format.md, no line
+/// break): what parse_bill_json reads back as `b`. Every field is written
+/// except an absent optional one, and `ytd` only when a total is not zero
+/// (so that bulk input, which has no ytd, reads a bill without totals).
+/// simulate --sort stores CSV bills this way.
+void append_bill_json(std::string& out, const bill& b);
 
 }  // namespace yibao::io

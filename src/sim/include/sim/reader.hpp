@@ -1,8 +1,9 @@
 #pragma once
 // Private: reading the bulk formats. A line reader over a byte stream, the
-// CSV cell splitter, the CSV header layouts, and the conversion of one CSV
-// bill (its row and its line rows) to the bill JSON of parse_bill_json, so
-// that both formats share one validation and give identical bills.
+// CSV cell splitter, the CSV header layouts, and one CSV bill (its row and
+// its line rows) built cell by cell with the converters of the bill JSON
+// reader (formats/bill_fields.hpp), so that both formats give identical
+// bills and words, and share one validation (yibao::validate).
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -79,20 +80,9 @@ enum line_col : int {
 };
 [[nodiscard]] auto bill_column_name(int c) noexcept -> std::string_view;
 
-/// The bill JSON field a bills column fills (docs/bill-format.md): its object
-/// ("" the root, "person", "visit"), its name, and whether the contract types
-/// it as an integer (level, admission, transfer_from_level).
-struct json_field {
-  const char* object;
-  const char* name;
-  bool integer;
-};
-[[nodiscard]] auto bill_json_field(int c) noexcept -> const json_field&;
-/// Appends `"key":value` to a JSON object being built (a ',' first unless
-/// `first`). An integer field goes in as a number when its text is a plain
-/// integer (at most 9 digits, no leading zeros, no sign but '-'); anything
-/// else as a string, so that the bill reader words the type error.
-void append_json_member(std::string& json, bool& first, std::string_view key, std::string_view value, bool integer);
+/// The field path (yibao::validate's) a bills column fills: "id",
+/// "person.scheme", "visit.level", ...
+[[nodiscard]] auto bill_field_path(int c) -> std::string;
 [[nodiscard]] auto line_column_name(int c) noexcept -> std::string_view;
 
 /// Where each known column is in a file (-1: absent), and the cell count.
@@ -115,19 +105,27 @@ struct row_text {
   std::string_view text;
 };
 
-/// Builds the bill JSON for a CSV bill row and its line rows. On a malformed
-/// row returns false and sets `why` (with file:line of a bad line row).
-auto csv_bill_to_json(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
-                      const line_layout& ll, std::string_view lines_file, std::string& json, std::string& why)
-    -> bool;
+/// One bills cell (column `c`) into the bill, or one lines cell (a column
+/// after bill_id) into the line, through its field's converter
+/// (formats/bill_fields.hpp). False with `what` set (without the column).
+/// Also used by Python's settle_frame, whose tables have these columns.
+auto bill_cell(int c, std::string_view v, bill& b, std::string& what) -> bool;
+auto line_cell(int c, std::string_view v, line& l, std::string& what) -> bool;
+/// Whether a column must be in the header (its field is required).
+[[nodiscard]] auto bill_column_required(int c) noexcept -> bool;
+[[nodiscard]] auto line_column_required(int c) noexcept -> bool;
 
-/// The fast path both CSV readers try first: the bill straight from the
-/// cells, for rows without quotes whose every cell is what the fast bill JSON
-/// reader accepts. True with `out` filled exactly as converting to JSON and
-/// parsing would fill it; false, with `out` untouched, when only that route
-/// can say what the rows are (including every error).
-auto csv_bill_fast(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
-                   const line_layout& ll, bill& out) -> bool;
+/// Builds the bill of a CSV bill row and its line rows, each cell through
+/// its field's converter (formats/bill_fields.hpp); an empty optional cell is
+/// the field's default. Syntax only: the caller runs yibao::validate. On a
+/// malformed row or a bad cell returns false with `out` untouched and `why`
+/// set: "<column>: <what>" for a bills cell, "<lines file>:<line>: <column>:
+/// <what>" for a lines cell (the reject names the bills file and line). A
+/// malformed row (a quote, the cell count) is told before a bad cell, and
+/// otherwise the first bad cell in the bill's order (the bill row, then each
+/// line row), as the bill JSON reader tells the first in document order.
+auto csv_bill(std::string_view bill_row, const bill_layout& bl, const std::vector<row_text>& rows,
+              const line_layout& ll, std::string_view lines_file, bill& out, std::string& why) -> bool;
 
 /// One CSV bill as joined by csv_joiner: its bill row and its line rows.
 struct joined_bill {
@@ -193,8 +191,8 @@ class csv_joiner {
   std::uint64_t line_rows_read_ = 0;
 };
 
-/// Turns a parse_bill_json error on a converted CSV bill into a message that
-/// names CSV columns and, for a line, the lines file and its line number.
+/// Turns a yibao::validate error on a CSV bill into a message that names CSV
+/// columns and, for a line, the lines file and its line number.
 auto csv_reason(const error& e, const std::vector<row_text>& rows, std::string_view lines_file) -> std::string;
 
 }  // namespace yibao::sim::detail
