@@ -150,11 +150,8 @@ namespace {
 constexpr std::array<std::string_view, bill_col_count> bill_names{
     "bill_id", "person_id", "scheme",   "status", "group",     "coverage", "account_balance", "rejoined",
     "visit_type", "level",  "location", "filing", "admission", "date",     "disease",         "transfer_from_level"};
-constexpr std::array<bool, bill_col_count> bill_required{true,  true,  true, false, false, false, false, false,
-                                                         true,  true,  true, false, false, true,  false, false};
 constexpr std::array<std::string_view, line_col_count> line_names{
     "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
-constexpr std::array<bool, line_col_count> line_required{true, true, false, false, false, false, true, true, true};
 
 // Where each bills column goes: the bill's id, or a field of its person or
 // visit (an index into io::person_fields or io::visit_fields). The lines
@@ -170,6 +167,26 @@ constexpr std::array<column_field, bill_col_count> bill_fields{{
     {part::visit, 4}, {part::visit, 5}, {part::visit, 6}, {part::visit, 7},
 }};
 
+// A column is required when its field is (bill_id in the lines file always:
+// it joins the row to its bill).
+constexpr auto bill_required = [] {
+  std::array<bool, bill_col_count> out{};
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    const column_field f = bill_fields[c];
+    const std::uint32_t mask = f.of == part::bill     ? io::root_required
+                               : f.of == part::person ? io::person_required
+                                                      : io::visit_required;
+    out[c] = ((mask >> f.index) & 1U) != 0;
+  }
+  return out;
+}();
+constexpr auto line_required = [] {
+  std::array<bool, line_col_count> out{};
+  out[lc_bill_id] = true;
+  for (std::size_t c = 1; c < out.size(); ++c) out[c] = ((io::line_required >> (c - 1)) & 1U) != 0;
+  return out;
+}();
+
 constexpr auto field_name(column_field f) -> std::string_view {
   return f.of == part::bill ? "id" : f.of == part::person ? io::person_fields[f.index] : io::visit_fields[f.index];
 }
@@ -178,7 +195,8 @@ constexpr auto field_name(column_field f) -> std::string_view {
 static_assert([] {
   for (int c = 0; c < bill_col_count; ++c) {
     const std::string_view name = bill_names[c], field = field_name(bill_fields[c]);
-    const std::string_view prefix = bill_fields[c].of == part::bill ? "bill_" : bill_fields[c].of == part::person ? "person_" : "visit_";
+    const part of = bill_fields[c].of;
+    const std::string_view prefix = of == part::bill ? "bill_" : of == part::person ? "person_" : "visit_";
     if (name != field && (name.substr(0, prefix.size()) != prefix || name.substr(prefix.size()) != field)) return false;
   }
   for (int c = 1; c < line_col_count; ++c) {

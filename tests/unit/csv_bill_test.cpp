@@ -141,7 +141,8 @@ TEST(csv_bill, each_kind_of_bad_lines_cell_names_the_lines_file_line_and_column)
   };
   const std::vector<bad_line> cases{
       {"B1,X1,,D,,,1,2,2", R"(bills.lines.csv:3: class: unknown value "D"; expected one of A, B, C)"},
-      {"B1,X1,,,0.1234567,,1,2,2", R"(bills.lines.csv:3: selfpay_ratio: invalid decimal "0.1234567": too many decimals (at most 6))"},
+      {"B1,X1,,,0.1234567,,1,2,2",
+       R"(bills.lines.csv:3: selfpay_ratio: invalid decimal "0.1234567": too many decimals (at most 6))"},
       {"B1,X1,,,,abc,1,2,2", R"(bills.lines.csv:3: price_limit: invalid decimal "abc": not a decimal number)"},
       {"B1,X1,,,,,,2,2", R"(bills.lines.csv:3: qty: invalid decimal "": empty number)"},
       {"B1,X1,,,,,1,35,5,2", "bills.lines.csv:3: expected 9 cells, found 10"},
@@ -160,8 +161,7 @@ TEST(csv_bill, each_kind_of_bad_lines_cell_names_the_lines_file_line_and_column)
 TEST(csv_bill, a_malformed_row_comes_before_a_bad_cell_and_the_first_bad_cell_wins) {
   // The bills row's own faults.
   EXPECT_EQ(read(good_row + ",extra", {good_line}).why, "expected 16 cells, found 17");
-  EXPECT_EQ(read("\"B1\"x" + good_row.substr(2), {good_line}).why,
-            "unexpected text after the closing quote of cell 1");
+  EXPECT_EQ(read("\"B1\"x" + good_row.substr(2), {good_line}).why, "unexpected text after the closing quote of cell 1");
   // A bad cell in the bill row, a malformed line row after it: the line row.
   EXPECT_EQ(read(with_cell("level", "x"), {good_line, "B1,X1"}).why, "bills.lines.csv:3: expected 9 cells, found 2");
   // Two bad cells: the first in the bill's order (the bill row, then the lines).
@@ -183,7 +183,8 @@ TEST(csv_bill, validate_errors_name_csv_columns) {
   ASSERT_TRUE(p.ok) << p.why;
   const auto v = validate(p.b);
   ASSERT_FALSE(v.ok());
-  EXPECT_EQ(csv_reason(v.err(), {row_text{2, good_line}}, "bills.lines.csv"), "level: must be between 0 and 3, found 9");
+  EXPECT_EQ(csv_reason(v.err(), {row_text{2, good_line}}, "bills.lines.csv"),
+            "level: must be between 0 and 3, found 9");
   bill b = read(good_row, {good_line, "B1,X2,,,,,1,1.00,2.00"}).b;
   const auto amount = validate(b);
   ASSERT_FALSE(amount.ok());
