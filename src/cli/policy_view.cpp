@@ -1,7 +1,5 @@
 #include "policy_view.hpp"
 
-#include <algorithm>
-#include <limits>
 #include <map>
 #include <set>
 
@@ -10,13 +8,6 @@
 
 namespace yibao::cli {
 namespace {
-
-template <typename E, int N>
-auto every() -> std::vector<E> {
-  std::vector<E> out;
-  for (int i = 0; i < N; ++i) out.push_back(static_cast<E>(i));
-  return out;
-}
 
 /// The last applied rule for which `has` holds.
 template <typename Pred>
@@ -28,116 +19,6 @@ auto last_setter(const layer_policy& lp, Pred has) -> std::vector<const rule*> {
 }
 
 }  // namespace
-
-auto combo::who() const -> person {
-  person p;
-  p.scheme_ = sch;
-  p.status_ = st;
-  p.group_ = grp;
-  return p;
-}
-
-auto combo::at() const -> visit {
-  visit v;
-  v.type = type;
-  v.level = level;
-  v.where = where;
-  v.filed = filed;
-  v.admission = admission;
-  v.disease = disease;
-  return v;
-}
-
-auto combo_space::all() -> combo_space {
-  combo_space s;
-  s.schemes = every<scheme, scheme_count>();
-  s.statuses = every<status, status_count>();
-  s.groups = every<group, group_count>();
-  s.types = every<visit_type, visit_type_count>();
-  for (int l = 0; l < level_count; ++l) s.levels.push_back(l);
-  s.wheres.emplace_back(location::local, filing::long_term);
-  for (location loc : {location::cross_city, location::cross_province}) {
-    for (filing f : every<filing, filing_count>()) s.wheres.emplace_back(loc, f);
-  }
-  return s;
-}
-
-void combo_space::add_breakpoints(const tariff& t) {
-  for (const rule& r : t.rules) {
-    admissions.push_back(std::max(1, r.when.admission_min));
-    if (r.when.admission_max < std::numeric_limits<int>::max()) admissions.push_back(r.when.admission_max + 1);
-    diseases.insert(diseases.end(), r.when.diseases.begin(), r.when.diseases.end());
-  }
-  std::sort(admissions.begin(), admissions.end());
-  admissions.erase(std::unique(admissions.begin(), admissions.end()), admissions.end());
-  std::sort(diseases.begin(), diseases.end());
-  diseases.erase(std::unique(diseases.begin(), diseases.end()), diseases.end());
-}
-
-auto combo_space::admission_label(std::size_t i) const -> std::string {
-  const int from = admissions[i];
-  if (i + 1 == admissions.size()) return fmt::format("{}+", from);
-  const int to = admissions[i + 1] - 1;
-  return from == to ? fmt::format("{}", from) : fmt::format("{}-{}", from, to);
-}
-
-auto combo_space::combos() const -> std::vector<combo> {
-  std::vector<combo> out;
-  for (scheme sc : schemes) {
-    for (status st : statuses) {
-      for (group g : groups) {
-        for (visit_type vt : types) {
-          for (int lv : levels) {
-            for (const auto& [loc, fil] : wheres) {
-              for (int adm : admissions) {
-                for (const std::string& d : diseases) out.push_back(combo{sc, st, g, vt, lv, loc, fil, adm, d});
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
-
-disease_slice::disease_slice(const tariff& whole, const std::string& disease) {
-  t.info = whole.info;
-  t.file = whole.file;
-  t.b_first_pay_default = whole.b_first_pay_default;
-  t.account = whole.account;
-  t.account_for = whole.account_for;
-  t.account_on_unfiled = whole.account_on_unfiled;
-  t.waiting_months = whole.waiting_months;
-  for (const rule& r : whole.rules) {
-    const auto& ds = r.when.diseases;
-    if (!ds.empty() && std::find(ds.begin(), ds.end(), disease) == ds.end()) continue;
-    t.rules.push_back(r);
-    origin.push_back(&r);
-  }
-}
-
-auto disease_slice::resolve(const combo& c) const -> resolved_policy {
-  resolved_policy rp = t.resolve(c.who(), c.at(), true);
-  for (layer_policy& lp : rp.layers) {
-    for (const rule*& r : lp.applied) r = origin[static_cast<std::size_t>(r - t.rules.data())];
-  }
-  return rp;
-}
-
-auto percent(ratio r) -> std::string {
-  // ppm -> percent with up to 4 decimals, trailing zeros dropped.
-  std::string s = format_fixed(r.ppm(), 4);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s + "%";
-}
-
-auto signed_points(ratio r) -> std::string {
-  std::string p = percent(r);
-  p.pop_back();
-  return r < ratio{} ? p : "+" + p;
-}
 
 auto band_text(const layer_policy& lp, std::size_t i) -> std::string {
   const band& b = lp.bands[i];
@@ -205,19 +86,6 @@ auto where_label(const std::vector<std::pair<location, filing>>& members) -> std
     for (const auto& [loc, fs] : by_loc) parts.push_back(fmt::format("{} {}", to_string(loc), filing_label(fs)));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
-}
-
-auto rule_path(const tariff& t, const rule& r) -> std::string {
-  std::size_t i = 0;
-  for (const rule& x : t.rules) {
-    if (&x == &r) break;
-    if (x.origin.where.file == r.origin.where.file) ++i;
-  }
-  return fmt::format("rule[{}]", i);
-}
-
-auto rule_where(const rule& r) -> std::string {
-  return fmt::format("{} ({})", r.origin.where.to_string(), r.label);
 }
 
 }  // namespace yibao::cli
