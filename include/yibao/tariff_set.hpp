@@ -14,7 +14,10 @@
 #include <vector>
 
 #include "yibao/bill.hpp"
+#include "yibao/catalog.hpp"
+#include "yibao/engine.hpp"
 #include "yibao/error.hpp"
+#include "yibao/settlement.hpp"
 #include "yibao/tariff.hpp"
 
 namespace yibao {
@@ -47,6 +50,11 @@ class tariff_set {
   /// policy supersedes an older one.
   [[nodiscard]] auto pick(date on) const noexcept -> std::optional<std::size_t>;
 
+  /// The version in force on `on`, as `pick` chooses it. Error: out_of_range
+  /// at "visit.date" when none is ("visit.date: no tariff version is in force
+  /// on 2023-06-15"), the message of estimate, simulate, the C API and Python.
+  [[nodiscard]] auto in_force(date on) const -> result<const tariff*>;
+
   /// Diagnoses the validity windows, in order of `valid_from`:
   ///  - error at `tariff.place` when a version names another place than the first;
   ///  - error at `tariff.valid_from` when a version starts on or before the
@@ -74,5 +82,19 @@ class tariff_set {
 /// Warnings (the loader's, gaps between windows) go to `warnings` if given.
 [[nodiscard]] auto load_tariff_set(const std::vector<std::string>& paths,
                                    std::vector<diagnostic>* warnings = nullptr) -> result<tariff_set>;
+
+/// Settles `b` under the version of `versions` in force on its date, from the
+/// year-to-date totals `before`: `settle` with `in_force(b.at.on)`. A bill
+/// that breaks `validate` gets validate's error whatever its date, as from
+/// `settle` with one tariff. Errors: those of `settle`, and out_of_range at
+/// "visit.date" when no version is in force on the date. Thread-safe.
+[[nodiscard]] auto settle(const tariff_set& versions, const catalog& c, const bill& b, const ytd& before,
+                          const settle_options& opts = {}) -> result<settlement>;
+
+/// Same, with the bill's own `totals` as the year-to-date start.
+[[nodiscard]] inline auto settle(const tariff_set& versions, const catalog& c, const bill& b,
+                                 const settle_options& opts = {}) -> result<settlement> {
+  return settle(versions, c, b, b.totals, opts);
+}
 
 }  // namespace yibao

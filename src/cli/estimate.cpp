@@ -49,14 +49,16 @@ auto run_estimate(const estimate_options& o) -> int {
     return exit_data;
   }
   const bill& b = parsed.value();
-  const std::optional<std::size_t> picked = single ? std::nullopt : versions->pick(b.at.on);
-  if (!single && !picked) {
-    fmt::print(stderr, "{}: error: visit.date: no tariff version is in force on {}\n",
-               o.bill_path == "-" ? "<stdin>" : o.bill_path, b.at.on.to_string());
-    return exit_unavailable;
+  const tariff* picked = single ? &*single : nullptr;
+  if (!single) {
+    auto in_force = versions->in_force(b.at.on);
+    if (!in_force) {
+      fmt::print(stderr, "{}: error: {}\n", o.bill_path == "-" ? "<stdin>" : o.bill_path, in_force.err().message);
+      return exit_unavailable;
+    }
+    picked = in_force.value();
   }
-  const tariff& t = single ? *single : versions->versions()[*picked];
-
+  const tariff& t = *picked;
 
   // The settlements to show: as given (or as --filed-as says), or filed vs
   // unfiled side by side.

@@ -152,13 +152,12 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
   // Versions of one place: the one in force on the bill's date.
   const tariff* picked = o_.base;
   if (o_.versions != nullptr) {
-    const std::optional<std::size_t> i = o_.versions->pick(b.at.on);
-    picked = i ? &o_.versions->versions()[*i] : nullptr;
-  }
-  if (picked == nullptr) {
-    fail(fmt::format("visit.date: no tariff version is in force on {} ({})", b.at.on.to_string(),
-                     to_string(errc::out_of_range)));
-    return;
+    auto in_force = o_.versions->in_force(b.at.on);
+    if (!in_force) {
+      fail(fmt::format("{} ({})", in_force.err().message, to_string(in_force.err().code)));
+      return;
+    }
+    picked = in_force.value();
   }
   const tariff& base = *picked;
   const tariff* reform = o_.reform;

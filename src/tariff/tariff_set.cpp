@@ -34,6 +34,20 @@ auto tariff_set::pick(date on) const noexcept -> std::optional<std::size_t> {
   return std::nullopt;
 }
 
+auto tariff_set::in_force(date on) const -> result<const tariff*> {
+  if (const std::optional<std::size_t> i = pick(on)) return &versions_[*i];
+  return make_error(errc::out_of_range, "visit.date", "no tariff version is in force on " + on.to_string());
+}
+
+auto settle(const tariff_set& versions, const catalog& c, const bill& b, const ytd& before,
+            const settle_options& opts) -> result<settlement> {
+  auto t = versions.in_force(b.at.on);
+  if (t) return settle(*t.value(), c, b, before, opts);  // validates the bill first
+  // No version for the date: a bad bill is still told as settle() tells it.
+  if (auto valid = validate(b); !valid) return std::move(valid).err();
+  return std::move(t).err();
+}
+
 auto tariff_set::check_windows() const -> std::vector<diagnostic> {
   std::vector<diagnostic> out;
   if (versions_.empty()) return out;
