@@ -31,8 +31,8 @@
  *    belongs to one thread at a time. The registry used by
  *    yibao_business_handle is guarded by a lock.
  *  - I/O: the C++ core does no I/O. This API is the shell around it and may
- *    read files: yibao_tariff_load_file, yibao_catalog_load_file and tariff
- *    paths given to yibao_business_handle. Nothing else touches the file
+ *    read files: yibao_tariff_load_file, yibao_tariff_load_set,
+ *    yibao_catalog_load_file and tariff paths given to yibao_business_handle. Nothing else touches the file
  *    system, the clock or the environment.
  *  - Units: money is int64 fen (0.01 yuan); ratios int64 parts per million
  *    (1.0 = 1000000); prices int64 micro-yuan; quantities int64 1/10000 unit.
@@ -146,7 +146,25 @@ YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_text(const char* text, size_
  *  Errors: as yibao_tariff_load_text, and YIBAO_EIO if `path` cannot be read. */
 YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_file(const char* path, yibao_tariff** out);
 
-/** The tariff's id (from [tariff].id), as a new string to yibao_free. */
+/**
+ * Loads the versions of one place's tariff, of which each bill's visit date
+ * picks the one in force. Each of the `count` paths is a tariff file or a
+ * directory standing for every *.toml directly in it (sorted by name); a file
+ * another of them `extends` is a base layer, not a version. The handle is a
+ * yibao_tariff like any other: yibao_settle_json and yibao_settle_bill settle
+ * each bill under the version whose valid_from..valid_to contains its date
+ * (YIBAO_ERANGE "visit.date: no tariff version is in force on 2023-06-15"
+ * when none does), yibao_register_tariff names it for yibao_business_handle.
+ * Errors: YIBAO_EINVAL (NULL argument, count 0, a tariff that does not load,
+ * versions that overlap or name different places: the message lists every
+ * diagnostic), YIBAO_EIO (a path that does not exist or cannot be read, no
+ * version found), YIBAO_ENOMEM. A gap between versions is not an error.
+ */
+YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_set(const char* const* paths, size_t count, yibao_tariff** out);
+
+/** The tariff's id (from [tariff].id), as a new string to yibao_free; for a
+ *  set (yibao_tariff_load_set), the ids of its versions, oldest first, one per
+ *  line. */
 YIBAO_API yibao_status YIBAO_CALL yibao_tariff_id(const yibao_tariff* t, char** out);
 
 /** Frees a tariff (NULL is fine). Settlements made from it stay valid. */
@@ -269,7 +287,9 @@ typedef struct yibao_settle_options {
  * tariff `t` with catalog `c` (NULL: an empty catalog) and `opts` (NULL:
  * defaults). Errors: YIBAO_EINVAL (malformed bill, message names the field
  * path, e.g. "lines[3].amount: ..."), YIBAO_ENOTFOUND (item in no catalog
- * and without class), YIBAO_ERANGE (date outside the tariff's validity),
+ * and without class), YIBAO_ERANGE (date outside the tariff's validity; for
+ * a set, no version in force on the date; a malformed bill is YIBAO_EINVAL
+ * whatever its date),
  * YIBAO_EPRECONDITION (no basic-fund rule for the visit), YIBAO_ENOMEM.
  */
 YIBAO_API yibao_status YIBAO_CALL yibao_settle_json(const yibao_tariff* t, const yibao_catalog* c,

@@ -33,7 +33,7 @@ class registry {
     static registry r;
     return r;
   }
-  void put(const std::string& name, std::shared_ptr<const tariff> t) {
+  void put(const std::string& name, tariff_ref t) {
     const std::unique_lock lock{m_};
     tariffs_[name] = std::move(t);
   }
@@ -46,8 +46,12 @@ class registry {
     tariffs_.clear();
     catalogs_.clear();
   }
-  auto tariff_for(const std::string& ref) -> result<std::shared_ptr<const tariff>> {
-    return lookup(tariffs_, ref, load_tariff_file);
+  auto tariff_for(const std::string& ref) -> result<tariff_ref> {
+    return lookup(tariffs_, ref, [](const std::string& path) -> result<tariff_ref> {
+      auto t = load_tariff_file(path);
+      if (!t) return std::move(t).err();
+      return tariff_ref{std::move(t).value(), nullptr};
+    });
   }
   auto catalog_for(const std::string& ref) -> result<std::shared_ptr<const catalog>> {
     return lookup(catalogs_, ref, load_catalog_file);
@@ -55,8 +59,7 @@ class registry {
 
  private:
   template <typename T, typename Load>
-  auto lookup(std::unordered_map<std::string, std::shared_ptr<const T>>& map, const std::string& ref, Load load)
-      -> result<std::shared_ptr<const T>> {
+  auto lookup(std::unordered_map<std::string, T>& map, const std::string& ref, Load load) -> result<T> {
     {
       const std::shared_lock lock{m_};
       if (auto it = map.find(ref); it != map.end()) return it->second;
@@ -72,7 +75,7 @@ class registry {
   }
 
   std::shared_mutex m_;
-  std::unordered_map<std::string, std::shared_ptr<const tariff>> tariffs_;
+  std::unordered_map<std::string, tariff_ref> tariffs_;  // one tariff, or a set (yibao_tariff_load_set)
   std::unordered_map<std::string, std::shared_ptr<const catalog>> catalogs_;
 };
 
@@ -276,7 +279,7 @@ auto handle(std::string_view in, std::string& out) -> yibao_status {
       }
       if (st == YIBAO_OK) {
         static const catalog empty_catalog;
-        auto s = settle(*t.value(), c ? *c : empty_catalog, b.value(), req.options);
+        auto s = t.value().settle(c ? *c : empty_catalog, b.value(), req.options);
         if (!s) st = fail(s.err());
         else done = std::move(s).value();
       }

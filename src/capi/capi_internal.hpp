@@ -10,18 +10,36 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "yibao/catalog.hpp"
+#include "yibao/engine.hpp"
 #include "yibao/error.hpp"
 #include "yibao/input.hpp"
 #include "yibao/settlement.hpp"
 #include "yibao/tariff.hpp"
+#include "yibao/tariff_set.hpp"
 #include "yibao/yibao.h"
+
+namespace yibao::capi {
+
+/// What a tariff handle holds: one tariff (yibao_tariff_load_text, _file), or
+/// the versions of one place (yibao_tariff_load_set); exactly one is set.
+struct tariff_ref {
+  std::shared_ptr<const tariff> one;
+  std::shared_ptr<const tariff_set> versions;
+
+  /// Settles `b` under the tariff, or under the version in force on its date.
+  [[nodiscard]] auto settle(const catalog& c, const bill& b, const settle_options& opts) const
+      -> result<settlement>;
+};
+
+}  // namespace yibao::capi
 
 // The opaque handles. Tariffs and catalogs are shared (the business-handle
 // registry keeps its own reference) and immutable.
 struct yibao_tariff {
-  std::shared_ptr<const yibao::tariff> t;
+  yibao::capi::tariff_ref t;
 };
 struct yibao_catalog {
   std::shared_ptr<const yibao::catalog> c;
@@ -48,8 +66,12 @@ auto fail(const error& e) noexcept -> yibao_status;
 [[nodiscard]] auto read_file(const std::string& path, input_kind kind) -> result<std::string>;
 
 /// Loads a tariff / catalog file (shared by the handle API and the registry).
+/// A FIFO or device is refused, as by read_file.
 [[nodiscard]] auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const tariff>>;
 [[nodiscard]] auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>>;
+/// Loads the versions of one place from tariff files and directories
+/// (yibao::load_tariff_set); a path naming a FIFO or device is refused.
+[[nodiscard]] auto load_tariff_set(const std::vector<std::string>& paths) -> result<std::shared_ptr<const tariff_set>>;
 
 /// The "this version or older" rule of the versioned structs (yibao.h): an
 /// error at `path` ("version", "options.version") for version 0 or one newer

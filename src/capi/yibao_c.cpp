@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <utility>
+#include <vector>
 
 #include "capi_internal.hpp"
 #include "yibao/engine.hpp"
@@ -77,7 +78,9 @@ auto fail(const error& e) noexcept -> yibao_status {
     std::string all;
     for (const diagnostic& d : e.diagnostics) {
       if (!all.empty()) all += '\n';
-      all += d.to_string();
+      // One about the paths themselves (load_tariff_set: "cannot read tariff
+      // PATH") has no file to put first: its message, as the error's own.
+      all += d.where.file.empty() ? d.message : d.to_string();
     }
     return fail(code, all);
   } catch (...) {
@@ -118,6 +121,20 @@ auto load_tariff_file(const std::string& path) -> result<std::shared_ptr<const t
   auto t = parse_tariff_from(text.value(), path, source);
   if (!t) return std::move(t).err();
   return std::shared_ptr<const tariff>(std::make_shared<tariff>(std::move(t).value()));
+}
+
+auto load_tariff_set(const std::vector<std::string>& paths) -> result<std::shared_ptr<const tariff_set>> {
+  for (const std::string& p : paths) {
+    if (auto e = irregular(p, input_kind::tariff)) return std::move(*e);
+  }
+  auto set = yibao::load_tariff_set(paths);
+  if (!set) return std::move(set).err();
+  return std::shared_ptr<const tariff_set>(std::make_shared<tariff_set>(std::move(set).value()));
+}
+
+auto tariff_ref::settle(const catalog& c, const bill& b, const settle_options& opts) const -> result<settlement> {
+  if (versions) return yibao::settle(*versions, c, b, opts);
+  return yibao::settle(*one, c, b, opts);
 }
 
 auto load_catalog_file(const std::string& path) -> result<std::shared_ptr<const catalog>> {
@@ -176,7 +193,7 @@ auto settle_options_from(const yibao_settle_options* given, settle_options& out)
 auto settle_into(const yibao_tariff* t, const yibao_catalog* c, const bill& b, const settle_options& so,
                  yibao_settlement** out) -> yibao_status {
   static const catalog empty_catalog;
-  auto s = settle(*t->t, c != nullptr ? *c->c : empty_catalog, b, so);
+  auto s = t->t.settle(c != nullptr ? *c->c : empty_catalog, b, so);
   if (!s) return fail(s.err());
   *out = new yibao_settlement{std::move(s).value()};
   return YIBAO_OK;
@@ -246,7 +263,7 @@ YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_text(const char* text, size_
     };
     auto t = yibao::parse_tariff(std::string_view(text != nullptr ? text : "", len), name, reader);
     if (!t) return fail(t.err());
-    *out = new yibao_tariff{std::make_shared<const yibao::tariff>(std::move(t).value())};
+    *out = new yibao_tariff{{std::make_shared<const yibao::tariff>(std::move(t).value()), nullptr}};
     return YIBAO_OK;
   });
 }
@@ -258,7 +275,25 @@ YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_file(const char* path, yibao
     if (path == nullptr) return null_arg("path");
     auto t = load_tariff_file(path);
     if (!t) return fail(t.err());
-    *out = new yibao_tariff{std::move(t).value()};
+    *out = new yibao_tariff{{std::move(t).value(), nullptr}};
+    return YIBAO_OK;
+  });
+}
+
+YIBAO_API yibao_status YIBAO_CALL yibao_tariff_load_set(const char* const* paths, size_t count, yibao_tariff** out) {
+  return guarded([&]() -> yibao_status {
+    if (out == nullptr) return null_arg("out");
+    *out = nullptr;
+    if (paths == nullptr) return null_arg("paths");
+    if (count == 0) return fail(YIBAO_EINVAL, "count is 0; expected at least one tariff file or directory");
+    std::vector<std::string> names;
+    for (size_t i = 0; i < count; ++i) {
+      if (paths[i] == nullptr) return fail(YIBAO_EINVAL, "paths[" + std::to_string(i) + "] is NULL");
+      names.emplace_back(paths[i]);
+    }
+    auto set = load_tariff_set(names);
+    if (!set) return fail(set.err());
+    *out = new yibao_tariff{{nullptr, std::move(set).value()}};
     return YIBAO_OK;
   });
 }
@@ -268,7 +303,13 @@ YIBAO_API yibao_status YIBAO_CALL yibao_tariff_id(const yibao_tariff* t, char** 
     if (out == nullptr) return null_arg("out");
     *out = nullptr;
     if (t == nullptr) return null_arg("tariff");
-    return dup(t->t->info.id, out, nullptr);
+    if (!t->t.versions) return dup(t->t.one->info.id, out, nullptr);
+    std::string ids;  // of every version, oldest first, one per line
+    for (const yibao::tariff& v : t->t.versions->versions()) {
+      if (&v != &t->t.versions->versions().front()) ids += '\n';
+      ids += v.info.id;
+    }
+    return dup(ids, out, nullptr);
   });
 }
 
