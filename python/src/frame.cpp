@@ -175,7 +175,7 @@ auto sized(std::size_t n) -> frame_result {
 
 }  // namespace
 
-auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills, const bill_columns& bills,
+auto settle_frame(frame_tariff t, const yb::catalog& c, std::size_t n_bills, const bill_columns& bills,
                   std::size_t n_lines, const line_columns& lines, bool collect_errors, unsigned threads)
     -> yb::result<frame_result> {
   for (const std::size_t col : {b_id, b_person, b_scheme, b_type, b_level, b_location, b_date}) {
@@ -285,13 +285,23 @@ auto settle_frame(const yb::tariff& t, const yb::catalog& c, std::size_t n_bills
         put_error(r, i, prefixed(b.id, std::move(*errs[i])));
         continue;
       }
-      const int y = policy_year(t, b.at.on);
+      const yb::tariff* version = t.one;
+      if (t.versions != nullptr) {  // the version in force on the bill's date
+        auto in_force = t.versions->in_force(b.at.on);
+        if (!in_force) {
+          if (!collect_errors) return prefixed(b.id, std::move(in_force).err());
+          put_error(r, i, prefixed(b.id, std::move(in_force).err()));
+          continue;
+        }
+        version = in_force.value();
+      }
+      const int y = policy_year(*version, b.at.on);
       if (person == nullptr || *person != b.who.id || y != year) {
         person = &b.who.id;
         year = y;
         totals = yb::ytd{};
       }
-      auto s = yb::settle(t, c, b, totals);
+      auto s = yb::settle(*version, c, b, totals);
       if (!s) {
         if (!collect_errors) return prefixed(b.id, std::move(s).err());
         put_error(r, i, prefixed(b.id, std::move(s).err()));

@@ -78,7 +78,7 @@ struct frame_result {
 /// qty x price rounded half-up. Bills of one person are settled in date order (ties:
 /// table order), each starting from the year-to-date totals the previous one
 /// left, reset to zero when a bill falls in a later policy year (the tariff's
-/// `year_start`), as `yibao simulate` does. A missing `admission` is 1 (as in
+/// `year_start`; of the version in force, for a set), as `yibao simulate` does. A missing `admission` is 1 (as in
 /// the bill JSON); it is not derived from the person's earlier bills.
 ///
 /// `threads` (0: all hardware threads) settle runs of whole people at once;
@@ -90,7 +90,15 @@ struct frame_result {
 /// the year-to-date totals untouched. Either way a missing required column, a
 /// duplicate bill id or a line whose bill_id is not in the bills table is an
 /// invalid_argument error for the whole table.
-[[nodiscard]] auto settle_frame(const yibao::tariff& t, const yibao::catalog& c, std::size_t n_bills,
+/// The tariff of a frame: one tariff, or the versions of a place (`one` is
+/// then null), of which each bill's date picks the one in force: a bill in
+/// no version's window fails as yibao::tariff_set::in_force says (out_of_range).
+struct frame_tariff {
+  const yibao::tariff* one = nullptr;
+  const yibao::tariff_set* versions = nullptr;
+};
+
+[[nodiscard]] auto settle_frame(frame_tariff t, const yibao::catalog& c, std::size_t n_bills,
                                 const bill_columns& bills, std::size_t n_lines, const line_columns& lines,
                                 bool collect_errors, unsigned threads = 1) -> yibao::result<frame_result>;
 

@@ -60,7 +60,9 @@ auto value_or_throw(yb::result<T>&& r) -> T {
 /// field path and diagnostics.
 void raise_engine_error(const yb::error& e) {
   py::list diags;
-  for (const yb::diagnostic& d : e.diagnostics) diags.append(d.to_string());
+  for (const yb::diagnostic& d : e.diagnostics) {  // one without a file (about a path): just its message
+    diags.append(d.where.file.empty() ? d.message : d.to_string());
+  }
   const py::object errors = py::module_::import("yibao.errors");
   const py::object cls = errors.attr("error_class")(yb::to_string(e.code));
   const py::object exc = cls(e.message, yb::to_string(e.code), e.path, diags);
@@ -114,6 +116,28 @@ struct py_tariff {
   }
 };
 
+/// The versions of one place (yibao::load_tariff_set): each bill is settled
+/// under the one in force on its date. Not picklable: a set is loaded from
+/// files where it is used (unlike a Tariff, it keeps no copy of its sources).
+struct py_tariff_set {
+  std::shared_ptr<const yb::tariff_set> s;
+  std::vector<std::string> paths;
+  std::vector<std::string> warnings;
+
+  static auto load(const std::vector<std::filesystem::path>& paths) -> py_tariff_set {
+    py_tariff_set out;
+    for (const auto& p : paths) out.paths.push_back(p.string());
+    std::vector<yb::diagnostic> warnings;
+    auto loaded = [&] {
+      py::gil_scoped_release nogil;
+      return yb::load_tariff_set(out.paths, &warnings);
+    }();
+    out.s = std::make_shared<const yb::tariff_set>(value_or_throw(std::move(loaded)));
+    for (const yb::diagnostic& w : warnings) out.warnings.push_back(w.to_string());
+    return out;
+  }
+};
+
 struct py_catalog {
   std::shared_ptr<const yb::catalog> c;
   std::string text;
@@ -147,8 +171,16 @@ auto parse_filing_arg(const std::optional<std::string>& text) -> std::optional<y
   return f;
 }
 
+/// What the engine settles under: the tariff, or the set of versions.
+auto engine_tariff(const py_tariff& t) -> const yb::tariff& { return *t.t; }
+auto engine_tariff(const py_tariff_set& t) -> const yb::tariff_set& { return *t.s; }
+auto frame_tariff_of(const py_tariff& t) -> yibao_py::frame_tariff { return {t.t.get(), nullptr}; }
+auto frame_tariff_of(const py_tariff_set& t) -> yibao_py::frame_tariff { return {nullptr, t.s.get()}; }
+
 /// One bill as JSON text in, its settlement as JSON text (yibao::to_json) out.
-auto settle_json(const py_tariff& t, const py_catalog* c, std::string bill_json,
+/// `T` is py_tariff or py_tariff_set (the version in force on the bill's date).
+template <typename T>
+auto settle_json(const T& t, const py_catalog* c, std::string bill_json,
                  const std::optional<std::string>& filing, bool trace) -> std::string {
   const yb::settle_options opts{trace, parse_filing_arg(filing)};
   std::optional<yb::error> failed;
@@ -158,7 +190,7 @@ auto settle_json(const py_tariff& t, const py_catalog* c, std::string bill_json,
     auto b = yb::parse_bill_json(bill_json);
     if (!b) {
       failed = std::move(b).err();
-    } else if (auto s = yb::settle(*t.t, catalog_of(c), b.value(), opts); !s) {
+    } else if (auto s = yb::settle(engine_tariff(t), catalog_of(c), b.value(), opts); !s) {
       failed = std::move(s).err();
     } else {
       out = yb::to_json(s.value());
@@ -213,7 +245,8 @@ auto to_list(const std::vector<S>& v) -> py::list {
 }
 
 /// Settles a whole table given as columns (see frame.hpp); returns columns.
-auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills, const py::dict& bills,
+template <typename T>
+auto settle_columns(const T& t, const py_catalog* c, std::size_t n_bills, const py::dict& bills,
                     std::size_t n_lines, const py::dict& lines, bool collect_errors, unsigned threads) -> py::dict {
   yibao_py::bill_columns in;
   for (std::size_t k = 0; k < yibao_py::bill_column_count; ++k) {
@@ -227,7 +260,8 @@ auto settle_columns(const py_tariff& t, const py_catalog* c, std::size_t n_bills
   std::optional<yb::error> failed;
   {
     py::gil_scoped_release nogil;
-    auto settled = yibao_py::settle_frame(*t.t, catalog_of(c), n_bills, in, n_lines, ln, collect_errors, threads);
+    auto settled =
+        yibao_py::settle_frame(frame_tariff_of(t), catalog_of(c), n_bills, in, n_lines, ln, collect_errors, threads);
     if (settled) {
       r = std::move(settled).value();
     } else {
@@ -318,6 +352,36 @@ PYBIND11_MODULE(_yibao, m) {
                                                        s[2].cast<std::map<std::string, std::string>>());
                       }));
 
+  py::class_<py_tariff_set>(m, "TariffSet",
+                            "Versions of one place's tariff, of which each bill's date picks the one in force "
+                            "(yibao.load_tariff_set). Accepted wherever a Tariff is.")
+      .def_static("from_paths", &py_tariff_set::load, py::arg("paths"),
+                  "Loads the versions from tariff files and directories (every *.toml directly in one). "
+                  "Raises yibao.IoError (a path cannot be read, no version found) or yibao.InvalidArgument "
+                  "(a tariff does not load, versions overlap or name other places) with every diagnostic.")
+      .def("__len__", [](const py_tariff_set& t) { return t.s->size(); })
+      .def_property_readonly("ids", [](const py_tariff_set& t) {
+        std::vector<std::string> ids;
+        for (const yb::tariff& v : t.s->versions()) ids.push_back(v.info.id);
+        return ids;
+      }, "The versions' ids, oldest first.")
+      .def_property_readonly("versions", [](const py_tariff_set& t) {
+        py::list out;
+        for (const yb::tariff& v : t.s->versions()) {
+          out.append(py::make_tuple(v.info.id, v.info.valid_from.to_string(), v.info.valid_to.to_string(), v.file));
+        }
+        return out;
+      }, "(id, valid_from, valid_to, file) of each version, oldest first.")
+      .def_property_readonly("place", [](const py_tariff_set& t) { return t.s->versions().front().info.place; })
+      .def_property_readonly("paths", [](const py_tariff_set& t) { return t.paths; })
+      .def_property_readonly("warnings", [](const py_tariff_set& t) { return t.warnings; },
+                             "The loaders' warnings and gaps between the versions' windows.")
+      .def("__repr__", [](const py_tariff_set& t) {
+        std::string ids;
+        for (const yb::tariff& v : t.s->versions()) ids += (ids.empty() ? "" : ", ") + v.info.id;
+        return "<yibao.TariffSet " + ids + ">";
+      });
+
   py::class_<py_catalog>(m, "Catalog", "A catalog of the place of treatment (code -> class, ratio, limit).")
       .def_static("from_text", &py_catalog::parse, py::arg("text"), py::arg("name") = "<text>",
                   "Parses catalog CSV text. Raises yibao.InvalidArgument with every bad row.")
@@ -336,12 +400,19 @@ PYBIND11_MODULE(_yibao, m) {
                         return py_catalog::parse(s[0].cast<std::string>(), s[1].cast<std::string>());
                       }));
 
-  m.def("settle_json", &settle_json, py::arg("tariff"), py::arg("catalog").none(true), py::arg("bill_json"),
-        py::arg("filing") = py::none(), py::arg("trace") = false,
+  // Each for a Tariff and for a TariffSet (pybind11 picks the overload by type).
+  m.def("settle_json", &settle_json<py_tariff>, py::arg("tariff"), py::arg("catalog").none(true),
+        py::arg("bill_json"), py::arg("filing") = py::none(), py::arg("trace") = false,
         "Settles one bill given as JSON text; returns the settlement as JSON text (yibao::to_json).");
-  m.def("settle_columns", &settle_columns, py::arg("tariff"), py::arg("catalog").none(true), py::arg("n_bills"),
-        py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false, py::arg("threads") = 1,
+  m.def("settle_json", &settle_json<py_tariff_set>, py::arg("tariff"), py::arg("catalog").none(true),
+        py::arg("bill_json"), py::arg("filing") = py::none(), py::arg("trace") = false);
+  m.def("settle_columns", &settle_columns<py_tariff>, py::arg("tariff"), py::arg("catalog").none(true),
+        py::arg("n_bills"), py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false,
+        py::arg("threads") = 1,
         "Settles a table of bills given as columns of text; returns result columns (money in fen).");
+  m.def("settle_columns", &settle_columns<py_tariff_set>, py::arg("tariff"), py::arg("catalog").none(true),
+        py::arg("n_bills"), py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false,
+        py::arg("threads") = 1);
   m.attr("bill_columns") = [] {
     py::list l;
     for (const char* n : yibao_py::bill_column_names) l.append(n);

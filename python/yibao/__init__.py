@@ -5,6 +5,8 @@
     c = yibao.Catalog.from_file("catalog.csv")          # or None
     s = yibao.settle(t, c, bill_dict_or_json)            # -> dict, money as "12.30"
     df = yibao.settle_frame(t, c, bills_df, lines_df)    # -> DataFrame, money in int64 fen
+    ts = yibao.load_tariff_set("tests/data/versions")    # versions: each bill's date picks one
+    s = yibao.settle(ts, c, bill_dict_or_json)
 
 ``settle`` gives exactly the JSON of ``yibao estimate --json`` as a dict;
 ``settle_frame`` settles a whole table in C++ (no Python loop per bill, GIL
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import decimal
 import json
-from typing import Any, Mapping
+import os
+from typing import Any, Iterable, Mapping, Union
 
 from . import errors
-from ._yibao import Catalog, Tariff
+from ._yibao import Catalog, Tariff, TariffSet
 from ._yibao import money_columns as _money_columns
 from ._yibao import ytd_columns as _ytd_columns
 from ._yibao import settle_json as _settle_json
@@ -34,6 +37,8 @@ __version__ = _version()
 
 __all__ = [
     "Tariff",
+    "TariffSet",
+    "load_tariff_set",
     "Catalog",
     "settle",
     "settle_frame",
@@ -59,6 +64,30 @@ _MONEY_KEYS = frozenset(_money_columns) | {"inscp_scp_amt", "deductible", "fund_
 _YTD_KEYS = frozenset(c.removeprefix("ytd_") for c in _ytd_columns)
 
 
+_PathLike = Union[str, "os.PathLike[str]"]
+
+
+def load_tariff_set(paths: _PathLike | Iterable[_PathLike]) -> TariffSet:
+    """Loads the versions of one place's tariff, as ``yibao estimate -t DIR``.
+
+    ``paths`` is a tariff file or a directory (every ``*.toml`` directly in
+    it), or a list of them; a file another of them ``extends`` is a base
+    layer, not a version. The result is accepted wherever a Tariff is
+    (``settle``, ``settle_frame``): each bill is settled under the version
+    whose valid_from..valid_to contains its visit date, and a date that no
+    version covers raises OutOfRange ("visit.date: no tariff version is in
+    force on 2023-06-15"). ``warnings`` lists gaps between the versions.
+
+    Raises IoError (a path cannot be read, no version found) or
+    InvalidArgument (a tariff does not load, versions overlap or name other
+    places), with every diagnostic. A TariffSet cannot be pickled: load it
+    where it is used.
+    """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    return TariffSet.from_paths([os.fsdecode(p) for p in paths])
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
@@ -81,7 +110,7 @@ def _to_decimal(settlement: dict) -> dict:
 
 
 def settle(
-    tariff: Tariff,
+    tariff: Tariff | TariffSet,
     catalog: Catalog | None,
     bill: Mapping[str, Any] | str | bytes,
     *,
@@ -94,15 +123,17 @@ def settle(
     ``bill`` is the bill JSON contract (docs/bill-format.md) as a dict or as
     JSON text; amounts are decimal strings (``decimal.Decimal`` values in a
     dict are written as their exact text). ``catalog`` may be None (an empty
-    catalog). ``filing`` settles as if the visit had that filing; ``trace``
-    adds the step-by-step trace.
+    catalog). ``tariff`` may be a TariffSet (``load_tariff_set``): the
+    version in force on the bill's date settles it. ``filing`` settles as if
+    the visit had that filing; ``trace`` adds the step-by-step trace.
 
     Returns the settlement as a dict equal to ``json.loads`` of
     ``yibao estimate --json``: money as decimal strings with two decimals
     (``money="str"``, the default) or as ``decimal.Decimal`` (``money="decimal"``).
 
     Raises InvalidArgument (malformed bill), NotFound (unknown item),
-    OutOfRange (date outside the tariff), FailedPrecondition (no rule applies).
+    OutOfRange (date outside the tariff, or in no version of a TariffSet),
+    FailedPrecondition (no rule applies).
     """
     if money not in ("str", "decimal"):
         raise ValueError(f'money must be "str" or "decimal", not {money!r}')

@@ -109,7 +109,7 @@ def _columns(df: "pd.DataFrame", names, table: str | None = None) -> dict:
 
 
 def settle_frame(
-    tariff: "_yibao.Tariff",
+    tariff: "_yibao.Tariff | _yibao.TariffSet",
     catalog: "_yibao.Catalog | None",
     bills: "pd.DataFrame",
     lines: "pd.DataFrame",
@@ -124,7 +124,9 @@ def settle_frame(
     Each person's bills are settled in date order (ties: table order), the
     year-to-date totals carried from bill to bill and reset at the tariff's
     policy-year start, like ``yibao simulate``; every person starts the table
-    at zero. Columns not in BILL_COLUMNS / LINE_COLUMNS are ignored.
+    at zero. With a TariffSet (``yibao.load_tariff_set``) each bill is settled
+    under the version in force on its date (the policy year is that
+    version's), and a bill dated in no version fails with OutOfRange. Columns not in BILL_COLUMNS / LINE_COLUMNS are ignored.
 
     Returns one row per bill, in the order and with the index of ``bills``:
     bill_id, person_id, ok, error_code, error, tariff_id, the visit
