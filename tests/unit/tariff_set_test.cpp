@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "yibao/yibao.hpp"
+
 namespace {
 
 using yibao::date;
@@ -190,4 +196,78 @@ TEST(Issue11_Item2_LoadTariffSet, OverlappingVersionsAreAnInvalidArgument) {
   EXPECT_EQ(set.err().code, yibao::errc::invalid_argument);
   ASSERT_FALSE(set.err().diagnostics.empty());
   EXPECT_EQ(set.err().diagnostics[0].key_path, "tariff.valid_from");
+}
+
+// Issue #11 item 2: the C API and Python settle against a set through the
+// tariff layer's settle(const tariff_set&, ...), which picks the version in
+// force with in_force(): one place for the choice and its out_of_range message.
+namespace {
+
+auto yingkou_bill(const std::string& date) -> yibao::bill {
+  std::ifstream in(source("tests/cli/inputs/yingkou-2024.json"), std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string from = "\"date\": \"2024-06-15\"";
+  text.replace(text.find(from), from.size(), "\"date\": \"" + date + "\"");
+  auto b = yibao::parse_bill_json(text);
+  EXPECT_TRUE(b) << b.err().message;
+  return std::move(b).value();
+}
+
+auto sample_catalog() -> yibao::catalog {
+  auto text = yibao::read_input_file(source("tariffs/catalog/sample-catalog.csv"), yibao::input_kind::catalog);
+  auto c = yibao::parse_catalog_csv(text.value(), "sample-catalog.csv");
+  EXPECT_TRUE(c) << c.err().message;
+  return std::move(c).value();
+}
+
+}  // namespace
+
+TEST(Issue11_Item2_TariffSetSettle, InForceNamesTheDateWhenNoVersionIs) {
+  const yibao::tariff_set s = contiguous();
+  auto v = s.in_force(day(2025, 12, 31));
+  ASSERT_TRUE(v) << v.err().message;
+  EXPECT_EQ(v.value()->info.id, "v2025");
+  auto none = s.in_force(day(2026, 1, 1));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.err().code, yibao::errc::out_of_range);
+  EXPECT_EQ(none.err().path, "visit.date");
+  EXPECT_EQ(none.err().message, "visit.date: no tariff version is in force on 2026-01-01");
+}
+
+TEST(Issue11_Item2_TariffSetSettle, SettlesUnderTheVersionInForce) {
+  auto set = yibao::load_tariff_set({source("tests/data/versions")});
+  ASSERT_TRUE(set) << set.err().message;
+  const yibao::catalog c = sample_catalog();
+  const yibao::bill b = yingkou_bill("2024-06-15");
+  auto s = yibao::settle(set.value(), c, b);
+  ASSERT_TRUE(s) << s.err().message;
+  auto one = yibao::settle(set.value().versions()[0], c, b);
+  ASSERT_TRUE(one) << one.err().message;
+  EXPECT_EQ(yibao::to_json(s.value()), yibao::to_json(one.value()));
+  EXPECT_EQ(s.value().tariff_id, "yingkou-2024");
+  // The totals given, not the bill's own, are where the year starts.
+  yibao::ytd before;
+  before.hifp_paid = yibao::money::from_fen(100);
+  auto carried = yibao::settle(set.value(), c, b, before);
+  ASSERT_TRUE(carried) << carried.err().message;
+  EXPECT_EQ(carried.value().ytd_after.hifp_paid.fen(), s.value().ytd_after.hifp_paid.fen() + 100);
+
+  auto gap = yibao::settle(set.value(), c, yingkou_bill("2025-06-15"));
+  ASSERT_FALSE(gap);
+  EXPECT_EQ(gap.err().code, yibao::errc::out_of_range);
+  EXPECT_EQ(gap.err().message, "visit.date: no tariff version is in force on 2025-06-15");
+}
+
+TEST(Issue11_Item2_TariffSetSettle, ABadBillGetsValidatesErrorWhateverItsDate) {
+  auto set = yibao::load_tariff_set({source("tests/data/versions")});
+  ASSERT_TRUE(set) << set.err().message;
+  yibao::bill b = yingkou_bill("2023-06-15");
+  b.at.level = 9;
+  const auto valid = yibao::validate(b);
+  ASSERT_FALSE(valid);
+  auto s = yibao::settle(set.value(), sample_catalog(), b);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.err().code, yibao::errc::invalid_argument);
+  EXPECT_EQ(s.err().message, valid.err().message);
+  EXPECT_EQ(s.err().path, "visit.level");
 }
