@@ -129,13 +129,6 @@ auto prefixed(std::string_view bill_id, yb::error e) -> yb::error {
   return e;
 }
 
-/// The policy year a date falls in (years start on the tariff's year_start).
-auto policy_year(const yb::tariff& t, yb::date d) -> int {
-  const bool before_start = d.month < t.info.year_start_month ||
-                            (d.month == t.info.year_start_month && d.day < t.info.year_start_day);
-  return d.year - (before_start ? 1 : 0);
-}
-
 void put(frame_result& r, std::size_t i, const yb::settlement& s) {
   for (std::size_t k = 0; k < money_column_count; ++k) r.money[k][i] = (s.*yb::settlement_fields[k].member).fen();
   for (std::size_t k = 0; k < ytd_column_count; ++k) r.ytd[k][i] = (s.ytd_after.*yb::ytd_fields[k].member).fen();
@@ -191,13 +184,20 @@ auto settle_frame(frame_tariff t, const yb::catalog& c, std::size_t n_bills, con
     }
   }
 
-  // Bills, indexed by id.
+  // Bills, indexed by id. A bill without an id is validate()'s "id: must not
+  // be empty" (the bills table's path): the whole table's error, or with
+  // collect_errors that bill's row, its lines (bill_id "") joined to none.
   std::unordered_map<std::string_view, std::size_t> by_id;
   by_id.reserve(n_bills);
+  std::vector<std::optional<yb::error>> errs(n_bills);
+  bool empty_ids = false;
   for (std::size_t i = 0; i < n_bills; ++i) {
     const std::string_view id = bills.get(b_id, i);
     if (id.empty()) {
-      return yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}].bill_id", i), "must not be empty");
+      errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}].bill_id", i), "must not be empty");
+      if (!collect_errors) return std::move(*errs[i]);
+      empty_ids = true;
+      continue;
     }
     if (auto [it, fresh] = by_id.emplace(id, i); !fresh) {
       return yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}].bill_id", i),
@@ -205,10 +205,15 @@ auto settle_frame(frame_tariff t, const yb::catalog& c, std::size_t n_bills, con
     }
   }
   // Each bill's line rows, in table order: rows[first[i], first[i + 1]).
+  constexpr std::size_t no_bill = static_cast<std::size_t>(-1);
   std::vector<std::size_t> bill_of(n_lines);
   std::vector<std::size_t> first(n_bills + 1, 0);
   for (std::size_t j = 0; j < n_lines; ++j) {
     const std::string_view id = lines.get(l_bill, j);
+    if (id.empty() && empty_ids) {
+      bill_of[j] = no_bill;
+      continue;
+    }
     const auto it = by_id.find(id);
     if (it == by_id.end()) {
       return yb::make_error(yb::errc::invalid_argument, fmt::format("lines[{}].bill_id", j),
@@ -221,20 +226,23 @@ auto settle_frame(frame_tariff t, const yb::catalog& c, std::size_t n_bills, con
   std::vector<std::size_t> rows(n_lines);
   {
     std::vector<std::size_t> next(first.begin(), first.end() - 1);
-    for (std::size_t j = 0; j < n_lines; ++j) rows[next[bill_of[j]]++] = j;
+    for (std::size_t j = 0; j < n_lines; ++j) {
+      if (bill_of[j] != no_bill) rows[next[bill_of[j]]++] = j;
+    }
   }
 
   // Every bill through the converters of the bulk CSV reader and the bill
   // JSON reader, and yibao::validate(): the same checks and limits (amounts,
   // prices, quantities, ratios, integers, number of lines), whatever the route.
   std::vector<yb::bill> bs(n_bills);
-  std::vector<std::optional<yb::error>> errs(n_bills);
   frame_result r = sized(n_bills);
   for (std::size_t i = 0; i < n_bills; ++i) {
     const std::size_t* own = rows.data() + first[i];
     const std::size_t n_own = first[i + 1] - first[i];
     r.lines[i] = static_cast<std::int64_t>(n_own);
-    if (n_own == 0) {
+    if (errs[i]) {
+      // no id (above): nothing else is read
+    } else if (n_own == 0) {
       errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i), "no lines");
     } else if (n_own > yb::max_bill_lines) {  // the reader's limit, told before building the text
       errs[i] = yb::make_error(yb::errc::invalid_argument, fmt::format("bills[{}]", i),
@@ -295,7 +303,7 @@ auto settle_frame(frame_tariff t, const yb::catalog& c, std::size_t n_bills, con
         }
         version = in_force.value();
       }
-      const int y = policy_year(*version, b.at.on);
+      const int y = yb::sim::policy_year(*version, b.at.on);
       if (person == nullptr || *person != b.who.id || y != year) {
         person = &b.who.id;
         year = y;

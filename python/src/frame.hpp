@@ -87,9 +87,11 @@ struct frame_result {
 /// Errors: with `collect_errors` false, the first bad row or failed settlement
 /// (in settlement order) is returned, its message prefixed "bill ID: ". With it
 /// true, such bills get ok=false, error_code and error, zero money, and leave
-/// the year-to-date totals untouched. Either way a missing required column, a
-/// duplicate bill id or a line whose bill_id is not in the bills table is an
-/// invalid_argument error for the whole table.
+/// the year-to-date totals untouched; so does a bill with an empty bill_id
+/// ("bills[i].bill_id: must not be empty", validate()'s error for an empty id),
+/// and line rows with an empty bill_id then join no bill. Either way a missing
+/// required column, a duplicate bill id or a line whose bill_id is not in the
+/// bills table is an invalid_argument error for the whole table.
 /// The tariff of a frame: one tariff, or the versions of a place (`one` is
 /// then null), of which each bill's date picks the one in force: a bill in
 /// no version's window fails as yibao::tariff_set::in_force says (out_of_range).

@@ -74,10 +74,34 @@ def test_Issue11_Item1_same_code_and_path(engine, name, rule):
         with pytest.raises(yibao.Error) as e:
             yibao.settle_frame(tariff, catalog, bills, lines)
         assert (e.value.code, e.value.path) == (rule["code"], table_path(rule["path"])), (name, str(e.value))
-        if rule["path"] == "id":
-            return  # an empty bill id is the whole table's error: no row to put it on
         # Collected, the bill's row carries the same code.
         out = yibao.settle_frame(tariff, catalog, bills, lines, errors="collect")
         assert not out["ok"].iloc[0]
         assert out["error_code"].iloc[0] == rule["code"]
         assert re.search(re.escape(table_path(rule["path"])), out["error"].iloc[0]), out["error"].iloc[0]
+
+
+def test_Issue11_Item1_empty_bill_id_is_a_collected_row(engine):
+    """An empty bill_id, collected: the bill's own error row with validate()'s
+    code and the table's path of `id`, beside settled bills; its line rows
+    (bill_id "") join no bill. Without collect it stays the table's error."""
+    tariff, catalog = engine
+    bill = json.loads((CORPUS / "47_empty_bill_id.json").read_text())
+    b1, l1 = frames(dict(bill, id="GOOD1"))
+    b0, l0 = frames(bill)
+    b2, l2 = frames(dict(bill, id="GOOD2", person=dict(bill["person"], id="P2")))
+    bills = pd.concat([b1, b0, b0.assign(person_id="P3"), b2], ignore_index=True)
+    lines = pd.concat([l1, l0, l2], ignore_index=True)
+    out = yibao.settle_frame(tariff, catalog, bills, lines, errors="collect")
+    assert out["ok"].tolist() == [True, False, False, True]
+    for i in (1, 2):
+        assert out["error_code"].iloc[i] == "invalid_argument"
+        assert out["error"].iloc[i] == f"bills[{i}].bill_id: must not be empty"
+        assert out["lines"].iloc[i] == 0 and out["psn_part_amt"].iloc[i] == 0
+    assert out["lines"].tolist()[::3] == [2, 2]
+    # The good bills settle as they do alone.
+    alone = yibao.settle_frame(tariff, catalog, b1, l1)
+    assert out.iloc[[0]].drop(columns="lines").equals(alone.drop(columns="lines"))
+    with pytest.raises(yibao.InvalidArgument) as e:
+        yibao.settle_frame(tariff, catalog, bills, lines)
+    assert (e.value.code, e.value.path) == ("invalid_argument", "bills[1].bill_id")

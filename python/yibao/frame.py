@@ -148,8 +148,10 @@ def settle_frame(
     ``errors="raise"`` (default) raises the first problem as a yibao.Error
     with the engine's message prefixed "bill ID: "; ``errors="collect"`` keeps
     going: such bills get ok=False, error_code, error and zero money, and do
-    not move the year-to-date totals. A missing required column, a duplicate
-    bill id or a line whose bill is not in ``bills`` always raises.
+    not move the year-to-date totals; so does a bill with an empty bill_id
+    (``bills[i].bill_id: must not be empty``; line rows with an empty bill_id
+    then join no bill). A missing required column, a duplicate bill id or a
+    line whose bill is not in ``bills`` always raises.
     """
     import pandas as pd
 
