@@ -170,7 +170,8 @@ struct quantity {
 [[nodiscard]] auto parse_fixed(std::string_view text, int decimals, std::string* why = nullptr)
     -> std::optional<std::int64_t>;
 
-/// Formats `value / 10^decimals` as decimal text with exactly `decimals` digits.
+/// Formats `value / 10^decimals` (0 <= decimals <= 18) as decimal text with
+/// exactly `decimals` digits after the point: (-5, 2) -> "-0.05", (7, 0) -> "7".
 [[nodiscard]] auto format_fixed(std::int64_t value, int decimals) -> std::string;
 
 }  // namespace yibao

@@ -1,5 +1,6 @@
 #include "layer_math.hpp"
 
+#include "core/decimal_text.hpp"
 #include "core/wide_math.hpp"
 
 #include <fmt/format.h>
@@ -79,18 +80,10 @@ auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_o
 }
 
 auto exact_yuan(__int128 fen_ppm) -> std::string {
-  // fen x ppm = 1e-8 yuan; format the 128-bit value by hand.
-  const bool negative = fen_ppm < 0;
-  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-fen_ppm) : static_cast<unsigned __int128>(fen_ppm);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
-    mag /= 10;
-  } while (mag != 0);
-  if (digits.size() < 9) digits.insert(0, 9 - digits.size(), '0');
-  std::string s{negative ? "-" : ""};
-  s.append(digits, 0, digits.size() - 8).append(1, '.').append(digits, digits.size() - 8);
-  while (s.size() > 3 && s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
+  // fen x ppm = 1e-8 yuan; trailing zeros dropped down to two decimals.
+  std::string s;
+  append_decimal(s, fen_ppm, 8);
+  while (s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
   return s;
 }
 

@@ -1,7 +1,9 @@
 #include "yibao/money.hpp"
 
+#include "core/decimal_text.hpp"
 #include "core/wide_math.hpp"
 
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -119,25 +121,21 @@ auto parse_quantity(std::string_view text, std::string* why) -> std::optional<qu
   return quantity{*v};
 }
 
+void append_decimal_wide(std::string& out, unsigned __int128 magnitude, int decimals) {
+  unsigned __int128 scale = 1;
+  for (int d = 0; d < decimals; ++d) scale *= 10;
+  fmt::format_to(std::back_inserter(out), "{}", magnitude / scale);
+  if (decimals == 0) return;
+  const fmt::format_int part{static_cast<std::uint64_t>(magnitude % scale)};  // < 10^18
+  out += '.';
+  out.append(static_cast<std::size_t>(decimals) - part.size(), '0');
+  out.append(part.data(), part.size());
+}
+
 auto format_fixed(std::int64_t value, int decimals) -> std::string {
-  const bool negative = value < 0;
-  // Work in unsigned to format INT64_MIN correctly.
-  unsigned long long mag = negative ? 0ULL - static_cast<unsigned long long>(value)
-                                    : static_cast<unsigned long long>(value);
-  char buf[48];
-  int pos = 47;
-  buf[pos] = '\0';
-  for (int d = 0; d < decimals; ++d) {
-    buf[--pos] = static_cast<char>('0' + mag % 10);
-    mag /= 10;
-  }
-  if (decimals > 0) buf[--pos] = '.';
-  do {
-    buf[--pos] = static_cast<char>('0' + mag % 10);
-    mag /= 10;
-  } while (mag != 0);
-  if (negative) buf[--pos] = '-';
-  return std::string(buf + pos, buf + 47);
+  std::string out;
+  append_decimal(out, value, decimals);
+  return out;
 }
 
 }  // namespace yibao

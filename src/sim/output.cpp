@@ -3,27 +3,10 @@
 
 #include <charconv>
 
+#include "core/decimal_text.hpp"
 #include "sim/reader.hpp"
 
 namespace yibao::sim::detail {
-
-void append_fen(std::string& out, std::int64_t fen) {
-  char buf[32];
-  char* p = buf + sizeof buf;
-  const bool negative = fen < 0;
-  auto v = negative ? -static_cast<std::uint64_t>(fen) : static_cast<std::uint64_t>(fen);
-  *--p = static_cast<char>('0' + v % 10);
-  v /= 10;
-  *--p = static_cast<char>('0' + v % 10);
-  v /= 10;
-  *--p = '.';
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  if (negative) *--p = '-';
-  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
-}
 
 namespace {
 
@@ -36,7 +19,7 @@ void append_int(std::string& out, long long v) {
 void append_fields(std::string& out, const settlement& s) {
   for (const settlement_field& f : settlement_fields) {
     out += ',';
-    append_fen(out, (s.*f.member).fen());
+    append_decimal(out, (s.*f.member).fen(), 2);
   }
 }
 
@@ -80,9 +63,9 @@ void append_settlement_csv(std::string& out, std::string_view source, const bill
     out += reformed->direct ? ",1" : ",0";
     append_fields(out, *reformed);
     out += ',';
-    append_fen(out, reformed->fund_pay_sumamt.fen() - s.fund_pay_sumamt.fen());
+    append_decimal(out, reformed->fund_pay_sumamt.fen() - s.fund_pay_sumamt.fen(), 2);
     out += ',';
-    append_fen(out, reformed->psn_part_amt.fen() - s.psn_part_amt.fen());
+    append_decimal(out, reformed->psn_part_amt.fen() - s.psn_part_amt.fen(), 2);
   }
   out += '\n';
 }

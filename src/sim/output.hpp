@@ -20,7 +20,4 @@ void append_settlement_jsonl(std::string& out, std::string_view source, const bi
 [[nodiscard]] auto rejects_csv_header() -> std::string;
 void append_reject_csv(std::string& out, const reject& r);
 
-/// Appends `fen` as yuan with two decimals (no allocation).
-void append_fen(std::string& out, std::int64_t fen);
-
 }  // namespace yibao::sim::detail
