@@ -101,7 +101,7 @@ struct options {
   write_fn write_settlements;       ///< per-bill output (if `out` is not none)
   write_fn write_rejects;           ///< rejects CSV (file,line,bill_id,person_id,reason); may be empty
   /// Patient-share thresholds (per bill and per person-year); the summary
-  /// counts how many exceed each. Default: 1,000 / 5,000 / 10,000 / 50,000 yuan.
+  /// counts how many exceed each. Default: `default_thresholds()`.
   std::vector<money> thresholds;
   std::size_t batch_bills = 2048;   ///< bills per batch (memory: batches in flight x this)
   const std::atomic<bool>* stop = nullptr;  ///< set to stop early: the summary is marked partial
@@ -210,8 +210,24 @@ struct histogram {
   [[nodiscard]] auto mean() const noexcept -> std::int64_t;
 };
 
+/// The sums of one person-year under one tariff, bill by bill.
+struct person_year {
+  fen_sum share;  ///< psn_part_amt summed
+  std::array<bool, layer_count> capped{};  ///< the layer's annual cap was reached (cap left 0)
+  /// Counts one settled bill of the person-year.
+  void add(const settlement& s) noexcept;
+};
+
+/// The value of each dimension for a bill (what `dimension_value` names):
+/// scheme, status, group, visit type, level, location, and its filing or
+/// `filing_count` ("local") for a local visit.
+[[nodiscard]] auto dimension_values(const bill& b) noexcept -> std::array<int, dimension_count>;
+
 /// Everything summed over the bills settled under one tariff.
 struct scenario {
+  /// An empty scenario of tariff `id`: every dimension's values, the exact
+  /// share distribution and `thresholds` threshold counts, all zero.
+  [[nodiscard]] static auto make(std::string id, std::size_t thresholds) -> scenario;
   std::string tariff_id;
   totals all;
   std::array<std::vector<totals>, dimension_count> by;  ///< by[d][value]
@@ -224,6 +240,13 @@ struct scenario {
   std::vector<std::uint64_t> person_years_above; ///< per threshold: person-years above it
   /// Person-years in which a layer's annual cap was reached (cap left 0).
   std::array<std::uint64_t, layer_count> cap_reached{};
+  /// Counts one settled bill with `lines` lines and dimension values `value`
+  /// (see `dimension_values`); the scenario must come from `make` with
+  /// `thresholds.size()` thresholds.
+  void add(const settlement& s, std::size_t lines, const std::array<int, dimension_count>& value,
+           const std::vector<money>& thresholds);
+  /// Counts one closed person-year.
+  void add(const person_year& py, const std::vector<money>& thresholds);
   void merge(const scenario& o);
 };
 
@@ -259,7 +282,24 @@ struct summary {
   scenario base;
   std::optional<scenario> reform;
   reform_delta delta;  ///< meaningful when `reform` is set
+
+  /// Adds the summary of other bills (other people: a person-year must be
+  /// whole in one of the two): every count and sum, exactly and in any
+  /// order; `stopped_at` and an empty `tariff_id` are taken from `o` when
+  /// this one has none. Errors: invalid_argument when both count bills
+  /// above thresholds and the thresholds differ (this one is unchanged).
+  [[nodiscard]] auto merge(const summary& o) -> result<void>;
 };
+
+/// A summary as text that `parse_summary_state` reads back into the same
+/// summary: every count and sum as an exact integer (for shipping partial
+/// summaries between processes, e.g. Python's pickle). The text names its
+/// format version and the number of settlement fields.
+[[nodiscard]] auto summary_state(const summary& s) -> std::string;
+/// Reads `summary_state`'s text. Errors: invalid_argument for text that is
+/// not such a state (another format version, another number of settlement
+/// fields, a truncated or inconsistent state), saying what is wrong.
+[[nodiscard]] auto parse_summary_state(std::string_view text) -> result<summary>;
 
 /// Settles every bill of `inputs` in order. A bill that cannot be parsed or
 /// settled, or that breaks the order (a person's bills must be contiguous
@@ -277,6 +317,14 @@ struct summary {
 [[nodiscard]] auto to_text(const summary& s) -> std::string;
 /// Formats a fen total as yuan with two decimals.
 [[nodiscard]] auto format_fen(fen_sum fen) -> std::string;
+
+/// The summary's patient-share thresholds unless others are given: 1,000 /
+/// 5,000 / 10,000 / 50,000 yuan.
+[[nodiscard]] auto default_thresholds() -> std::vector<money>;
+/// A threshold as `yibao simulate --threshold` takes it: an amount in yuan
+/// with at most two decimals ("5000", "5000.50"), not negative; nullopt for
+/// anything else (never rounded).
+[[nodiscard]] auto parse_threshold(std::string_view text) -> std::optional<money>;
 
 /// The policy year a date falls in: the calendar year in which the tariff's
 /// year (starting month/day) begins.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "frame.hpp"
+#include "summary.hpp"
 #include "yibao/yibao.hpp"
 
 namespace py = pybind11;
@@ -298,6 +299,80 @@ auto settle_columns(const T& t, const py_catalog* c, std::size_t n_bills, const 
   return out;
 }
 
+/// yibao::sim's summary: built from a settled table, merged, pickled as its
+/// exact state text (yibao::sim::summary_state).
+struct py_summary {
+  yb::sim::summary s;
+};
+
+auto thresholds_of(const std::vector<std::string>& texts) -> std::vector<yb::money> {
+  std::vector<yb::money> out;
+  for (const std::string& t : texts) {
+    const auto m = yb::sim::parse_threshold(t);
+    if (!m) {
+      throw engine_error{yb::make_error(yb::errc::invalid_argument, "thresholds",
+                                        "expected an amount in yuan such as 5000 or 5000.00, found \"" + t + "\"")};
+    }
+    out.push_back(*m);
+  }
+  return out;
+}
+
+/// A column of a settled table (see yibao/summary.py); absent: an error.
+auto settled_column(const py::dict& cols, const std::string& name) -> py::object {
+  if (!cols.contains(name)) {
+    throw engine_error{yb::make_error(yb::errc::invalid_argument, "settled." + name, "missing column")};
+  }
+  return cols[py::str(name)];
+}
+
+template <typename T>
+auto settled_numbers(const py::dict& cols, const std::string& name) -> std::vector<T> {
+  using array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+  const auto a = settled_column(cols, name).cast<array>();
+  return std::vector<T>(a.data(), a.data() + a.size());
+}
+
+auto settled_flags(const py::dict& cols, const std::string& name) -> std::vector<std::uint8_t> {
+  const auto a = settled_column(cols, name).cast<py::array_t<bool, py::array::c_style | py::array::forcecast>>();
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(a.size()));
+  std::transform(a.data(), a.data() + a.size(), out.begin(), [](bool x) { return x ? 1 : 0; });
+  return out;
+}
+
+auto summary_of_columns(const py::dict& cols, const std::vector<std::string>& thresholds) -> py_summary {
+  const std::vector<yb::money> limits = thresholds_of(thresholds);
+  yibao_py::settled_columns c;
+  c.ok = settled_flags(cols, "ok");
+  c.direct = settled_flags(cols, "direct");
+  c.eligible = settled_flags(cols, "eligible");
+  c.lines = settled_numbers<std::int64_t>(cols, "lines");
+  c.level = settled_numbers<std::int64_t>(cols, "level");
+  c.year = settled_numbers<std::int64_t>(cols, "year");
+  for (auto [col, name] : {std::pair{&c.person_id, "person_id"}, {&c.tariff_id, "tariff_id"}, {&c.scheme, "scheme"},
+                           {&c.status, "status"}, {&c.group, "group"}, {&c.visit_type, "visit_type"},
+                           {&c.location, "location"}, {&c.filing, "filing"}}) {
+    *col = settled_column(cols, name).cast<std::vector<std::string>>();
+  }
+  for (std::size_t k = 0; k < yibao_py::money_column_count; ++k) {
+    c.money[k] = settled_numbers<std::int64_t>(cols, std::string{yb::settlement_fields[k].name});
+  }
+  const std::vector<std::string> cap_left = cap_left_names();
+  for (std::size_t l = 0; l < cap_left.size(); ++l) c.cap_left[l] = settled_numbers<std::int64_t>(cols, cap_left[l]);
+  std::optional<yb::result<yb::sim::summary>> built;
+  {
+    py::gil_scoped_release nogil;
+    built = yibao_py::summarize_settled(c, limits);
+  }
+  return py_summary{value_or_throw(std::move(*built))};
+}
+
+auto merged(const py_summary& a, const py_summary& b) -> py_summary {
+  py_summary out = a;
+  if (auto m = out.s.merge(b.s); !m) throw engine_error{std::move(m).err()};
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_yibao, m) {
@@ -413,6 +488,42 @@ PYBIND11_MODULE(_yibao, m) {
   m.def("settle_columns", &settle_columns<py_tariff_set>, py::arg("tariff"), py::arg("catalog").none(true),
         py::arg("n_bills"), py::arg("bills"), py::arg("n_lines"), py::arg("lines"), py::arg("collect_errors") = false,
         py::arg("threads") = 1);
+  py::class_<py_summary>(m, "Summary",
+                         "The summary of `yibao simulate` (yibao::sim) over some settled bills: exact integer "
+                         "counts and sums, mergeable across partitions that each hold whole person-years.")
+      .def_static("from_columns", &summary_of_columns, py::arg("columns"), py::arg("thresholds"),
+                  "The summary of a settled table given as columns (money in int64 fen); `thresholds` in yuan "
+                  "as `--threshold` takes them. Raises yibao.InvalidArgument for a bad threshold or column.")
+      .def("merge", &merged, py::arg("other"),
+           "A new summary of both (exact, in any order). Raises yibao.InvalidArgument when the thresholds differ.")
+      .def("__add__", &merged)
+      .def("to_json", [](const py_summary& p) { return yb::sim::to_json(p.s); },
+           "The summary as `yibao simulate --json` writes it.")
+      .def("to_text", [](const py_summary& p) { return yb::sim::to_text(p.s); },
+           "The summary as `yibao simulate` prints it.")
+      .def_property_readonly("bills_read", [](const py_summary& p) { return p.s.bills_read; })
+      .def_property_readonly("settled", [](const py_summary& p) { return p.s.settled; })
+      .def("__repr__", [](const py_summary& p) {
+        return "<yibao.Summary of " + std::to_string(p.s.bills_read) + " bills, " + std::to_string(p.s.settled) +
+               " settled>";
+      })
+      .def(py::pickle([](const py_summary& p) { return py::bytes(yb::sim::summary_state(p.s)); },
+                      [](const py::bytes& state) {
+                        return py_summary{value_or_throw(yb::sim::parse_summary_state(std::string{state}))};
+                      }));
+  m.def(
+      "fen_text",
+      [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& fen) {
+        py::list out(static_cast<std::size_t>(fen.size()));
+        for (py::ssize_t i = 0; i < fen.size(); ++i) out[static_cast<std::size_t>(i)] = yb::format_fixed(fen.data()[i], 2);
+        return out;
+      },
+      py::arg("fen"), "Amounts in fen as decimal text in yuan (\"-0.05\"), by the library's one formatter.");
+  m.attr("default_thresholds") = [] {
+    py::list l;
+    for (const yb::money& t : yb::sim::default_thresholds()) l.append(t.to_string());
+    return l;
+  }();
   m.attr("bill_columns") = [] {
     py::list l;
     for (const char* n : yibao_py::bill_column_names) l.append(n);

@@ -5,6 +5,7 @@ is a result column of settle_frame, in the order of the settlement JSON."""
 import decimal
 
 import pandas as pd
+import pytest
 
 import yibao
 
@@ -28,3 +29,41 @@ def test_issue11_item3_every_settlement_field_is_a_column(tariff, catalog):
     for name in yibao.YTD_COLUMNS:
         assert int(frame[name].iloc[0]) == int(decimal.Decimal(s["ytd"][name.removeprefix("ytd_")]) * 100), name
     assert set(yibao.MONEY_COLUMNS + yibao.YTD_COLUMNS) <= set(yibao.frame.FEN_COLUMNS)
+
+
+def test_issue11_item2_the_summary_is_yibao_sim_s_and_merges_and_pickles(tariff, catalog):
+    """Issue #11 item 2: the summary of a table is yibao::sim's, as a Summary
+    object: the partials of two groups of people merge (in either order) into
+    the summary of the whole, and a pickled one comes back the same."""
+    import pickle
+
+    import synth
+
+    bills, lines = synth.tables(people=40, bills_per_person=5, seed=4)
+    settled = yibao.settle_frame(tariff, catalog, bills, lines, errors="collect")
+    whole = yibao.summary.partial(settled)
+    assert isinstance(whole, yibao.summary.Summary)
+    first = settled["person_id"] < sorted(set(settled["person_id"]))[17]
+    a, b = yibao.summary.partial(settled[first]), yibao.summary.partial(settled[~first])
+    assert 0 < a.settled < whole.settled
+    assert (a + b).to_json() == whole.to_json() == yibao.summary.merge(b, a).to_json()
+    back = pickle.loads(pickle.dumps(a))
+    assert type(back) is type(a) and back.to_json() == a.to_json() and back.to_text() == a.to_text()
+    assert yibao.summary.finish(pickle.loads(pickle.dumps(a + b))) == yibao.summarize(settled)
+    assert "bills read 200 = settled 200 + rejected 0" in whole.to_text()
+    with pytest.raises(yibao.InvalidArgument, match="thresholds: cannot merge summaries that count bills above "
+                                                    "different thresholds"):
+        a + yibao.summary.partial(settled[~first], thresholds=("1", "2"))
+    with pytest.raises(yibao.InvalidArgument, match="not a yibao summary state: expected"):
+        pickle.loads(pickle.dumps(a).replace(b"yibao-summary", b"yibao-summarx"))
+
+
+def test_issue11_item2_summary_needs_money_in_fen(tariff, catalog):
+    import synth
+
+    bills, lines = synth.tables(people=2, bills_per_person=2)
+    settled = yibao.settle_frame(tariff, catalog, bills, lines, money="decimal")
+    with pytest.raises(yibao.InvalidArgument, match=r"settled\.medfee_sumamt: expected integers \(money in fen"):
+        yibao.summarize(settled)
+    with pytest.raises(yibao.InvalidArgument, match=r"settled\.year: missing column"):
+        yibao.summarize(yibao.settle_frame(tariff, catalog, bills, lines).drop(columns="year"))

@@ -31,7 +31,7 @@ from ._yibao import version as _version
 from .errors import (Error, FailedPrecondition, InternalError, InvalidArgument, IoError, NotFound, OutOfMemory,
                      OutOfRange)
 from .frame import BILL_COLUMNS, LINE_COLUMNS, MONEY_COLUMNS, YTD_COLUMNS, settle_frame, to_yuan
-from .summary import summarize
+from .summary import Summary, summarize
 
 __version__ = _version()
 
@@ -43,6 +43,7 @@ __all__ = [
     "settle",
     "settle_frame",
     "summarize",
+    "Summary",
     "to_yuan",
     "Error",
     "InvalidArgument",

@@ -14,9 +14,11 @@ The pattern (shared/research/performance-and-embedding.md section 4):
 2. ``map_partitions`` runs ``settle_frame`` per partition; the worker loads the
    tariff and catalog itself from their paths (cached per process), so no
    big object is shipped, and the C++ loop runs with the GIL released;
-3. each partition is reduced to an integer partial summary and the partials
-   are merged exactly (yibao.summary), giving the same summary as a serial
-   ``summarize(settle_frame(...))`` over the same data.
+3. each partition is reduced to a partial summary (``yibao.Summary``, the C++
+   summary of ``yibao simulate``; it travels between workers pickled as exact
+   integer text) and the partials are merged exactly (yibao.summary), giving
+   the same summary as a serial ``summarize(settle_frame(...))`` over the
+   same data.
 
 Workers must be able to ``import yibao`` and read the tariff and catalog
 paths (a shared file system or the same checkout on every host).

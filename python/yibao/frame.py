@@ -173,21 +173,18 @@ def settle_frame(
     return out
 
 
-def _fen_to_text(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    q, r = divmod(abs(int(fen)), 100)
-    return f"{sign}{q}.{r:02d}"
-
-
 def to_yuan(df: "pd.DataFrame", *, as_text: bool = False) -> "pd.DataFrame":
     """A copy of a settle_frame result with every int64 fen column
     (FEN_COLUMNS: the money fields, ``ytd_*`` and ``cap_left_*``) as
     ``decimal.Decimal`` yuan (or as decimal text with ``as_text``);
     ``cap_left_*`` is None where it was -1 (no cap, or the layer took no part)."""
+    import numpy as np
+    import pandas as pd
+
     out = df.copy()
     for name in FEN_COLUMNS:
         if name in out.columns:
-            text = out[name].map(_fen_to_text)
+            text = pd.Series(_yibao.fen_text(out[name].to_numpy(np.int64)), index=out.index, dtype=object)
             if name in CAP_LEFT_COLUMNS:
                 text = text.where(out[name] >= 0, None)
             out[name] = text if as_text else text.map(lambda t: None if t is None else decimal.Decimal(t))

@@ -117,8 +117,8 @@ auto run_simulate(const simulate_options& o) -> int {
   opts.strict = o.strict;
   opts.batch_bills = o.batch;
   for (const std::string& t : o.thresholds) {
-    auto m = parse_money(t);
-    if (!m || *m < money{}) {
+    auto m = sim::parse_threshold(t);
+    if (!m) {
       fmt::print(stderr, "yibao: --threshold {}: expected an amount in yuan such as 5000 or 5000.00\n", t);
       return exit_usage;
     }

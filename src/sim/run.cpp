@@ -470,9 +470,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     }
   }
   options opts = o;
-  if (opts.thresholds.empty()) {
-    for (std::int64_t yuan : {1'000, 5'000, 10'000, 50'000}) opts.thresholds.push_back(money::from_fen(yuan * 100));
-  }
+  if (opts.thresholds.empty()) opts.thresholds = default_thresholds();
   if (opts.batch_bills == 0) opts.batch_bills = 1;
   const unsigned threads = opts.threads != 0 ? opts.threads : std::max(1U, std::thread::hardware_concurrency());
   const bool write_out = opts.out != output_format::none && static_cast<bool>(opts.write_settlements);
@@ -488,7 +486,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   reader rd{opts, inputs};
   orderer order{inputs, opts.batch_bills};
   settler open_person{opts, inputs};  // stage 5: the bills of open people
-  tbb::enumerable_thread_specific<accumulator> acc([&] { return accumulator{opts}; });
+  tbb::enumerable_thread_specific<accumulator> acc([&] { return new_accumulator(opts); });
   std::uint64_t total_bytes = 0;
   for (const input& in : inputs) total_bytes += in.size;
 
@@ -635,13 +633,7 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
     sum.reform->tariff_id = opts.reform->info.id;
   }
   for (const accumulator& a : acc) {
-    sum.base.merge(a.base);
-    if (sum.reform && a.reform) sum.reform->merge(*a.reform);
-    sum.delta.merge(a.delta);
-    sum.settled += a.settled;
-    sum.rejected += a.rejected;
-    sum.people += a.people;
-    sum.person_years += a.person_years;
+    if (auto merged = sum.merge(a); !merged) return std::move(merged).err();  // the same thresholds: never
   }
   sum.bills_read = sum.settled + sum.rejected;
   sum.line_rows_read = rd.line_rows_read();

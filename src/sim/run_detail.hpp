@@ -54,20 +54,11 @@ class id_set {
   std::size_t size_ = 0;
 };
 
-/// The sums of one person-year under one tariff.
-struct person_year {
-  __int128 share = 0;
-  std::array<bool, layer_count> capped{};
-};
-
-/// Per-thread sums of stage 4, merged at the end (integers: any order).
-struct accumulator {
-  explicit accumulator(const options& o);
-  scenario base;
-  std::optional<scenario> reform;
-  reform_delta delta;
-  std::uint64_t settled = 0, rejected = 0, people = 0, person_years = 0;
-};
+/// Per-thread sums of stage 4, merged at the end (integers: any order): a
+/// summary of the bills settled by one thread.
+using accumulator = summary;
+/// An empty accumulator with the scenarios and thresholds of `o`.
+[[nodiscard]] auto new_accumulator(const options& o) -> accumulator;
 
 /// The first rejected bill of a unit, and its position in the stream.
 struct first_reject {

@@ -13,53 +13,6 @@ namespace yibao::sim::detail {
 
 namespace {
 
-auto new_scenario(const options& o, const tariff& t) -> scenario {
-  scenario s;
-  s.tariff_id = t.info.id;
-  for (int d = 0; d < dimension_count; ++d) s.by[d].resize(dimension_size(static_cast<dimension>(d)));
-  s.share_bp.assign(10'001, 0);
-  s.bills_above.assign(o.thresholds.size(), 0);
-  s.person_years_above.assign(o.thresholds.size(), 0);
-  return s;
-}
-
-void close_year(const options& o, scenario& sc, person_year& py) {
-  sc.person_year_share.add(static_cast<std::int64_t>(py.share));
-  for (std::size_t k = 0; k < o.thresholds.size(); ++k) {
-    if (py.share > o.thresholds[k].fen()) ++sc.person_years_above[k];
-  }
-  for (int l = 0; l < layer_count; ++l) {
-    if (py.capped[l]) ++sc.cap_reached[l];
-  }
-  py = person_year{};
-}
-
-void add_bill(const options& o, scenario& sc, const bill& b, const settlement& s, person_year& py) {
-  const std::size_t lines = b.lines.size();
-  totals one;  // this bill's fields, read once for the eight tables it counts in
-  one.add(s, lines);
-  sc.all.merge(one);
-  const int filing_value = b.at.where == location::local ? filing_count : static_cast<int>(b.at.filed);
-  const std::array<int, dimension_count> value{static_cast<int>(b.who.scheme_), static_cast<int>(b.who.status_),
-                                               static_cast<int>(b.who.group_),  static_cast<int>(b.at.type),
-                                               b.at.level,                      static_cast<int>(b.at.where),
-                                               filing_value};
-  for (int d = 0; d < dimension_count; ++d) sc.by[d][value[d]].merge(one);
-  const std::int64_t share = s.psn_part_amt.fen();
-  sc.patient_share.add(share);
-  if (s.medfee_sumamt.fen() > 0) {
-    const auto bp = static_cast<std::size_t>(static_cast<__int128>(share) * 10'000 / s.medfee_sumamt.fen());
-    ++sc.share_bp[std::min<std::size_t>(bp, 10'000)];
-  }
-  for (std::size_t k = 0; k < o.thresholds.size(); ++k) {
-    if (share > o.thresholds[k].fen()) ++sc.bills_above[k];
-  }
-  py.share += share;
-  for (const fund_detail& f : s.funds) {
-    if (f.cap_left && f.cap_left->fen() == 0) py.capped[static_cast<int>(f.layer)] = true;
-  }
-}
-
 auto source_of(const std::vector<input>& in, const record& r) -> std::string {
   return fmt::format("{}:{}", source_name(in, r.input, r.origin), r.line);
 }
@@ -119,14 +72,19 @@ auto id_set::insert(std::string_view id) -> bool {
   return true;
 }
 
-accumulator::accumulator(const options& o) : base{new_scenario(o, *o.base)} {
-  if (o.reform != nullptr) reform = new_scenario(o, *o.reform);
+auto new_accumulator(const options& o) -> accumulator {
+  accumulator acc;
+  acc.thresholds = o.thresholds;
+  acc.base = scenario::make(o.base->info.id, o.thresholds.size());
+  if (o.reform != nullptr) acc.reform = scenario::make(o.reform->info.id, o.thresholds.size());
+  return acc;
 }
 
 void settler::close(accumulator& acc, bool reform) {
   year_state& st = reform ? reform_ : base_;
   if (!st.open) return;
-  close_year(o_, reform ? *acc.reform : acc.base, st.py);
+  (reform ? *acc.reform : acc.base).add(st.py, o_.thresholds);
+  st.py = person_year{};
   if (!reform) ++acc.person_years;  // the summary's count is the base tariff's
   st.open = false;
 }
@@ -210,11 +168,14 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
   }
   base_.open = true;
   ++acc.settled;
-  add_bill(o_, acc.base, b, st, base_.py);
+  const std::array<int, dimension_count> value = dimension_values(b);
+  acc.base.add(st, b.lines.size(), value, o_.thresholds);
+  base_.py.add(st);
   if (rs) {
     reform_.carried = rs->ytd_after;
     reform_.open = true;
-    add_bill(o_, *acc.reform, b, *rs, reform_.py);
+    acc.reform->add(*rs, b.lines.size(), value, o_.thresholds);
+    reform_.py.add(*rs);
     const std::int64_t change = rs->psn_part_amt.fen() - st.psn_part_amt.fen();
     if (change > 0) {
       ++acc.delta.more;

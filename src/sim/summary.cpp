@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/decimal_text.hpp"
 #include "core/wide_math.hpp"
 #include "yibao/simulate.hpp"
 
@@ -117,6 +118,57 @@ auto histogram::mean() const noexcept -> std::int64_t {
   return static_cast<std::int64_t>(divide_round_wide(wide(sum), static_cast<std::int64_t>(n), rounding::half_up));
 }
 
+void person_year::add(const settlement& s) noexcept {
+  share += s.psn_part_amt.fen();
+  for (const fund_detail& f : s.funds) {
+    if (f.cap_left && f.cap_left->fen() == 0) capped[static_cast<int>(f.layer)] = true;
+  }
+}
+
+auto dimension_values(const bill& b) noexcept -> std::array<int, dimension_count> {
+  const int filing_value = b.at.where == location::local ? filing_count : static_cast<int>(b.at.filed);
+  return {static_cast<int>(b.who.scheme_), static_cast<int>(b.who.status_), static_cast<int>(b.who.group_),
+          static_cast<int>(b.at.type),     b.at.level,                      static_cast<int>(b.at.where),
+          filing_value};
+}
+
+auto scenario::make(std::string id, std::size_t thresholds) -> scenario {
+  scenario s;
+  s.tariff_id = std::move(id);
+  for (int d = 0; d < dimension_count; ++d) s.by[d].resize(dimension_size(static_cast<dimension>(d)));
+  s.share_bp.assign(10'001, 0);
+  s.bills_above.assign(thresholds, 0);
+  s.person_years_above.assign(thresholds, 0);
+  return s;
+}
+
+void scenario::add(const settlement& s, std::size_t lines, const std::array<int, dimension_count>& value,
+                   const std::vector<money>& thresholds) {
+  totals one;  // this bill's fields, read once for the eight tables it counts in
+  one.add(s, lines);
+  all.merge(one);
+  for (int d = 0; d < dimension_count; ++d) by[d][value[d]].merge(one);
+  const std::int64_t share = s.psn_part_amt.fen();
+  patient_share.add(share);
+  if (s.medfee_sumamt.fen() > 0) {
+    const auto bp = static_cast<std::size_t>(static_cast<__int128>(share) * 10'000 / s.medfee_sumamt.fen());
+    ++share_bp[std::min<std::size_t>(bp, 10'000)];
+  }
+  for (std::size_t k = 0; k < thresholds.size(); ++k) {
+    if (share > thresholds[k].fen()) ++bills_above[k];
+  }
+}
+
+void scenario::add(const person_year& py, const std::vector<money>& thresholds) {
+  person_year_share.add(static_cast<std::int64_t>(py.share.low()));
+  for (std::size_t k = 0; k < thresholds.size(); ++k) {
+    if (py.share > fen_sum{thresholds[k].fen()}) ++person_years_above[k];
+  }
+  for (int l = 0; l < layer_count; ++l) {
+    if (py.capped[l]) ++cap_reached[l];
+  }
+}
+
 void scenario::merge(const scenario& o) {
   if (tariff_id.empty()) tariff_id = o.tariff_id;
   all.merge(o.all);
@@ -143,23 +195,47 @@ void reform_delta::merge(const reform_delta& o) noexcept {
   lowered += o.lowered;
 }
 
+auto summary::merge(const summary& o) -> result<void> {
+  if (!thresholds.empty() && !o.thresholds.empty() && thresholds != o.thresholds) {
+    return make_error(errc::invalid_argument, "thresholds",
+                      "cannot merge summaries that count bills above different thresholds");
+  }
+  if (thresholds.empty()) thresholds = o.thresholds;
+  partial = partial || o.partial;
+  if (!stopped_at) stopped_at = o.stopped_at;
+  bills_read += o.bills_read;
+  settled += o.settled;
+  rejected += o.rejected;
+  people += o.people;
+  person_years += o.person_years;
+  line_rows_read += o.line_rows_read;
+  line_rows_orphan += o.line_rows_orphan;
+  bytes_read += o.bytes_read;
+  base.merge(o.base);
+  if (o.reform) {
+    if (!reform) reform.emplace();
+    reform->merge(*o.reform);
+  }
+  delta.merge(o.delta);
+  return {};
+}
+
 auto format_fen(fen_sum total) -> std::string {
-  const __int128 fen = wide(total);
-  const bool negative = fen < 0;
-  unsigned __int128 v = negative ? static_cast<unsigned __int128>(-fen) : static_cast<unsigned __int128>(fen);
-  std::string digits;
-  const unsigned cents = static_cast<unsigned>(v % 100);
-  v /= 100;
-  do {
-    digits += static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
-  std::string out = negative ? "-" : "";
-  out.append(digits.rbegin(), digits.rend());
-  out += '.';
-  out += static_cast<char>('0' + cents / 10);
-  out += static_cast<char>('0' + cents % 10);
+  std::string out;
+  append_decimal(out, wide(total), 2);
   return out;
+}
+
+auto default_thresholds() -> std::vector<money> {
+  std::vector<money> out;
+  for (const std::int64_t yuan : {1'000, 5'000, 10'000, 50'000}) out.push_back(money::from_fen(yuan * 100));
+  return out;
+}
+
+auto parse_threshold(std::string_view text) -> std::optional<money> {
+  auto m = parse_money(text);
+  if (!m || *m < money{}) return std::nullopt;
+  return m;
 }
 
 auto policy_year(const tariff& t, date d) noexcept -> int {
