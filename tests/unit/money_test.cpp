@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/wide_math.hpp"
+#include "yibao/simulate.hpp"
 
 namespace {
 
@@ -194,6 +195,23 @@ TEST(money, format_fixed) {
   EXPECT_EQ(yibao::format_fixed(std::numeric_limits<std::int64_t>::max(), 2), "92233720368547758.07");
   EXPECT_EQ(yibao::format_fixed(std::numeric_limits<std::int64_t>::min(), 2), "-92233720368547758.08");
   EXPECT_EQ(yibao::format_fixed(std::numeric_limits<std::int64_t>::min(), 0), "-9223372036854775808");
+  EXPECT_EQ(yibao::format_fixed(5, 18), "0.000000000000000005");
+  EXPECT_EQ(yibao::format_fixed(-5, 2), "-0.05");
+  EXPECT_EQ(yibao::format_fixed(std::numeric_limits<std::int64_t>::min(), 18), "-9.223372036854775808");
+}
+
+// The same formatter past 64 bits: the summary's 128-bit totals.
+TEST(money, format_fixed_beyond_64_bits) {
+  using yibao::sim::fen_sum;
+  using yibao::sim::format_fen;
+  EXPECT_EQ(format_fen(fen_sum::from_parts(1, 0)), "184467440737095516.16");
+  EXPECT_EQ(format_fen(-fen_sum::from_parts(1, 0)), "-184467440737095516.16");
+  EXPECT_EQ(format_fen(fen_sum::from_parts(1, 5)), "184467440737095516.21");
+  EXPECT_EQ(format_fen(fen_sum::from_parts(std::numeric_limits<std::int64_t>::max(), ~std::uint64_t{0})),
+            "1701411834604692317316873037158841057.27");
+  EXPECT_EQ(format_fen(fen_sum::from_parts(std::numeric_limits<std::int64_t>::min(), 0)),
+            "-1701411834604692317316873037158841057.28");
+  EXPECT_EQ(format_fen(fen_sum{-7}), "-0.07");
 }
 
 TEST(money, parse_accepted) {
