@@ -1,12 +1,12 @@
 // The summary of a settled table; see summary.hpp.
 #include "summary.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 #include <optional>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace yibao_py {
 namespace yb = yibao;
@@ -37,7 +37,9 @@ auto values_of(const settled_columns& c, std::size_t i) -> yb::result<std::array
   for (auto* r : {&scheme, &status, &group, &type, &where, &filed}) {
     if (!*r) return std::move(*r).err();
   }
-  if (c.level[i] < 0 || c.level[i] >= yb::level_count) return bad(i, "level", fmt::format("unknown level {}", c.level[i]));
+  if (c.level[i] < 0 || c.level[i] >= yb::level_count) {
+    return bad(i, "level", fmt::format("unknown level {}", c.level[i]));
+  }
   const bool local = where.value() == static_cast<int>(yb::location::local);
   v[static_cast<int>(sim::dimension::scheme)] = scheme.value();
   v[static_cast<int>(sim::dimension::status)] = status.value();
@@ -70,16 +72,24 @@ auto settlement_of(const settled_columns& c, std::size_t i) -> yb::settlement {
 
 }  // namespace
 
-auto summarize_settled(const settled_columns& c, const std::vector<yb::money>& thresholds)
-    -> yb::result<sim::summary> {
+auto summarize_settled(const settled_columns& c, const std::vector<yb::money>& thresholds) -> yb::result<sim::summary> {
   const std::size_t n = c.ok.size();
-  std::vector<std::pair<std::string, std::size_t>> sizes{
-      {"direct", c.direct.size()},         {"eligible", c.eligible.size()},   {"lines", c.lines.size()},
-      {"level", c.level.size()},           {"year", c.year.size()},           {"person_id", c.person_id.size()},
-      {"tariff_id", c.tariff_id.size()},   {"scheme", c.scheme.size()},       {"status", c.status.size()},
-      {"group", c.group.size()},           {"visit_type", c.visit_type.size()}, {"location", c.location.size()},
-      {"filing", c.filing.size()}};
-  for (std::size_t k = 0; k < money_column_count; ++k) sizes.emplace_back(yb::settlement_fields[k].name, c.money[k].size());
+  std::vector<std::pair<std::string, std::size_t>> sizes{{"direct", c.direct.size()},
+                                                         {"eligible", c.eligible.size()},
+                                                         {"lines", c.lines.size()},
+                                                         {"level", c.level.size()},
+                                                         {"year", c.year.size()},
+                                                         {"person_id", c.person_id.size()},
+                                                         {"tariff_id", c.tariff_id.size()},
+                                                         {"scheme", c.scheme.size()},
+                                                         {"status", c.status.size()},
+                                                         {"group", c.group.size()},
+                                                         {"visit_type", c.visit_type.size()},
+                                                         {"location", c.location.size()},
+                                                         {"filing", c.filing.size()}};
+  for (std::size_t k = 0; k < money_column_count; ++k) {
+    sizes.emplace_back(yb::settlement_fields[k].name, c.money[k].size());
+  }
   for (int l = 0; l < yb::layer_count; ++l) sizes.emplace_back("cap_left", c.cap_left[l].size());
   for (const auto& [name, size] : sizes) {
     if (size != n) {

@@ -4,9 +4,9 @@
 // sum as its two halves (high, low), a string as <bytes>:<bytes of text>,
 // histogram buckets and share counts as sparse (index, count) pairs, and a
 // few section names that catch a misaligned reader.
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "yibao/simulate.hpp"
 

@@ -86,8 +86,7 @@ TEST(summary, state_reads_back_into_the_same_summary) {
   s.base.all.sum[0] = yibao::sim::fen_sum::from_parts(3, 0xFFFF'FFFF'FFFF'FFFFULL);
   s.delta.raised = yibao::sim::fen_sum{-12345};
   const std::string state = yibao::sim::summary_state(s);
-  EXPECT_EQ(state.rfind("yibao-summary 1 " + std::to_string(yibao::sim::field_count) + " 1 1 12:in put.jsonl 7", 0),
-            0U)
+  EXPECT_EQ(state.rfind("yibao-summary 1 " + std::to_string(yibao::sim::field_count) + " 1 1 12:in put.jsonl 7", 0), 0U)
       << state.substr(0, 80);
   EXPECT_LT(state.size(), 40'000U);  // sparse: not every bucket of every histogram
   const auto back = yibao::sim::parse_summary_state(state);
@@ -127,8 +126,8 @@ TEST(summary, a_bad_state_is_an_error_saying_what) {
   EXPECT_EQ(message("yibao-summary 1 3" + state.substr(fields.size())),
             "not a yibao summary state: another number of settlement fields (at byte 17)");
   EXPECT_EQ(message(state.substr(0, state.find(" delta"))).rfind("not a yibao summary state: ends early", 0), 0U);
-  EXPECT_EQ(message(state + " 1"), fmt::format("not a yibao summary state: has trailing text (at byte {})",
-                                               state.size() + 1));
+  EXPECT_EQ(message(state + " 1"),
+            fmt::format("not a yibao summary state: has trailing text (at byte {})", state.size() + 1));
   // A histogram of another size.
   const std::size_t hist = state.find(" 28160 ");
   ASSERT_NE(hist, std::string::npos);

@@ -4,11 +4,11 @@
 // only (no floating point). format_fixed (yibao/money.hpp), money::to_string,
 // the simulate output and summary, the trace's exact amounts and Python's
 // yuan columns all come here. Inline: the bulk output calls it per field.
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace yibao {
 
