@@ -81,10 +81,7 @@ auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_o
 
 auto exact_yuan(__int128 fen_ppm) -> std::string {
   // fen x ppm = 1e-8 yuan; trailing zeros dropped down to two decimals.
-  std::string s;
-  append_decimal(s, fen_ppm, 8);
-  while (s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
-  return s;
+  return decimal_trimmed(fen_ppm, 8, 2);
 }
 
 }  // namespace yibao

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/decimal_text.hpp"
 #include "core/field_path.hpp"
 #include "yibao/bill.hpp"
 #include "yibao/fields.hpp"
@@ -36,12 +37,7 @@ using path = detail::field_path;
 // A scaled decimal as its reader would have it written: money with its two
 // decimals ("-1.00"), the others without trailing zeros ("1.5", "-2").
 auto shown(std::int64_t v, int decimals, bool keep_zeros) -> std::string {
-  std::string s = format_fixed(v, decimals);
-  if (!keep_zeros && s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
+  return keep_zeros ? format_fixed(v, decimals) : decimal_trimmed(v, decimals);
 }
 
 [[gnu::cold, gnu::noinline]] auto bad_decimal(const path& at, std::int64_t v, const decimal_rule& rule) -> error {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/decimal_text.hpp"
 #include "sim/reader.hpp"
 #include "yibao/simulate.hpp"
 
@@ -66,17 +67,6 @@ auto mix(std::uint64_t a, std::uint64_t b) -> std::uint64_t {
   rng r{a ^ (b * 0xd1b54a32d192ed03ULL)};
   r.next();
   return r.next();
-}
-
-// Decimal text of value / 10^decimals without trailing zeros (at least `keep`
-// decimals).
-void put_decimal(std::string& out, std::int64_t value, int decimals, int keep) {
-  std::string s = format_fixed(value, decimals);
-  std::size_t end = s.size();
-  const std::size_t dot = s.find('.');
-  while (end > dot + 1 + static_cast<std::size_t>(keep) && s[end - 1] == '0') --end;
-  if (end == dot + 1) --end;
-  out.append(s, 0, end);
 }
 
 struct gen_line {
@@ -212,7 +202,7 @@ void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
                      b.id, p.id, to_string(p.sch), to_string(p.st), to_string(p.grp), to_string(p.cov));
   if (p.sch == scheme::employee) {
     out += R"(,"account_balance":")";
-    put_decimal(out, p.account_fen, 2, 2);
+    append_decimal_trimmed(out, p.account_fen, 2, 2);
     out += '"';
   }
   out += fmt::format(R"(}},"visit":{{"type":"{}","level":{},"location":"{}")", to_string(b.type), b.level,
@@ -231,18 +221,18 @@ void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
     out += l.cls;
     if (l.selfpay_ppm >= 0) {
       out += R"(","selfpay_ratio":")";
-      put_decimal(out, l.selfpay_ppm, 6, 2);
+      append_decimal_trimmed(out, l.selfpay_ppm, 6, 2);
     }
     if (l.limit_micro >= 0) {
       out += R"(","price_limit":")";
-      put_decimal(out, l.limit_micro, 6, 2);
+      append_decimal_trimmed(out, l.limit_micro, 6, 2);
     }
     out += R"(","qty":")";
-    put_decimal(out, l.qty, 4, 0);
+    append_decimal_trimmed(out, l.qty, 4, 0);
     out += R"(","price":")";
-    put_decimal(out, l.price_micro, 6, 2);
+    append_decimal_trimmed(out, l.price_micro, 6, 2);
     out += R"(","amount":")";
-    put_decimal(out, l.amount_fen, 2, 2);
+    append_decimal_trimmed(out, l.amount_fen, 2, 2);
     out += R"("})";
   }
   out += "]}\n";
@@ -251,7 +241,7 @@ void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
 void write_csv(std::string& bills, std::string& lines, const gen_person& p, const gen_bill& b) {
   bills += fmt::format("{},{},{},{},{},{},", b.id, p.id, to_string(p.sch), to_string(p.st), to_string(p.grp),
                        to_string(p.cov));
-  if (p.sch == scheme::employee) put_decimal(bills, p.account_fen, 2, 2);
+  if (p.sch == scheme::employee) append_decimal_trimmed(bills, p.account_fen, 2, 2);
   bills += fmt::format(",{},{},{},{},", to_string(b.type), b.level, to_string(b.where),
                        b.where != location::local ? to_string(b.filed) : "");
   if (b.type == visit_type::inpatient) bills += std::to_string(b.admission);
@@ -265,15 +255,15 @@ void write_csv(std::string& bills, std::string& lines, const gen_person& p, cons
     lines += ',';
     lines += l.cls;
     lines += ',';
-    if (l.selfpay_ppm >= 0) put_decimal(lines, l.selfpay_ppm, 6, 2);
+    if (l.selfpay_ppm >= 0) append_decimal_trimmed(lines, l.selfpay_ppm, 6, 2);
     lines += ',';
-    if (l.limit_micro >= 0) put_decimal(lines, l.limit_micro, 6, 2);
+    if (l.limit_micro >= 0) append_decimal_trimmed(lines, l.limit_micro, 6, 2);
     lines += ',';
-    put_decimal(lines, l.qty, 4, 0);
+    append_decimal_trimmed(lines, l.qty, 4, 0);
     lines += ',';
-    put_decimal(lines, l.price_micro, 6, 2);
+    append_decimal_trimmed(lines, l.price_micro, 6, 2);
     lines += ',';
-    put_decimal(lines, l.amount_fen, 2, 2);
+    append_decimal_trimmed(lines, l.amount_fen, 2, 2);
     lines += '\n';
   }
 }

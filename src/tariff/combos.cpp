@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/decimal_text.hpp"
+
 namespace yibao {
 namespace {
 
@@ -117,10 +119,7 @@ auto disease_slice::resolve(const combo& c) const -> resolved_policy {
 
 auto percent(ratio r) -> std::string {
   // ppm -> percent with up to 4 decimals, trailing zeros dropped.
-  std::string s = format_fixed(r.ppm(), 4);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s + "%";
+  return decimal_trimmed(r.ppm(), 4) + "%";
 }
 
 auto signed_points(ratio r) -> std::string {

@@ -3,6 +3,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/decimal_text.hpp"
+
 namespace yibao::tariff_detail {
 namespace {
 
@@ -183,10 +185,7 @@ auto value_reader::ratio_of(const node& n, const std::string& path, std::int64_t
     return std::nullopt;
   }
   if (ppm > max_ppm) {
-    std::string most = format_fixed(max_ppm, 6);
-    while (most.back() == '0') most.pop_back();
-    if (most.back() == '.') most.pop_back();
-    error(n, path, "expected a ratio of at most " + most + ", found " + found(n));
+    error(n, path, "expected a ratio of at most " + decimal_trimmed(max_ppm, 6) + ", found " + found(n));
     return std::nullopt;
   }
   return ratio::from_ppm(ppm);

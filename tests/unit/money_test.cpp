@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/decimal_text.hpp"
 #include "core/wide_math.hpp"
 #include "yibao/simulate.hpp"
 
@@ -212,6 +213,25 @@ TEST(money, format_fixed_beyond_64_bits) {
   EXPECT_EQ(format_fen(fen_sum::from_parts(std::numeric_limits<std::int64_t>::min(), 0)),
             "-1701411834604692317316873037158841057.28");
   EXPECT_EQ(format_fen(fen_sum{-7}), "-0.07");
+}
+
+// The trimmed form of the same formatter (error texts, the trace's exact
+// amounts, percentages, the generator's decimals).
+TEST(money, decimal_trimmed_drops_trailing_zeros_down_to_a_minimum) {
+  using yibao::decimal_trimmed;
+  EXPECT_EQ(decimal_trimmed(150, 2), "1.5");
+  EXPECT_EQ(decimal_trimmed(100, 2), "1");
+  EXPECT_EQ(decimal_trimmed(-100, 2), "-1");
+  EXPECT_EQ(decimal_trimmed(0, 6), "0");
+  EXPECT_EQ(decimal_trimmed(-5, 2), "-0.05");
+  EXPECT_EQ(decimal_trimmed(150000, 5, 2), "1.50");
+  EXPECT_EQ(decimal_trimmed(100000000, 8, 2), "1.00");
+  EXPECT_EQ(decimal_trimmed(123456789, 8, 2), "1.23456789");
+  EXPECT_EQ(decimal_trimmed(7, 0), "7");
+  EXPECT_EQ(decimal_trimmed(static_cast<__int128>(1) << 100, 8, 2), "12676506002282294014967.03205376");
+  std::string out = "x=";
+  yibao::append_decimal_trimmed(out, 2500, 4, 1);
+  EXPECT_EQ(out, "x=0.25");
 }
 
 TEST(money, parse_accepted) {

@@ -46,4 +46,24 @@ inline void append_decimal(std::string& out, __int128 value, int decimals) {
   out.append(part.data(), part.size());
 }
 
+/// append_decimal without the trailing zeros of the fraction beyond
+/// `min_decimals`, and without the point when no digit follows it:
+/// (150, 2, 0) -> "1.5", (100, 2, 0) -> "1", (150000, 5, 2) -> "1.50".
+inline void append_decimal_trimmed(std::string& out, __int128 value, int decimals, int min_decimals = 0) {
+  append_decimal(out, value, decimals);
+  if (decimals == 0) return;
+  const std::size_t dot = out.size() - static_cast<std::size_t>(decimals) - 1;
+  std::size_t end = out.size();
+  while (end > dot + 1 + static_cast<std::size_t>(min_decimals) && out[end - 1] == '0') --end;
+  if (end == dot + 1) --end;
+  out.resize(end);
+}
+
+/// append_decimal_trimmed as a new string.
+[[nodiscard]] inline auto decimal_trimmed(__int128 value, int decimals, int min_decimals = 0) -> std::string {
+  std::string out;
+  append_decimal_trimmed(out, value, decimals, min_decimals);
+  return out;
+}
+
 }  // namespace yibao
