@@ -126,7 +126,10 @@ struct layer_policy {
   ratio first_pay;
   bool transfer_difference = false;
   ratio adjustment;          ///< sum of `add`
-  std::vector<const rule*> applied;  ///< matching rules, in order (only if asked for)
+  /// The matching rules of this layer, in order, as indices into the
+  /// resolving tariff's `rules` (`t.rules[applied[k]]`); filled only when
+  /// `tariff::resolve` is asked to record them.
+  std::vector<std::uint32_t> applied;
 
   /// A band's rate after `adjustment`: a negative adjustment cannot push it
   /// below `floor` (unless it was already lower); the result is clipped to [0, 1].
@@ -176,7 +179,8 @@ struct tariff {
   std::vector<rule> rules;
 
   /// Applies every matching rule in order. `record` keeps the list of
-  /// applied rules per layer (for traces and `yibao show`).
+  /// applied rules per layer in `layer_policy::applied`, as indices into
+  /// `rules` (for traces and `yibao show`).
   [[nodiscard]] auto resolve(const person& p, const visit& v, bool record = false) const -> resolved_policy;
 };
 

@@ -6,6 +6,7 @@
 // Exit codes: 0 identical, 1 different, 66 unreadable, 78 invalid tariff.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -163,10 +164,11 @@ void describe(const combo_space& s, const std::vector<point>& set, std::vector<s
   }
 }
 
-auto where_of(const std::vector<const rule*>& from) -> std::string {
+/// Where the rules `from` (indices into `t.rules`) are, "; "-separated.
+auto where_of(const tariff& t, const std::vector<std::uint32_t>& from) -> std::string {
   if (from.empty()) return "no rule (the default)";
   std::vector<std::string> v;
-  for (const rule* r : from) v.push_back(rule_where(*r));
+  for (const std::uint32_t i : from) v.push_back(rule_where(t.rules[i]));
   return fmt::format("{}", fmt::join(v, "; "));
 }
 
@@ -228,24 +230,24 @@ void diff_policies(const tariff& a, const tariff& b, std::vector<change>& out) {
                     const layer_policy& la = ra.layers[li];
                     const layer_policy& lb = rb.layers[li];
                     if (!la.active && !lb.active) continue;
-                    const auto fa = fields_of(la);
-                    const auto fb = fields_of(lb);
+                    const auto fa = fields_of(a, la);
+                    const auto fb = fields_of(b, lb);
                     if (la.active != lb.active) {
                       add(li, "active", la.active ? summary(fa) : "no", lb.active ? summary(fb) : "no",
-                          where_of(la.applied), where_of(lb.applied), p);
+                          where_of(a, la.applied), where_of(b, lb.applied), p);
                       continue;
                     }
                     for (const field& x : fa) {
                       const auto y = std::find_if(fb.begin(), fb.end(), [&](const field& f) { return f.name == x.name; });
                       if (y == fb.end()) {
-                        add(li, x.name, x.value, "(none)", where_of(x.from), "-", p);
+                        add(li, x.name, x.value, "(none)", where_of(a, x.from), "-", p);
                       } else if (y->value != x.value) {
-                        add(li, x.name, x.value, y->value, where_of(x.from), where_of(y->from), p);
+                        add(li, x.name, x.value, y->value, where_of(a, x.from), where_of(b, y->from), p);
                       }
                     }
                     for (const field& y : fb) {
                       if (std::none_of(fa.begin(), fa.end(), [&](const field& f) { return f.name == y.name; })) {
-                        add(li, y.name, "(none)", y.value, "-", where_of(y.from), p);
+                        add(li, y.name, "(none)", y.value, "-", where_of(b, y.from), p);
                       }
                     }
                   }

@@ -1,5 +1,6 @@
 #include "policy_view.hpp"
 
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -9,11 +10,11 @@
 namespace yibao::cli {
 namespace {
 
-/// The last applied rule for which `has` holds.
+/// The last rule of `t` applied in `lp` for which `has` holds.
 template <typename Pred>
-auto last_setter(const layer_policy& lp, Pred has) -> std::vector<const rule*> {
+auto last_setter(const tariff& t, const layer_policy& lp, Pred has) -> std::vector<std::uint32_t> {
   for (auto it = lp.applied.rbegin(); it != lp.applied.rend(); ++it) {
-    if (has(**it)) return {*it};
+    if (has(t.rules[*it])) return {*it};
   }
   return {};
 }
@@ -27,18 +28,18 @@ auto band_text(const layer_policy& lp, std::size_t i) -> std::string {
   return fmt::format("{}: {}", lp.bands.size() == 1 ? "all" : "above", rate);
 }
 
-auto fields_of(const layer_policy& lp) -> std::vector<field> {
+auto fields_of(const tariff& t, const layer_policy& lp) -> std::vector<field> {
   std::vector<field> out;
   if (!lp.active) {
     out.push_back({"active", "no", {}});
     return out;
   }
-  auto setter = [&lp](auto member) {
-    return last_setter(lp, [member](const rule& r) { return (r.*member).has_value(); });
+  auto setter = [&t, &lp](auto member) {
+    return last_setter(t, lp, [member](const rule& r) { return (r.*member).has_value(); });
   };
-  auto with_adjusters = [&lp](std::vector<const rule*> from, auto has_adjustment) {
-    for (const rule* r : lp.applied) {
-      if (has_adjustment(*r)) from.push_back(r);
+  auto with_adjusters = [&t, &lp](std::vector<std::uint32_t> from, auto has_adjustment) {
+    for (const std::uint32_t i : lp.applied) {
+      if (has_adjustment(t.rules[i])) from.push_back(i);
     }
     return from;
   };

@@ -2,6 +2,7 @@
 // The resolved policy of a layer as comparable text fields, for `yibao show`
 // and `yibao diff`; the combinations themselves are the tariff layer's
 // (tariff/combos.hpp).
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,13 +16,13 @@ namespace yibao::cli {
 struct field {
   std::string name;   ///< "deductible", "bands", ...
   std::string value;  ///< canonical text: equal text, equal value
-  std::vector<const rule*> from;  ///< the rule that set it, then the adjusting ones
+  std::vector<std::uint32_t> from;  ///< the rule that set it, then the adjusting ones (indices into `tariff::rules`)
 };
 
-/// The fields of a resolved layer: just `active = no` for an inactive layer,
-/// else reimbursed, deductible, per, bands (adjusted rates), method, basis,
-/// cap, floor, first_pay, transfer. Needs `applied` (resolve with record).
-[[nodiscard]] auto fields_of(const layer_policy& lp) -> std::vector<field>;
+/// The fields of a layer resolved by `t`: just `active = no` for an inactive
+/// layer, else reimbursed, deductible, per, bands (adjusted rates), method,
+/// basis, cap, floor, first_pay, transfer. Needs `applied` (resolve with record).
+[[nodiscard]] auto fields_of(const tariff& t, const layer_policy& lp) -> std::vector<field>;
 
 /// "to 50000.00: 85%" or "above: 90%" (or "all: 90%" for a single band), at the adjusted rate.
 [[nodiscard]] auto band_text(const layer_policy& lp, std::size_t i) -> std::string;

@@ -3,6 +3,7 @@
 // visit type: rows are level x status, columns location x filing; identical
 // columns and rows are collapsed.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -38,7 +39,7 @@ constexpr const char* item_names[] = {"deductible", "rates", "method", "cap", "o
 constexpr std::size_t item_count = std::size(item_names);
 using cell = std::array<std::vector<std::string>, item_count>;
 
-auto cell_of(const tariff& t, const layer_policy& lp) -> cell {
+auto cell_of(const layer_policy& lp) -> cell {
   cell c;
   if (!lp.active) {
     c[0].emplace_back("-");
@@ -61,7 +62,7 @@ auto cell_of(const tariff& t, const layer_policy& lp) -> cell {
   if (lp.first_pay != ratio{}) c[4].push_back("first pay " + percent(lp.first_pay));
   if (lp.transfer_difference) c[4].emplace_back("transfer: difference");
   std::string rules;
-  for (const rule* r : lp.applied) rules += fmt::format("{}#{}", rules.empty() ? "" : " ", r - t.rules.data() + 1);
+  for (const std::uint32_t i : lp.applied) rules += fmt::format("{}#{}", rules.empty() ? "" : " ", i + 1);
   c[5].push_back(std::move(rules));
   return c;
 }
@@ -91,7 +92,7 @@ auto group_equal(const std::vector<T>& items) -> std::vector<std::vector<std::si
 /// One table: a layer, a scheme and a visit type. Returns "" if the layer is
 /// active nowhere in it.
 auto render_table(const tariff& t, const combo_space& space, layer_id layer, scheme sc, visit_type vt,
-                  std::set<const rule*>& cited) -> std::string {
+                  std::set<std::uint32_t>& cited) -> std::string {
   struct row_key {
     int level;
     status st;
@@ -111,7 +112,7 @@ auto render_table(const tariff& t, const combo_space& space, layer_id layer, sch
       const layer_policy& lp = rp[layer];
       any_active = any_active || lp.active;
       if (lp.active) cited.insert(lp.applied.begin(), lp.applied.end());
-      grid[ci][ri] = cell_of(t, lp);
+      grid[ci][ri] = cell_of(lp);
     }
   }
   if (!any_active) return {};
@@ -263,7 +264,7 @@ auto render_text(const tariff& t, const combo_space& s) -> std::string {
   if (!t.info.extends.empty()) out += fmt::format("layers: {}, {}\n", fmt::join(t.info.extends, ", "), t.file);
   out += fmt::format("group {}, admission {}{}\n\n", to_string(s.groups.front()), s.admissions.front(),
                      s.diseases.front().empty() ? "" : ", disease " + s.diseases.front());
-  std::set<const rule*> cited;
+  std::set<std::uint32_t> cited;  // indices into t.rules
   for (int li = 0; li < layer_count; ++li) {
     for (scheme sc : s.schemes) {
       for (visit_type vt : s.types) out += render_table(t, s, static_cast<layer_id>(li), sc, vt, cited);
@@ -273,7 +274,7 @@ auto render_text(const tariff& t, const combo_space& s) -> std::string {
   out += "rules:\n";
   for (std::size_t i = 0; i < t.rules.size(); ++i) {
     const rule& r = t.rules[i];
-    if (!cited.count(&r)) continue;
+    if (!cited.count(static_cast<std::uint32_t>(i))) continue;
     out += fmt::format("  #{} {} {}; {}\n", i + 1, r.origin.where.to_string(), r.label, source_of(r.origin));
   }
   return out;
@@ -318,7 +319,7 @@ auto render_json(const tariff& t, const combo_space& s) -> std::string {
           p.str("filing", to_string(c.filed));
         }
         p.raw("admission", std::to_string(c.admission));
-        for (const field& f : fields_of(lp)) {
+        for (const field& f : fields_of(t, lp)) {
           if (f.name != "bands") p.str(f.name, f.value);
         }
         p.key("bands");
@@ -341,8 +342,9 @@ auto render_json(const tariff& t, const combo_space& s) -> std::string {
         for (std::size_t i = 0; i < lp.applied.size(); ++i) {
           if (i) out += ',';
           detail::json_object ro(out);
-          ro.str("name", lp.applied[i]->label);
-          ro.str("at", lp.applied[i]->origin.where.to_string());
+          const rule& r = t.rules[lp.applied[i]];
+          ro.str("name", r.label);
+          ro.str("at", r.origin.where.to_string());
         }
         out += ']';
       }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
 
@@ -111,18 +112,19 @@ struct cited {
   std::string rules, where, source;
 };
 
-auto cite(const layer_policy& lp, aspect a) -> cited {
+auto cite(const tariff& t, const layer_policy& lp, aspect a) -> cited {
   cited c;
-  for (const rule* r : lp.applied) {
-    if (!touches(*r, a)) continue;
-    c.where = r->origin.where.to_string();
+  for (const std::uint32_t i : lp.applied) {
+    const rule& r = t.rules[i];
+    if (!touches(r, a)) continue;
+    c.where = r.origin.where.to_string();
     if (!c.rules.empty()) c.rules += "; ";
-    c.rules += fmt::format("{} ({})", r->label, c.where);
-    std::string s = r->origin.source;
-    if (!r->origin.assumed.empty()) s += (s.empty() ? "assumed: " : "; assumed: ") + r->origin.assumed;
+    c.rules += fmt::format("{} ({})", r.label, c.where);
+    std::string s = r.origin.source;
+    if (!r.origin.assumed.empty()) s += (s.empty() ? "assumed: " : "; assumed: ") + r.origin.assumed;
     if (s.empty()) continue;
     if (!c.source.empty()) c.source += " | ";
-    c.source += r->label + ": " + s;
+    c.source += r.label + ": " + s;
   }
   return c;
 }
@@ -153,7 +155,7 @@ class settler {
   }
   void step(std::string name, const layer_policy& lp, aspect a, std::string detail, std::string exact, money value) {
     if (!o_.trace) return;
-    cited c = cite(lp, a);
+    cited c = cite(t_, lp, a);
     step(std::move(name), std::move(c.rules), std::move(c.where), std::move(c.source), std::move(detail),
          std::move(exact), value);
   }

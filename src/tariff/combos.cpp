@@ -101,18 +101,19 @@ disease_slice::disease_slice(const tariff& whole, const std::string& disease) {
   t.account_for = whole.account_for;
   t.account_on_unfiled = whole.account_on_unfiled;
   t.waiting_months = whole.waiting_months;
-  for (const rule& r : whole.rules) {
+  for (std::size_t i = 0; i < whole.rules.size(); ++i) {
+    const rule& r = whole.rules[i];
     const auto& ds = r.when.diseases;
     if (!ds.empty() && std::find(ds.begin(), ds.end(), disease) == ds.end()) continue;
     t.rules.push_back(r);
-    origin.push_back(&r);
+    origin.push_back(static_cast<std::uint32_t>(i));
   }
 }
 
 auto disease_slice::resolve(const combo& c) const -> resolved_policy {
   resolved_policy rp = t.resolve(c.who(), c.at(), true);
   for (layer_policy& lp : rp.layers) {
-    for (const rule*& r : lp.applied) r = origin[static_cast<std::size_t>(r - t.rules.data())];
+    for (std::uint32_t& i : lp.applied) i = origin[i];
   }
   return rp;
 }

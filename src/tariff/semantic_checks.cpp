@@ -30,11 +30,11 @@ auto describe(const combo& c) -> std::string {
   return out;
 }
 
-/// The last applied rule of `lp` for which `has` holds, or nullptr.
+/// The last rule of `t` applied in `lp` for which `has` holds, or nullptr.
 template <typename Pred>
-auto last_setter_of(const layer_policy& lp, Pred has) -> const rule* {
+auto last_setter_of(const tariff& t, const layer_policy& lp, Pred has) -> const rule* {
   for (auto it = lp.applied.rbegin(); it != lp.applied.rend(); ++it) {
-    if (has(**it)) return *it;
+    if (has(t.rules[*it])) return &t.rules[*it];
   }
   return nullptr;
 }
@@ -70,7 +70,6 @@ auto unsorted_checks(const tariff& t) -> std::vector<diagnostic> {
   std::set<std::pair<const rule*, const rule*>> cap_seen;
   std::set<std::pair<const rule*, const rule*>> whole_seen;
   std::set<std::tuple<const rule*, std::size_t, std::int64_t>> clip_seen;
-  auto index_of = [&t](const rule* r) { return static_cast<std::size_t>(r - t.rules.data()); };
 
   // One disease at a time, resolving only the rules that can match it: the
   // combinations are streamed, never held (issue #10: 400 per-disease rules
@@ -84,20 +83,20 @@ auto unsorted_checks(const tariff& t) -> std::vector<diagnostic> {
     }
     const resolved_policy rp = slice->resolve(c);
     for (const layer_policy& lp : rp.layers) {
-      for (const rule* r : lp.applied) matched[index_of(r)] = true;
+      for (const std::uint32_t i : lp.applied) matched[i] = true;
       // Which rule's value survives for each setting.
       for (auto is_set : settings()) {
-        const rule* last = nullptr;
-        for (const rule* r : lp.applied) {
-          if (!is_set(*r)) continue;
-          if (last && !overridden_by[index_of(last)]) overridden_by[index_of(last)] = r;
-          last = r;
+        std::optional<std::uint32_t> last;
+        for (const std::uint32_t i : lp.applied) {
+          if (!is_set(t.rules[i])) continue;
+          if (last && !overridden_by[*last]) overridden_by[*last] = &t.rules[i];
+          last = i;
         }
-        if (last) effective[index_of(last)] = true;
+        if (last) effective[*last] = true;
       }
       if (!lp.active) continue;
-      const auto cap_rules = last_setter_of(lp, [](const rule& r) { return r.cap.has_value(); });
-      const auto ded_rules = last_setter_of(lp, [](const rule& r) { return r.deductible.has_value(); });
+      const auto cap_rules = last_setter_of(t, lp, [](const rule& r) { return r.cap.has_value(); });
+      const auto ded_rules = last_setter_of(t, lp, [](const rule& r) { return r.deductible.has_value(); });
       if (lp.cap && *lp.cap < lp.deductible && cap_rules) {
         const rule* rc = cap_rules;
         const rule* rd = ded_rules;
@@ -111,10 +110,10 @@ auto unsorted_checks(const tariff& t) -> std::vector<diagnostic> {
                                             lp.cap->to_string())));
         }
       }
-      const rule* rb = last_setter_of(lp, [](const rule& r) { return r.bands.has_value(); });
+      const rule* rb = last_setter_of(t, lp, [](const rule& r) { return r.bands.has_value(); });
       // The loader refuses one rule writing both; here method and bands come from different rules.
       if (rb && lp.method == band_method::whole && lp.bands.back().upto &&
-          whole_seen.insert({rb, last_setter_of(lp, [](const rule& r) { return r.method.has_value(); })}).second) {
+          whole_seen.insert({rb, last_setter_of(t, lp, [](const rule& r) { return r.method.has_value(); })}).second) {
         out.push_back(warning(rb->origin.where, fmt::format("{}.bands[{}].upto", rule_path(t, *rb), lp.bands.size() - 1),
                               fmt::format("expected a last band without an upper edge under the \"whole\" method, "
                                           "found {} for {} (a total above it pays nothing at all)",

@@ -1,5 +1,8 @@
 // tariff::resolve and the banded payment of one layer (src/core/tariff.cpp,
 // src/core/layer_math.cpp), on tariffs built in code.
+#include <cstdint>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "layer_math.hpp"
@@ -53,8 +56,36 @@ TEST(resolve, later_settings_override_and_adjustments_accumulate) {
   EXPECT_EQ(basic.adjustment, ratio::points(-5));
   EXPECT_EQ(basic.rate(basic.bands[0]), ratio::points(65));
   EXPECT_FALSE(basic.cap.has_value());
-  ASSERT_EQ(basic.applied.size(), 3U);
-  EXPECT_EQ(basic.applied[1]->label, "unfiled");
+  EXPECT_EQ(basic.applied, (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(t.rules[basic.applied[1]].label, "unfiled");
+}
+
+TEST(resolve, applied_lists_each_layers_matching_rules_by_their_index_in_the_tariff) {
+  // tariff.hpp: "for a given bill every matching rule is applied in file order".
+  yibao::tariff t;
+  t.rules.push_back(base_rule());  // 0: basic, any visit
+  yibao::rule local;
+  local.label = "local only";
+  local.when.locations = 1U << static_cast<unsigned>(yibao::location::local);
+  local.add = ratio::points(5);
+  t.rules.push_back(local);  // 1: does not match a cross-province visit
+  yibao::rule critical = base_rule();
+  critical.label = "critical";
+  critical.layer = yibao::layer_id::critical;
+  t.rules.push_back(critical);  // 2: another layer
+  yibao::rule unfiled;
+  unfiled.label = "unfiled";
+  unfiled.when.filings = 1U << static_cast<unsigned>(yibao::filing::unfiled);
+  unfiled.add = ratio::points(-10);
+  t.rules.push_back(unfiled);  // 3
+
+  const auto at = visit_at(yibao::location::cross_province, yibao::filing::unfiled);
+  const auto policy = t.resolve(yibao::person{}, at, true);
+  EXPECT_EQ(policy[yibao::layer_id::basic].applied, (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_EQ(policy[yibao::layer_id::critical].applied, (std::vector<std::uint32_t>{2}));
+  EXPECT_TRUE(policy[yibao::layer_id::large].applied.empty());
+  // Without `record` nothing is kept.
+  EXPECT_TRUE(t.resolve(yibao::person{}, at)[yibao::layer_id::basic].applied.empty());
 }
 
 TEST(resolve, filing_condition_never_matches_a_local_visit) {

@@ -3,6 +3,7 @@
 // (scheme x status x group x visit type x level x location x filing x
 // admission x disease), for the layers above: the semantic checks
 // (tariff/semantic_checks.hpp) and `yibao show` and `yibao diff`.
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,12 +96,12 @@ struct combo_space {
 /// in time proportional to these rules only (a tariff may have hundreds of
 /// per-disease rules, each matching only its own disease).
 struct disease_slice {
-  tariff t;                        ///< the rules kept, in order; the rest of the tariff as is
-  std::vector<const rule*> origin;  ///< the whole tariff's rule for each rule kept
+  tariff t;                           ///< the rules kept, in order; the rest of the tariff as is
+  std::vector<std::uint32_t> origin;  ///< the index in the whole tariff of each rule kept
 
   disease_slice(const tariff& whole, const std::string& disease);
   /// Resolves `c` (whose disease must be the slice's) with `applied` rules
-  /// pointing into the whole tariff. `bands` point into the slice.
+  /// indexing the whole tariff's rules. `bands` point into the slice.
   [[nodiscard]] auto resolve(const combo& c) const -> resolved_policy;
 };
 
