@@ -164,10 +164,8 @@ void simulate_end_to_end(benchmark::State& state, yibao::sim::input_format f) {
   std::uint64_t bills = 0, lines = 0, bytes = 0;
   for (auto _ : state) {
     yibao::sim::options o;
-    o.base = &bench_tariff();
-    o.items = &c;
     o.threads = static_cast<unsigned>(state.range(0));
-    auto r = yibao::sim::run(o, {make_input(f)});
+    auto r = yibao::sim::run(bench_tariff(), c, {make_input(f)}, o);
     if (!r) {
       state.SkipWithError(r.err().message.c_str());
       return;

@@ -86,15 +86,13 @@ struct progress {
   std::uint64_t total_bytes = 0; ///< sum of `input::size` (0 if unknown)
 };
 
+/// How `run` goes. The tariff and the catalog are `run`'s arguments; the
+/// pointers here are optional (nullptr: none) and never owned: what they
+/// point to must outlive the run.
 struct options {
-  const tariff* base = nullptr;     ///< required
-  const tariff* reform = nullptr;   ///< optional: settle every bill under both
-  /// Optional: versions of one place (load_tariff_set). Each bill is then
-  /// settled under the version in force on its date, and one no version
-  /// covers is rejected; `base` must be one of the versions (its id is not
-  /// used: the summary's tariff_id lists every version's).
-  const tariff_set* versions = nullptr;
-  const catalog* items = nullptr;   ///< required (may be empty)
+  /// Optional: settle every bill under this tariff too, and summarise both
+  /// (summary::reform, summary::delta).
+  const tariff* reform = nullptr;
   unsigned threads = 0;             ///< 0: all hardware threads
   bool strict = false;              ///< stop at the first rejected bill (summary.stopped_at)
   output_format out = output_format::none;
@@ -104,7 +102,9 @@ struct options {
   /// counts how many exceed each. Default: `default_thresholds()`.
   std::vector<money> thresholds;
   std::size_t batch_bills = 2048;   ///< bills per batch (memory: batches in flight x this)
-  const std::atomic<bool>* stop = nullptr;  ///< set to stop early: the summary is marked partial
+  /// Optional: when it becomes true the run stops reading; the summary
+  /// covers the bills read so far and is marked partial.
+  const std::atomic<bool>* stop = nullptr;
   std::function<void(const progress&)> on_progress;  ///< called after every batch
 };
 
@@ -301,15 +301,25 @@ struct summary {
 /// fields, a truncated or inconsistent state), saying what is wrong.
 [[nodiscard]] auto parse_summary_state(std::string_view text) -> result<summary>;
 
-/// Settles every bill of `inputs` in order. A bill that cannot be parsed or
-/// settled, or that breaks the order (a person's bills must be contiguous
-/// and in date order), is rejected with its file, line and reason; every
-/// other bill is settled. Each person's year-to-date totals are carried from
-/// bill to bill and reset at the tariff's year start (`info.year_start_*`).
+/// Settles every bill of `inputs` in order under `base`, with the items of
+/// `items` (which may be empty). A bill that cannot be parsed or settled, or
+/// that breaks the order (a person's bills must be contiguous and in date
+/// order), is rejected with its file, line and reason; every other bill is
+/// settled. Each person's year-to-date totals are carried from bill to bill
+/// and reset at the tariff's year start (`info.year_start_*`).
 ///
-/// Errors: invalid_argument for a bad CSV header or a missing tariff;
-/// io_error when an input cannot be read or an output sink fails.
-[[nodiscard]] auto run(const options& opts, const std::vector<input>& inputs) -> result<summary>;
+/// Errors: invalid_argument for a bad CSV header or an input without a
+/// reader; io_error when an input cannot be read or an output sink fails.
+[[nodiscard]] auto run(const tariff& base, const catalog& items, const std::vector<input>& inputs,
+                       const options& opts = {}) -> result<summary>;
+
+/// Same, each bill under the version of `versions` (load_tariff_set) in force
+/// on its date (`tariff_set::in_force`); a bill no version covers is
+/// rejected with in_force's message. The year-to-date totals reset at the
+/// year start of the version a bill is settled under; the summary's
+/// `tariff_id` lists every version's id (", "-separated).
+[[nodiscard]] auto run(const tariff_set& versions, const catalog& items, const std::vector<input>& inputs,
+                       const options& opts = {}) -> result<summary>;
 
 /// The summary as JSON (money as decimal strings).
 [[nodiscard]] auto to_json(const summary& s) -> std::string;

@@ -109,10 +109,7 @@ auto run_simulate(const simulate_options& o) -> int {
   if (!items) return code;
 
   sim::options opts;
-  opts.base = base ? &*base : &versions->versions().front();
-  opts.versions = versions ? &*versions : nullptr;
   opts.reform = reform ? &*reform : nullptr;
-  opts.items = &*items;
   opts.threads = o.threads;
   opts.strict = o.strict;
   opts.batch_bills = o.batch;
@@ -237,7 +234,10 @@ auto run_simulate(const simulate_options& o) -> int {
       return exit_code_for(why->code);
     }
   }
-  auto result = sorter ? sim::run_sorted(opts, *sorter) : sim::run(opts, inputs);
+  auto run_under = [&](const auto& tariffs) {  // the tariff or the versions
+    return sorter ? sim::run_sorted(tariffs, *items, *sorter, opts) : sim::run(tariffs, *items, inputs, opts);
+  };
+  auto result = versions ? run_under(*versions) : run_under(*base);
   std::signal(SIGINT, previous);
   bar.finish();
 

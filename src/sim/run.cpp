@@ -456,20 +456,15 @@ class orderer {
   id_set seen_;
 };
 
-}  // namespace
-
-
-auto run(const options& o, const std::vector<input>& inputs) -> result<summary> {
-  if (o.base == nullptr || o.items == nullptr) {
-    return make_error(errc::invalid_argument, "", "simulate needs a tariff and a catalog");
-  }
+/// Both `run`s: `j` says what the bills are settled under.
+auto run_job(const job& j, const std::vector<input>& inputs) -> result<summary> {
   for (const input& in : inputs) {
     if (in.next ? in.format != input_format::jsonl
                 : !in.read || (in.format == input_format::csv && !in.read_lines)) {
       return make_error(errc::invalid_argument, "", fmt::format("input {} has no reader", in.name));
     }
   }
-  options opts = o;
+  job opts = j;
   if (opts.thresholds.empty()) opts.thresholds = default_thresholds();
   if (opts.batch_bills == 0) opts.batch_bills = 1;
   const unsigned threads = opts.threads != 0 ? opts.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -621,9 +616,8 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   open_person.finish(acc.local());
 
   sum.thresholds = opts.thresholds;
-  sum.base.tariff_id = opts.base->info.id;
+  if (opts.base != nullptr) sum.base.tariff_id = opts.base->info.id;
   if (opts.versions != nullptr) {
-    sum.base.tariff_id.clear();
     for (const tariff& t : opts.versions->versions()) {
       sum.base.tariff_id += (sum.base.tariff_id.empty() ? "" : ", ") + t.info.id;
     }
@@ -639,6 +633,18 @@ auto run(const options& o, const std::vector<input>& inputs) -> result<summary> 
   sum.line_rows_read = rd.line_rows_read();
   sum.line_rows_orphan = orphans;
   return sum;
+}
+
+}  // namespace
+
+auto run(const tariff& base, const catalog& items, const std::vector<input>& inputs, const options& opts)
+    -> result<summary> {
+  return run_job(job{opts, &base, nullptr, items}, inputs);
+}
+
+auto run(const tariff_set& versions, const catalog& items, const std::vector<input>& inputs, const options& opts)
+    -> result<summary> {
+  return run_job(job{opts, nullptr, &versions, items}, inputs);
 }
 
 }  // namespace yibao::sim

@@ -54,11 +54,22 @@ class id_set {
   std::size_t size_ = 0;
 };
 
+/// What sim::run settles under, with its options, as the stages see them:
+/// one tariff or the versions of a place (exactly one is set), and the
+/// catalog.
+struct job : options {
+  job(const options& o, const tariff* one, const tariff_set* several, const catalog& c) noexcept
+      : options{o}, base{one}, versions{several}, items{c} {}
+  const tariff* base;          ///< run(const tariff&, ...): the tariff; else nullptr
+  const tariff_set* versions;  ///< run(const tariff_set&, ...): the versions; else nullptr
+  const catalog& items;
+};
+
 /// Per-thread sums of stage 4, merged at the end (integers: any order): a
 /// summary of the bills settled by one thread.
 using accumulator = summary;
 /// An empty accumulator with the scenarios and thresholds of `o`.
-[[nodiscard]] auto new_accumulator(const options& o) -> accumulator;
+[[nodiscard]] auto new_accumulator(const job& o) -> accumulator;
 
 /// The first rejected bill of a unit, and its position in the stream.
 struct first_reject {
@@ -73,7 +84,7 @@ struct first_reject {
 /// is settled piece by piece in stage 5, see run.cpp).
 class settler {
  public:
-  settler(const options& o, const std::vector<input>& in) noexcept : o_{o}, in_{in} {}
+  settler(const job& o, const std::vector<input>& in) noexcept : o_{o}, in_{in} {}
   /// Settles `r` (or rejects it): appends its per-bill row to `out`, or its
   /// reject to `rejected`; `first` receives the first reject.
   void add(const record& r, accumulator& acc, std::string& out, std::string& rejected, first_reject& first);
@@ -89,7 +100,7 @@ class settler {
     bool open = false;  // a bill of this year was settled
   };
   void close(accumulator& acc, bool reform);
-  const options& o_;
+  const job& o_;
   const std::vector<input>& in_;
   bool have_person_ = false, counted_ = false;
   std::string person_;
@@ -99,7 +110,7 @@ class settler {
 /// Stage 4: settles whole people in input order (records [begin, end) of
 /// `unit`). Appends the per-bill rows to `out` and the rejects to `rejected`;
 /// `first` receives the first reject.
-void settle_unit(const options& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
+void settle_unit(const job& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
                  std::size_t end, accumulator& acc, std::string& out, std::string& rejected, first_reject& first);
 
 }  // namespace yibao::sim::detail

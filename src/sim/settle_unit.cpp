@@ -72,10 +72,10 @@ auto id_set::insert(std::string_view id) -> bool {
   return true;
 }
 
-auto new_accumulator(const options& o) -> accumulator {
+auto new_accumulator(const job& o) -> accumulator {
   accumulator acc;
   acc.thresholds = o.thresholds;
-  acc.base = scenario::make(o.base->info.id, o.thresholds.size());
+  acc.base = scenario::make(o.base != nullptr ? o.base->info.id : std::string{}, o.thresholds.size());
   if (o.reform != nullptr) acc.reform = scenario::make(o.reform->info.id, o.thresholds.size());
   return acc;
 }
@@ -146,14 +146,14 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
   }
 
   const settle_options plain{};
-  auto s = settle(base, *o_.items, b, base_.carried, plain);
+  auto s = settle(base, o_.items, b, base_.carried, plain);
   if (!s) {
     fail(fmt::format("{} ({})", s.err().message, to_string(s.err().code)));
     return;
   }
   std::optional<settlement> rs;
   if (reform != nullptr) {
-    auto x = settle(*reform, *o_.items, b, reform_.carried, plain);
+    auto x = settle(*reform, o_.items, b, reform_.carried, plain);
     if (!x) {
       fail(fmt::format("under reform tariff {}: {} ({})", reform->info.id, x.err().message, to_string(x.err().code)));
       return;
@@ -194,7 +194,7 @@ void settler::add(const record& r, accumulator& acc, std::string& out, std::stri
   }
 }
 
-void settle_unit(const options& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
+void settle_unit(const job& o, const std::vector<input>& in, const std::vector<record>& unit, std::size_t begin,
                  std::size_t end, accumulator& acc, std::string& out, std::string& rejected, first_reject& first) {
   settler s{o, in};
   for (std::size_t i = begin; i < end; ++i) s.add(unit[i], acc, out, rejected, first);

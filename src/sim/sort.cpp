@@ -407,13 +407,18 @@ auto sorted_input::input() -> sim::input {
   return in;
 }
 
-auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::summary> {
+namespace {
+
+/// Both `run_sorted`s: `under` is the tariff or the versions.
+template <typename Tariffs>
+auto run_sorted_under(const Tariffs& under, const catalog& items, sorted_input& sorted, const sim::options& opts)
+    -> result<sim::summary> {
   if (opts.strict && sorted.first_reject()) {  // --strict: stop before settling anything
     sim::summary s;
     s.stopped_at = sorted.first_reject();
     return s;
   }
-  auto r = sim::run(opts, {sorted.input()});
+  auto r = sim::run(under, items, {sorted.input()}, opts);
   if (!r || r.value().stopped_at) return r;
   sim::summary s = std::move(r).value();
   if (opts.write_rejects && !sorted.write_rejects(opts.write_rejects)) {
@@ -426,6 +431,18 @@ auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::s
   s.line_rows_orphan += st.line_rows_orphan;
   s.bytes_read = st.bytes_read;
   return s;
+}
+
+}  // namespace
+
+auto run_sorted(const tariff& base, const catalog& items, sorted_input& sorted, const sim::options& opts)
+    -> result<sim::summary> {
+  return run_sorted_under(base, items, sorted, opts);
+}
+
+auto run_sorted(const tariff_set& versions, const catalog& items, sorted_input& sorted, const sim::options& opts)
+    -> result<sim::summary> {
+  return run_sorted_under(versions, items, sorted, opts);
 }
 
 }  // namespace yibao::sim

@@ -106,15 +106,13 @@ TEST(Issue11_Item3, every_field_in_simulate_output_and_summary) {
   const auto [bills, lines] = yibao::sim::generate_text({.people = 20, .seed = 3});
   std::string out;
   yibao::sim::options o;
-  o.base = &t;
-  o.items = &c;
   o.threads = 1;
   o.out = yibao::sim::output_format::csv;
   o.write_settlements = [&out](std::string_view text) {
     out += text;
     return true;
   };
-  auto r = yibao::sim::run(o, {jsonl_input(bills)});
+  auto r = yibao::sim::run(t, c, {jsonl_input(bills)}, o);
   ASSERT_TRUE(r) << r.err().message;
   const std::string header = out.substr(0, out.find('\n'));
   const std::string summary_json = yibao::sim::to_json(r.value());

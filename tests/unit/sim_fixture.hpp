@@ -88,8 +88,12 @@ auto capture(yibao::sim::options o, Run&& run) -> captured {
   return c;
 }
 
-inline auto simulate(yibao::sim::options o, const std::vector<yibao::sim::input>& inputs) -> captured {
-  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::sim::run(opts, inputs); });
+/// sim::run under `tariffs` (a tariff or a tariff_set) with the items of `c`, captured.
+template <typename Tariffs>
+auto simulate(const Tariffs& tariffs, const yibao::catalog& c, yibao::sim::options o,
+              const std::vector<yibao::sim::input>& inputs) -> captured {
+  return capture(std::move(o),
+                 [&](const yibao::sim::options& opts) { return yibao::sim::run(tariffs, c, inputs, opts); });
 }
 
 inline auto generated(std::uint64_t people, std::uint64_t seed, yibao::sim::input_format f, int years = 1)
@@ -102,12 +106,10 @@ inline auto generated(std::uint64_t people, std::uint64_t seed, yibao::sim::inpu
   return yibao::sim::generate_text(g);
 }
 
-/// Options for a two-thread CSV-output run of `t` and `c` in batches of 97
-/// bills (a size that splits people across batches).
-inline auto options_for(const yibao::tariff& t, const yibao::catalog& c) -> yibao::sim::options {
+/// Options for a two-thread CSV-output run in batches of 97 bills (a size
+/// that splits people across batches).
+inline auto options_for() -> yibao::sim::options {
   yibao::sim::options o;
-  o.base = &t;
-  o.items = &c;
   o.threads = 2;
   o.batch_bills = 97;
   o.out = yibao::sim::output_format::csv;

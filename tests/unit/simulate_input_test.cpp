@@ -85,7 +85,7 @@ TEST(simulate_input, Issue10_Item2_a_person_who_reappears_is_still_rejected) {
   const yibao::catalog c;
   const std::string in = bill_json("B1", "P1", "2025-01-10") + "\n" + bill_json("B2", "P2", "2025-01-11") + "\n" +
                          bill_json("B3", "P1", "2025-01-12") + "\n";
-  const captured got = simulate(options_for(t, c), {jsonl_input(in)});
+  const captured got = simulate(t, c, options_for(), {jsonl_input(in)});
   EXPECT_EQ(got.sum.settled, 2U);
   EXPECT_NE(got.rejects.find("bills.jsonl,3,B3,P1,out of order: person P1 reappears"), std::string::npos)
       << got.rejects;
@@ -103,15 +103,15 @@ TEST(simulate_input, Issue10_Item4_csv_adjacent_duplicate_bill_ids_are_both_reje
                             line_row("B2");
   for (const bool sorted : {false, true}) {
     SCOPED_TRACE(sorted ? "--sort" : "unsorted");
-    const auto o = options_for(t, c);
+    const auto o = options_for();
     captured got;
     if (sorted) {
       yibao::sim::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
       const std::vector<yibao::sim::input> inputs{csv_input(bills, lines)};
       ASSERT_FALSE(sorter.prepare(inputs));
-      got = capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
+      got = capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(t, c, sorter, opts); });
     } else {
-      got = simulate(o, {csv_input(bills, lines)});
+      got = simulate(t, c, o, {csv_input(bills, lines)});
     }
     EXPECT_EQ(got.sum.settled, 2U) << got.rejects;
     EXPECT_EQ(got.sum.rejected, 2U);
@@ -134,7 +134,7 @@ TEST(simulate_input, Issue10_Item4_csv_duplicate_within_the_join_window_is_rejec
   const std::string bills = bills_header + bill_row("B1", "P1", "2025-01-10") + bill_row("B2", "P2", "2025-01-10") +
                             bill_row("B1", "P3", "2025-01-10");
   const std::string lines = lines_header + line_row("B1") + line_row("B1");
-  const captured got = simulate(options_for(t, c), {csv_input(bills, lines)});
+  const captured got = simulate(t, c, options_for(), {csv_input(bills, lines)});
   EXPECT_EQ(got.sum.settled, 0U);
   EXPECT_EQ(count(got.rejects, "duplicate bill_id \"\"B1\"\""), 2U) << got.rejects;
   EXPECT_NE(got.rejects.find("bills.csv,3,,,no line rows"), std::string::npos) << got.rejects;
@@ -146,9 +146,9 @@ TEST(simulate_input, Issue10_Item4_jsonl_duplicate_bill_id_is_rejected_as_such) 
   const std::string in = bill_json("B1", "P1", "2025-01-10") + "\n" + bill_json("B1", "P1", "2025-01-10") + "\n" +
                          bill_json("B1", "P2", "2025-01-10") + "\n" + bill_json("B2", "P2", "2025-01-11") + "\n";
   for (const std::size_t batch : {1U, 97U}) {
-    auto o = options_for(t, c);
+    auto o = options_for();
     o.batch_bills = batch;
-    const captured got = simulate(o, {jsonl_input(in)});
+    const captured got = simulate(t, c, o, {jsonl_input(in)});
     EXPECT_EQ(got.sum.settled, 2U) << got.rejects;
     EXPECT_NE(got.rejects.find("bills.jsonl,2,B1,P1,\"duplicate bill id \"\"B1\"\" (also at bills.jsonl:1)"),
               std::string::npos)
@@ -172,9 +172,9 @@ TEST(simulate_input, Issue10_Item8_reform_person_years_use_the_reforms_year_star
   const yibao::catalog c;
   // Base years: 2025 (both bills). Reform years: 2024 (March) and 2025 (September).
   const std::string in = bill_json("B1", "P1", "2025-03-10", 3) + "\n" + bill_json("B2", "P1", "2025-09-10", 2) + "\n";
-  auto o = options_for(base, c);
+  auto o = options_for();
   o.reform = &reform;
-  const captured got = simulate(o, {jsonl_input(in)});
+  const captured got = simulate(base, c, o, {jsonl_input(in)});
   ASSERT_EQ(got.sum.settled, 2U) << got.rejects;
   EXPECT_EQ(got.sum.person_years, 1U);
   EXPECT_EQ(got.sum.base.person_year_share.n, 1U);
@@ -254,7 +254,7 @@ TEST(simulate_input, Issue10_Item10_jsonl_record_at_the_limit_is_read_and_one_pa
     yibao::sim::input in;
     in.name = "big.jsonl";
     in.read = made_reader(first + bill, size - bill.size(), ' ', next);
-    const captured got = simulate(options_for(t, c), {in});
+    const captured got = simulate(t, c, options_for(), {in});
     if (size == max_record_bytes) {
       EXPECT_EQ(got.sum.settled, 3U) << got.rejects;
     } else {
@@ -273,7 +273,7 @@ TEST(simulate_input, Issue10_Item10_input_without_line_breaks_is_skipped_not_hel
   yibao::sim::input in;
   in.name = "zero.jsonl";
   in.read = made_reader("", 3 * max_record_bytes, '\0', "\n" + bill_json("B1", "P1", "2025-01-10") + "\n");
-  const captured got = simulate(options_for(t, c), {in});
+  const captured got = simulate(t, c, options_for(), {in});
   EXPECT_EQ(got.sum.settled, 1U);
   EXPECT_EQ(got.sum.rejected, 1U);
   EXPECT_EQ(body(got.rejects).substr(0, 15), "zero.jsonl,1,,,");
@@ -290,7 +290,7 @@ TEST(simulate_input, Issue10_Item10_csv_rows_past_the_limit_reject_their_bill) {
     bills_long.read = made_reader("bill_id,person_id,scheme,visit_type,level,location,date,disease\n"
                                   "B1,P1,resident,outpatient,2,local,2025-01-10,\n" + row,
                                   size - row.size(), 'x', "\n");
-    const captured a = simulate(options_for(t, c), {bills_long});
+    const captured a = simulate(t, c, options_for(), {bills_long});
     EXPECT_EQ(a.sum.line_rows_orphan, 0U);
     if (size == max_record_bytes) {
       EXPECT_EQ(a.sum.settled, 2U) << a.rejects;
@@ -309,7 +309,7 @@ TEST(simulate_input, Issue10_Item10_csv_rows_past_the_limit_reject_their_bill) {
                                              "");
     lines_long.read_lines = made_reader(lines_cols + "B1,D1,,A,1,10.00,10.00\n" + start,
                                         size - start.size() - end.size(), 'x', end + "\n");
-    const captured b = simulate(options_for(t, c), {lines_long});
+    const captured b = simulate(t, c, options_for(), {lines_long});
     EXPECT_EQ(b.sum.line_rows_read, 2U);
     EXPECT_EQ(b.sum.line_rows_orphan, 0U);
     if (size == max_record_bytes) {
@@ -337,17 +337,17 @@ TEST(simulate_input, Issue10_Item11_a_person_with_more_bills_than_a_batch_settle
     in += bill_json(fmt::format("B{}", i), "P1", date, 1 + i % 5) + "\n";
   }
   in += bill_json("Z1", "P2", "2025-01-01") + "\n" + bill_json("Z2", "P3", "2025-01-01") + "\n";
-  auto o = options_for(base, c);
+  auto o = options_for();
   o.reform = &reform;
   o.batch_bills = 1'000'000;  // everyone whole in one unit
-  const captured whole = simulate(o, {jsonl_input(in)});
+  const captured whole = simulate(base, c, o, {jsonl_input(in)});
   ASSERT_EQ(whole.sum.rejected, 0U) << whole.rejects;
   for (const std::size_t batch : {1U, 7U, 64U, 699U}) {
     for (const unsigned threads : {1U, 2U}) {
       SCOPED_TRACE(fmt::format("batch {} threads {}", batch, threads));
       o.batch_bills = batch;
       o.threads = threads;
-      const captured pieces = simulate(o, {jsonl_input(in)});
+      const captured pieces = simulate(base, c, o, {jsonl_input(in)});
       EXPECT_EQ(pieces.out, whole.out);
       EXPECT_EQ(yibao::sim::to_json(pieces.sum), yibao::sim::to_json(whole.sum));
     }
@@ -360,9 +360,9 @@ TEST(simulate_input, Issue10_Item22_a_byte_order_mark_before_the_first_bill_is_s
   const auto t = load_tariff();
   const yibao::catalog c;
   const std::string bom = "\xEF\xBB\xBF";
-  const captured got = simulate(options_for(t, c), {jsonl_input(bom + bill_json("B1", "P1", "2025-01-10") + "\n")});
+  const captured got = simulate(t, c, options_for(), {jsonl_input(bom + bill_json("B1", "P1", "2025-01-10") + "\n")});
   EXPECT_EQ(got.sum.settled, 1U) << got.rejects;
-  const captured csv = simulate(options_for(t, c), {csv_input(bom + bills_header + bill_row("B1", "P1", "2025-01-10"),
+  const captured csv = simulate(t, c, options_for(), {csv_input(bom + bills_header + bill_row("B1", "P1", "2025-01-10"),
                                                               bom + lines_header + line_row("B1"))});
   EXPECT_EQ(csv.sum.settled, 1U) << csv.rejects;
 }
@@ -371,7 +371,7 @@ TEST(simulate_input, Issue10_Item22_csv_reads_lf_crlf_and_cr_line_endings) {
   const auto t = load_tariff();
   const yibao::catalog c;
   const auto [bills, lines] = generated(40, 3, input_format::csv);
-  const captured want = simulate(options_for(t, c), {csv_input(bills, lines)});
+  const captured want = simulate(t, c, options_for(), {csv_input(bills, lines)});
   ASSERT_EQ(want.sum.rejected, 0U) << want.rejects;
   auto with = [](std::string text, const std::string& eol) {
     std::string out;
@@ -382,7 +382,7 @@ TEST(simulate_input, Issue10_Item22_csv_reads_lf_crlf_and_cr_line_endings) {
     // The last row without a line break, too.
     std::string b = with(bills, eol), l = with(lines, eol);
     b.resize(b.size() - eol.size());
-    const captured got = simulate(options_for(t, c), {csv_input(b, l)});
+    const captured got = simulate(t, c, options_for(), {csv_input(b, l)});
     EXPECT_EQ(got.out, want.out) << got.rejects;
     EXPECT_EQ(got.sum.line_rows_read, want.sum.line_rows_read);
   }
@@ -417,9 +417,9 @@ TEST(simulate_input, Issue10_Item24_csv_bill_may_have_max_bill_lines_line_rows_a
     for (std::size_t i = 0; i < n; ++i) lines += "B1,D1,A,1,0.01,0.01\n";
     lines += line_row("B2");
     const std::string bills = bills_header + bill_row("B1", "P1", "2025-01-10") + bill_row("B2", "P2", "2025-01-11");
-    auto o = options_for(t, c);
+    auto o = options_for();
     o.out = output_format::none;
-    const captured got = simulate(o, {csv_input(bills, lines)});
+    const captured got = simulate(t, c, o, {csv_input(bills, lines)});
     EXPECT_EQ(got.sum.line_rows_read, n + 1);
     EXPECT_EQ(got.sum.line_rows_orphan, 0U);
     if (n == yibao::max_bill_lines) {
@@ -433,11 +433,12 @@ TEST(simulate_input, Issue10_Item24_csv_bill_may_have_max_bill_lines_line_rows_a
 }
 
 // Runs `o` on `inputs`, unsorted or through simulate --sort.
-auto run_either(const yibao::sim::options& o, const std::vector<yibao::sim::input>& inputs, bool sorted) -> captured {
-  if (!sorted) return simulate(o, inputs);
+auto run_either(const yibao::tariff& t, const yibao::catalog& c, const yibao::sim::options& o,
+                const std::vector<yibao::sim::input>& inputs, bool sorted) -> captured {
+  if (!sorted) return simulate(t, c, o, inputs);
   yibao::sim::sorted_input sorter{std::filesystem::temp_directory_path(), std::size_t{1} << 20};
   if (sorter.prepare(inputs)) throw std::runtime_error("sort failed");
-  return capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
+  return capture(o, [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(t, c, sorter, opts); });
 }
 
 TEST(simulate_input, Issue10_Item24_strict_names_the_first_bad_row_orphan_or_bill) {
@@ -450,14 +451,14 @@ TEST(simulate_input, Issue10_Item24_strict_names_the_first_bad_row_orphan_or_bil
   for (const bool sorted : {false, true}) {
     for (const std::size_t batch : {1U, 97U}) {
       SCOPED_TRACE(fmt::format("{} batch {}", sorted ? "--sort" : "unsorted", batch));
-      auto o = options_for(t, c);
+      auto o = options_for();
       o.strict = true;
       o.batch_bills = batch;
-      const captured a = run_either(o, {csv_input(bills, orphan_first)}, sorted);
+      const captured a = run_either(t, c, o, {csv_input(bills, orphan_first)}, sorted);
       ASSERT_TRUE(a.sum.stopped_at);
       EXPECT_EQ(a.sum.stopped_at->file, "bills.lines.csv");
       EXPECT_EQ(a.sum.stopped_at->line, 3U);
-      const captured b = run_either(o, {csv_input(bills, bill_first)}, sorted);
+      const captured b = run_either(t, c, o, {csv_input(bills, bill_first)}, sorted);
       ASSERT_TRUE(b.sum.stopped_at);
       EXPECT_EQ(b.sum.stopped_at->file, "bills.csv");
       EXPECT_EQ(b.sum.stopped_at->line, 2U);

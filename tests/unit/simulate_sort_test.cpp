@@ -78,10 +78,11 @@ auto without_source(const std::string& csv) -> std::string {
 }
 
 // Sorts `inputs` and simulates the sorted stream as `yibao simulate --sort` does.
-auto sorted_run(yibao::sim::options o, sorted_input& sorter, const std::vector<yibao::sim::input>& inputs)
-    -> captured {
+auto sorted_run(const yibao::tariff& t, const yibao::catalog& c, yibao::sim::options o, sorted_input& sorter,
+                const std::vector<yibao::sim::input>& inputs) -> captured {
   if (const auto why = sorter.prepare(inputs)) throw std::runtime_error("sort: " + why->message);
-  return capture(std::move(o), [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(opts, sorter); });
+  return capture(std::move(o),
+                 [&](const yibao::sim::options& opts) { return yibao::sim::run_sorted(t, c, sorter, opts); });
 }
 
 // CSV pairs (bills, lines) with the bill rows of `bills` shuffled as
@@ -153,15 +154,15 @@ TEST(simulate_sort, shuffled_input_sorted_in_memory_gives_the_grouped_result) {
   const auto [grouped, unused] = generated(300, 21, input_format::jsonl, 2);
   const std::string mixed = shuffled(grouped, 1);
   ASSERT_NE(mixed, grouped);
-  const auto o = options_for(t, c);
-  const captured want = simulate(o, {jsonl_input(grouped, "grouped.jsonl")});
+  const auto o = options_for();
+  const captured want = simulate(t, c, o, {jsonl_input(grouped, "grouped.jsonl")});
   ASSERT_EQ(want.sum.rejected, 0U) << want.rejects;
 
   // Unsorted, the shuffled input is mostly rejected.
-  EXPECT_GT(simulate(o, {jsonl_input(mixed, "mixed.jsonl")}).sum.rejected, 0U);
+  EXPECT_GT(simulate(t, c, o, {jsonl_input(mixed, "mixed.jsonl")}).sum.rejected, 0U);
 
   sorted_input sorter{fs::temp_directory_path(), std::size_t{256} << 20};
-  const captured got = sorted_run(o, sorter, {jsonl_input(mixed, "mixed.jsonl")});
+  const captured got = sorted_run(t, c, o, sorter, {jsonl_input(mixed, "mixed.jsonl")});
   EXPECT_EQ(sorter.stats().runs, 1U);
   EXPECT_EQ(sorter.stats().run_files, 0U);  // it all fit: no temporary file
   EXPECT_EQ(sorter.stats().records, split_lines(grouped).size());
@@ -178,15 +179,15 @@ TEST(simulate_sort, a_small_budget_makes_several_runs_and_the_same_result) {
   const std::string mixed = shuffled(grouped, 2);
   // Two inputs: the sort merges across files, and keeps each file's name.
   const std::size_t half = mixed.find('\n', mixed.size() / 2) + 1;
-  const auto o = options_for(t, c);
-  const captured want = simulate(o, {jsonl_input(grouped)});
+  const auto o = options_for();
+  const captured want = simulate(t, c, o, {jsonl_input(grouped)});
 
   const fs::path tmp = scratch_dir("budget");
   const std::size_t budget = 16 << 10;
   fs::path dir;
   {
     sorted_input sorter{tmp, budget, /*fan_in=*/4};  // 4: merge passes too
-    const captured got = sorted_run(o, sorter, {jsonl_input(mixed.substr(0, half), "a.jsonl"),
+    const captured got = sorted_run(t, c, o, sorter, {jsonl_input(mixed.substr(0, half), "a.jsonl"),
                                                 jsonl_input(mixed.substr(half), "b.jsonl")});
     const auto& st = sorter.stats();
     // The budget is honoured: no chunk above it, so at least size/budget runs.
@@ -210,9 +211,9 @@ TEST(simulate_sort, a_small_budget_makes_several_runs_and_the_same_result) {
 TEST(simulate_sort, rejects_name_the_original_file_and_line) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  auto o = options_for(t, c);
+  auto o = options_for();
   sorted_input sorter{fs::temp_directory_path(), 600};  // a few bills per run
-  const captured got = sorted_run(o, sorter, {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
+  const captured got = sorted_run(t, c, o, sorter, {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
   EXPECT_GT(sorter.stats().runs, 3U);
   const std::string& r = got.rejects;
   // As unsorted (simulate_test.cpp), by original line; B7 and B9 are now in order.
@@ -242,21 +243,21 @@ TEST(simulate_sort, shuffled_csv_in_several_runs_gives_the_presorted_result) {
   // Two inputs: the sort merges across files, and keeps each file's name.
   const auto mixed = shuffled_csv(bills, lines, 4, 2);
   ASSERT_EQ(mixed.size(), 2U);
-  const auto o = options_for(t, c);
-  const captured want = simulate(o, {csv_input(bills, lines, "grouped.csv")});
+  const auto o = options_for();
+  const captured want = simulate(t, c, o, {csv_input(bills, lines, "grouped.csv")});
   ASSERT_EQ(want.sum.rejected, 0U) << want.rejects;
   ASSERT_GT(want.sum.line_rows_read, 0U);
   const std::vector<yibao::sim::input> inputs{csv_input(mixed[0].first, mixed[0].second, "a.csv"),
                                               csv_input(mixed[1].first, mixed[1].second, "b.csv")};
   // Unsorted, the shuffled input is mostly rejected.
-  EXPECT_GT(simulate(o, inputs).sum.rejected, 0U);
+  EXPECT_GT(simulate(t, c, o, inputs).sum.rejected, 0U);
 
   const fs::path tmp = scratch_dir("csv");
   const std::size_t budget = 64 << 10;
   fs::path dir;
   {
     sorted_input sorter{tmp, budget, /*fan_in=*/4};
-    const captured got = sorted_run(o, sorter, {csv_input(mixed[0].first, mixed[0].second, "a.csv"),
+    const captured got = sorted_run(t, c, o, sorter, {csv_input(mixed[0].first, mixed[0].second, "a.csv"),
                                                 csv_input(mixed[1].first, mixed[1].second, "b.csv")});
     const auto& st = sorter.stats();
     EXPECT_LE(st.max_chunk_bytes, budget);
@@ -298,11 +299,11 @@ TEST(simulate_sort, shuffled_csv_in_several_runs_gives_the_presorted_result) {
 TEST(simulate_sort, csv_rejects_name_the_original_file_and_line) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  const auto o = options_for(t, c);
+  const auto o = options_for();
   auto bad = [] { return csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv"); };
-  const captured unsorted = simulate(o, {bad()});
+  const captured unsorted = simulate(t, c, o, {bad()});
   sorted_input sorter{fs::temp_directory_path(), 400};  // a bill or two per run
-  const captured got = sorted_run(o, sorter, {bad()});
+  const captured got = sorted_run(t, c, o, sorter, {bad()});
   EXPECT_GE(sorter.stats().runs, 2U);
   const std::string& r = got.rejects;
   // The rows of the unsorted run, with their file, line and reason; but B8,
@@ -328,11 +329,11 @@ TEST(simulate_sort, csv_rejects_name_the_original_file_and_line) {
 TEST(simulate_sort, strict_stops_at_the_first_row_the_sort_rejects) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  auto o = options_for(t, c);
+  auto o = options_for();
   o.strict = true;
   sorted_input sorter{fs::temp_directory_path(), std::size_t{1} << 20};
   const captured got =
-      sorted_run(o, sorter, {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
+      sorted_run(t, c, o, sorter, {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
   ASSERT_TRUE(got.sum.stopped_at.has_value());
   EXPECT_EQ(got.sum.stopped_at->file, "bad.csv");
   EXPECT_EQ(got.sum.stopped_at->line, 3U);
@@ -352,7 +353,7 @@ TEST(simulate_sort, many_csv_rejects_go_through_a_file_in_input_order) {
   fs::path dir;
   {
     sorted_input sorter{tmp, std::size_t{1} << 20};
-    const captured got = sorted_run(options_for(t, c), sorter, {csv_input(bills, "bill_id,code,qty,price,amount\n", "x.csv")});
+    const captured got = sorted_run(t, c, options_for(), sorter, {csv_input(bills, "bill_id,code,qty,price,amount\n", "x.csv")});
     dir = sorter.dir();
     EXPECT_TRUE(fs::exists(dir / "rejects"));  // past 1 MB the rejects wait in a file
     EXPECT_EQ(got.sum.rejected, n);

@@ -1,6 +1,8 @@
 // yibao::sim::run: determinism, ytd carry, reconciliation, bad input.
 #include <cstdlib>
 #include <map>
+#include <sstream>
+#include <string>
 
 #include "sim_fixture.hpp"
 
@@ -10,10 +12,8 @@ using namespace sim_test;
 using yibao::sim::input_format;
 using yibao::sim::output_format;
 
-auto base_options(const yibao::tariff& t, const yibao::catalog& c, unsigned threads) -> yibao::sim::options {
+auto base_options(unsigned threads) -> yibao::sim::options {
   yibao::sim::options o;
-  o.base = &t;
-  o.items = &c;
   o.threads = threads;
   o.batch_bills = 97;  // small batches: people straddle batch boundaries
   return o;
@@ -46,12 +46,12 @@ TEST(simulate, same_results_for_one_and_two_threads) {
   const auto t = load_tariff();
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(300, 11, input_format::jsonl, 2);
-  auto o1 = base_options(t, c, 1);
+  auto o1 = base_options(1);
   o1.out = output_format::csv;
   auto o2 = o1;
   o2.threads = 2;
-  const captured one = simulate(o1, {jsonl_input(jsonl)});
-  const captured two = simulate(o2, {jsonl_input(jsonl)});
+  const captured one = simulate(t, c, o1, {jsonl_input(jsonl)});
+  const captured two = simulate(t, c, o2, {jsonl_input(jsonl)});
   EXPECT_EQ(one.out, two.out);
   EXPECT_EQ(yibao::sim::to_json(one.sum), yibao::sim::to_json(two.sum));
   EXPECT_EQ(one.sum.rejected, 0U) << one.rejects;
@@ -60,7 +60,7 @@ TEST(simulate, same_results_for_one_and_two_threads) {
   // Batch size changes how people are cut into units, not the result.
   auto o3 = o2;
   o3.batch_bills = 4096;
-  EXPECT_EQ(simulate(o3, {jsonl_input(jsonl)}).out, one.out);
+  EXPECT_EQ(simulate(t, c, o3, {jsonl_input(jsonl)}).out, one.out);
 }
 
 TEST(simulate, jsonl_and_csv_give_the_same_settlements) {
@@ -68,10 +68,10 @@ TEST(simulate, jsonl_and_csv_give_the_same_settlements) {
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(250, 5, input_format::jsonl);
   const auto [bills, lines] = generated(250, 5, input_format::csv);
-  auto o = base_options(t, c, 2);
+  auto o = base_options(2);
   o.out = output_format::csv;
-  const captured a = simulate(o, {jsonl_input(jsonl)});
-  const captured b = simulate(o, {csv_input(bills, lines)});
+  const captured a = simulate(t, c, o, {jsonl_input(jsonl)});
+  const captured b = simulate(t, c, o, {csv_input(bills, lines)});
   EXPECT_EQ(b.sum.rejected, 0U) << b.rejects;
   EXPECT_EQ(without_source(a.out), without_source(b.out));
   EXPECT_EQ(comparable(a.sum), comparable(b.sum));
@@ -85,9 +85,9 @@ TEST(simulate, each_settlement_equals_settle_with_the_carried_ytd) {
   const auto t = load_tariff();
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(120, 3, input_format::jsonl, 2);
-  auto o = base_options(t, c, 2);
+  auto o = base_options(2);
   o.out = output_format::jsonl;
-  const captured got = simulate(o, {jsonl_input(jsonl)});
+  const captured got = simulate(t, c, o, {jsonl_input(jsonl)});
   ASSERT_EQ(got.sum.rejected, 0U) << got.rejects;
 
   std::map<std::string, std::pair<int, yibao::ytd>> carried;
@@ -125,9 +125,9 @@ TEST(simulate, equals_estimate_on_the_command_line) {
   const auto t = load_tariff();
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(40, 21, input_format::jsonl);
-  auto o = base_options(t, c, 1);
+  auto o = base_options(1);
   o.out = output_format::jsonl;
-  const captured got = simulate(o, {jsonl_input(jsonl)});
+  const captured got = simulate(t, c, o, {jsonl_input(jsonl)});
   // The third bill of the first person with at least three bills.
   std::vector<std::string> in_lines, out_lines;
   for (std::size_t p = 0; p < jsonl.size();) {
@@ -175,9 +175,9 @@ TEST(simulate, ytd_resets_at_the_policy_year_start) {
            R"("level":2,"location":"local","date":")" + date +
            R"("},"lines":[{"code":"D1","class":"A","qty":"1","price":"150.00","amount":"150.00"}]})" + "\n";
   };
-  auto o = base_options(t, c, 1);
+  auto o = base_options(1);
   o.out = output_format::csv;
-  const captured got = simulate(o, {jsonl_input(b("B1", "2025-11-01") + b("B2", "2025-12-31") + b("B3", "2026-01-01"))});
+  const captured got = simulate(t, c, o, {jsonl_input(b("B1", "2025-11-01") + b("B2", "2025-12-31") + b("B3", "2026-01-01"))});
   // act_pay_dedc is column 18: 150 of 200 on B1, the remaining 50 on B2, 150 again on B3.
   const std::string out = without_source(got.out);
   EXPECT_NE(out.find("B1,P1,2025-11-01,2025,outpatient,2,local,local,1,1,150.00,0.00,0.00,0.00,150.00,0.00,150.00,"),
@@ -193,7 +193,7 @@ TEST(simulate, ytd_resets_at_the_policy_year_start) {
 TEST(simulate, bad_jsonl_rows_are_rejected_and_the_rest_settled) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  const captured got = simulate(base_options(t, c, 2), {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
+  const captured got = simulate(t, c, base_options(2), {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
   EXPECT_EQ(got.sum.bills_read, 13U);  // the blank line is not a bill
   EXPECT_EQ(got.sum.settled, 4U) << got.rejects;
   EXPECT_EQ(got.sum.rejected, 9U);
@@ -220,7 +220,7 @@ TEST(simulate, bad_csv_rows_are_rejected_with_file_and_line) {
   const auto t = load_tariff();
   const yibao::catalog c;
   const captured got =
-      simulate(base_options(t, c, 1), {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
+      simulate(t, c, base_options(1), {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
   EXPECT_EQ(got.sum.settled, 2U) << got.rejects;  // B1, B7
   EXPECT_EQ(got.sum.rejected, 6U);
   EXPECT_EQ(got.sum.bills_read, 8U);
@@ -241,7 +241,7 @@ TEST(simulate, bad_csv_rows_are_rejected_with_file_and_line) {
 TEST(simulate, empty_and_header_only_inputs_settle_nothing) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  const captured got = simulate(base_options(t, c, 2), {jsonl_input("", "empty.jsonl"), csv_input("", "", "empty.csv"),
+  const captured got = simulate(t, c, base_options(2), {jsonl_input("", "empty.jsonl"), csv_input("", "", "empty.csv"),
                                                    csv_input(slurp(data_path("header.csv")),
                                                              slurp(data_path("header.lines.csv")), "header.csv")});
   EXPECT_EQ(got.sum.bills_read, 0U);
@@ -252,8 +252,10 @@ TEST(simulate, empty_and_header_only_inputs_settle_nothing) {
 TEST(simulate, a_bad_csv_header_fails_the_run) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  auto r = yibao::sim::run(base_options(t, c, 1), {csv_input(slurp(data_path("badheader.csv")),
-                                                              slurp(data_path("badheader.lines.csv")), "badheader.csv")});
+  auto r = yibao::sim::run(t, c,
+                           {csv_input(slurp(data_path("badheader.csv")), slurp(data_path("badheader.lines.csv")),
+                                      "badheader.csv")},
+                           base_options(1));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.err().code, yibao::errc::invalid_argument);
   EXPECT_NE(r.err().message.find("badheader.csv:1: unknown column \"person\""), std::string::npos) << r.err().message;
@@ -262,9 +264,9 @@ TEST(simulate, a_bad_csv_header_fails_the_run) {
 TEST(simulate, strict_stops_at_the_first_bad_row) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  auto o = base_options(t, c, 2);
+  auto o = base_options(2);
   o.strict = true;
-  const captured got = simulate(o, {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
+  const captured got = simulate(t, c, o, {jsonl_input(slurp(data_path("bad.jsonl")), "bad.jsonl")});
   ASSERT_TRUE(got.sum.stopped_at.has_value());
   EXPECT_EQ(got.sum.stopped_at->line, 2U);
   EXPECT_EQ(got.sum.stopped_at->file, "bad.jsonl");
@@ -275,12 +277,12 @@ TEST(simulate, a_stop_request_gives_a_partial_summary_that_reconciles) {
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(200, 8, input_format::jsonl);
   std::atomic<bool> stop{false};
-  auto o = base_options(t, c, 1);
+  auto o = base_options(1);
   o.stop = &stop;
   o.on_progress = [&stop](const yibao::sim::progress& p) {
     if (p.bills > 300) stop = true;
   };
-  const captured got = simulate(o, {jsonl_input(jsonl)});
+  const captured got = simulate(t, c, o, {jsonl_input(jsonl)});
   EXPECT_TRUE(got.sum.partial);
   EXPECT_GT(got.sum.bills_read, 300U);
   EXPECT_LT(got.sum.bills_read, count_lines(jsonl));
@@ -292,10 +294,10 @@ TEST(simulate, reform_reports_the_change) {
   const auto t2 = load_tariff("tariff-reform.toml");
   const yibao::catalog c;
   const auto [jsonl, unused] = generated(300, 9, input_format::jsonl);
-  auto o = base_options(t, c, 2);
+  auto o = base_options(2);
   o.reform = &t2;
   o.out = output_format::csv;
-  const captured got = simulate(o, {jsonl_input(jsonl)});
+  const captured got = simulate(t, c, o, {jsonl_input(jsonl)});
   ASSERT_TRUE(got.sum.reform.has_value());
   const auto& d = got.sum.delta;
   EXPECT_EQ(d.more + d.less + d.same, got.sum.settled);
@@ -308,6 +310,40 @@ TEST(simulate, reform_reports_the_change) {
   EXPECT_EQ((*got.sum.reform).all[psn] - got.sum.base.all[psn], d.raised - d.lowered);
   EXPECT_LT((*got.sum.reform).all[psn], got.sum.base.all[psn]);
   EXPECT_NE(got.out.find(",reform_hifp_pay,"), std::string::npos);
+}
+
+TEST(simulate, versions_settle_each_bill_under_the_version_in_force_on_its_date) {
+  // tariff_set.hpp: "Each bill is then settled under `pick(bill date)`"; a bill no version covers is rejected.
+  const std::string root = YIBAO_SOURCE_DIR;
+  auto set = yibao::load_tariff_set({root + "/tests/data/versions"});
+  ASSERT_TRUE(set) << set.err().message;
+  auto c = yibao::parse_catalog_csv(slurp(root + "/tariffs/catalog/sample-catalog.csv"), "sample-catalog.csv");
+  ASSERT_TRUE(c) << c.err().message;
+  const std::string jsonl = slurp(root + "/tests/cli/inputs/versions.jsonl");  // 2024, 2026 and 2023 bills
+  auto o = base_options(2);
+  o.out = output_format::csv;
+  const captured got = simulate(set.value(), c.value(), o, {jsonl_input(jsonl, "versions.jsonl")});
+  EXPECT_EQ(got.sum.base.tariff_id, "yingkou-2024, yingkou-2026");
+  EXPECT_EQ(got.sum.settled, 2U);
+  EXPECT_EQ(got.sum.rejected, 1U);
+  EXPECT_NE(got.rejects.find("versions.jsonl,3,V-2023,P-V-3,visit.date: no tariff version is in force on 2023-06-15 "
+                             "(out_of_range)"),
+            std::string::npos)
+      << got.rejects;
+  // The totals are those of each bill settled alone under its version.
+  yibao::money share, fund;
+  std::istringstream lines{jsonl};
+  for (std::string line; std::getline(lines, line);) {
+    auto b = yibao::parse_bill_json(line, false);
+    ASSERT_TRUE(b) << b.err().message;
+    auto s = yibao::settle(set.value(), c.value(), b.value());
+    if (!s) continue;  // the 2023 bill
+    share = share + s.value().psn_part_amt;
+    fund = fund + s.value().fund_pay_sumamt;
+  }
+  EXPECT_EQ(got.sum.base.all[&yibao::settlement::psn_part_amt], share.fen());
+  EXPECT_EQ(got.sum.base.all[&yibao::settlement::fund_pay_sumamt], fund.fen());
+  EXPECT_GT(fund, yibao::money{});
 }
 
 TEST(simulate, histogram_percentiles) {

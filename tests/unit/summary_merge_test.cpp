@@ -29,9 +29,9 @@ auto halves(const std::string& jsonl) -> std::pair<std::string, std::string> {
 auto run_with_reform(const std::string& jsonl, const yibao::tariff& t, const yibao::tariff& reform)
     -> yibao::sim::summary {
   const yibao::catalog c;
-  auto o = options_for(t, c);
+  auto o = options_for();
   o.reform = &reform;
-  return simulate(o, {jsonl_input(jsonl)}).sum;
+  return simulate(t, c, o, {jsonl_input(jsonl)}).sum;
 }
 
 TEST(summary, merge_of_two_groups_of_people_equals_the_whole_run) {

@@ -131,6 +131,10 @@ void remove_sort_files_on_signal() noexcept;
 /// `opts.strict` and a row rejected by the sort, nothing is settled and
 /// `stopped_at` is that row. Errors: those of sim::run, and io_error when the
 /// rejects cannot be written.
-[[nodiscard]] auto run_sorted(const sim::options& opts, sorted_input& sorted) -> result<sim::summary>;
+[[nodiscard]] auto run_sorted(const tariff& base, const catalog& items, sorted_input& sorted,
+                              const sim::options& opts = {}) -> result<sim::summary>;
+/// Same, each bill under the version of `versions` in force on its date.
+[[nodiscard]] auto run_sorted(const tariff_set& versions, const catalog& items, sorted_input& sorted,
+                              const sim::options& opts = {}) -> result<sim::summary>;
 
 }  // namespace yibao::sim
