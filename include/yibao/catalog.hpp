@@ -29,7 +29,10 @@ class catalog {
   catalog(catalog&&) noexcept;
   auto operator=(catalog&&) noexcept -> catalog&;
 
-  /// Looks an item up; nullptr if absent. The pointer lives as long as the catalog.
+  /// Looks an item up; nullptr if absent. The entry is not copied: the
+  /// pointer is into the catalog and valid while the catalog lives (also
+  /// after the catalog is moved); `add` with the same code replaces what it
+  /// points to.
   [[nodiscard]] auto find(std::string_view code) const noexcept -> const catalog_entry*;
   [[nodiscard]] auto size() const noexcept -> std::size_t;
   /// Adds or replaces an entry (used by loaders and tests).

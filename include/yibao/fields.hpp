@@ -86,7 +86,8 @@ consteval auto settlement_field_of(money settlement::*member) -> const settlemen
   throw "yibao: member missing from settlement_fields";
 }
 
-/// The entry of a settlement field by national name, or null.
+/// The entry of a settlement field by national name (in the static table,
+/// never dangling), or null.
 constexpr auto find_settlement_field(std::string_view name) noexcept -> const settlement_field* {
   for (const settlement_field& f : settlement_fields) {
     if (f.name == name) return &f;
@@ -94,7 +95,7 @@ constexpr auto find_settlement_field(std::string_view name) noexcept -> const se
   return nullptr;
 }
 
-/// The entry of a year-to-date total by name, or null.
+/// The entry of a year-to-date total by name (in the static table), or null.
 constexpr auto find_ytd_field(std::string_view name) noexcept -> const ytd_field* {
   for (const ytd_field& f : ytd_fields) {
     if (f.name == name) return &f;

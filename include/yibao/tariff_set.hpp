@@ -50,9 +50,11 @@ class tariff_set {
   /// policy supersedes an older one.
   [[nodiscard]] auto pick(date on) const noexcept -> std::optional<std::size_t>;
 
-  /// The version in force on `on`, as `pick` chooses it. Error: out_of_range
-  /// at "visit.date" when none is ("visit.date: no tariff version is in force
-  /// on 2023-06-15"), the message of estimate, simulate, the C API and Python.
+  /// The version in force on `on`, as `pick` chooses it: a pointer into this
+  /// set (never null), valid while the set lives and until the next `add`.
+  /// Error: out_of_range at "visit.date" when none is ("visit.date: no tariff
+  /// version is in force on 2023-06-15"), the message of estimate, simulate,
+  /// the C API and Python.
   [[nodiscard]] auto in_force(date on) const -> result<const tariff*>;
 
   /// Diagnoses the validity windows, in order of `valid_from`:
