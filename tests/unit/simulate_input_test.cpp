@@ -362,8 +362,9 @@ TEST(simulate_input, Issue10_Item22_a_byte_order_mark_before_the_first_bill_is_s
   const std::string bom = "\xEF\xBB\xBF";
   const captured got = simulate(t, c, options_for(), {jsonl_input(bom + bill_json("B1", "P1", "2025-01-10") + "\n")});
   EXPECT_EQ(got.sum.settled, 1U) << got.rejects;
-  const captured csv = simulate(t, c, options_for(), {csv_input(bom + bills_header + bill_row("B1", "P1", "2025-01-10"),
-                                                              bom + lines_header + line_row("B1"))});
+  const captured csv = simulate(
+      t, c, options_for(),
+      {csv_input(bom + bills_header + bill_row("B1", "P1", "2025-01-10"), bom + lines_header + line_row("B1"))});
   EXPECT_EQ(csv.sum.settled, 1U) << csv.rejects;
 }
 

@@ -187,8 +187,8 @@ TEST(simulate_sort, a_small_budget_makes_several_runs_and_the_same_result) {
   fs::path dir;
   {
     sorted_input sorter{tmp, budget, /*fan_in=*/4};  // 4: merge passes too
-    const captured got = sorted_run(t, c, o, sorter, {jsonl_input(mixed.substr(0, half), "a.jsonl"),
-                                                jsonl_input(mixed.substr(half), "b.jsonl")});
+    const captured got = sorted_run(
+        t, c, o, sorter, {jsonl_input(mixed.substr(0, half), "a.jsonl"), jsonl_input(mixed.substr(half), "b.jsonl")});
     const auto& st = sorter.stats();
     // The budget is honoured: no chunk above it, so at least size/budget runs.
     EXPECT_LE(st.max_chunk_bytes, budget);
@@ -257,8 +257,9 @@ TEST(simulate_sort, shuffled_csv_in_several_runs_gives_the_presorted_result) {
   fs::path dir;
   {
     sorted_input sorter{tmp, budget, /*fan_in=*/4};
-    const captured got = sorted_run(t, c, o, sorter, {csv_input(mixed[0].first, mixed[0].second, "a.csv"),
-                                                csv_input(mixed[1].first, mixed[1].second, "b.csv")});
+    const captured got = sorted_run(
+        t, c, o, sorter,
+        {csv_input(mixed[0].first, mixed[0].second, "a.csv"), csv_input(mixed[1].first, mixed[1].second, "b.csv")});
     const auto& st = sorter.stats();
     EXPECT_LE(st.max_chunk_bytes, budget);
     EXPECT_GT(st.runs, 4U);
@@ -332,8 +333,8 @@ TEST(simulate_sort, strict_stops_at_the_first_row_the_sort_rejects) {
   auto o = options_for();
   o.strict = true;
   sorted_input sorter{fs::temp_directory_path(), std::size_t{1} << 20};
-  const captured got =
-      sorted_run(t, c, o, sorter, {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
+  const captured got = sorted_run(
+      t, c, o, sorter, {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
   ASSERT_TRUE(got.sum.stopped_at.has_value());
   EXPECT_EQ(got.sum.stopped_at->file, "bad.csv");
   EXPECT_EQ(got.sum.stopped_at->line, 3U);
@@ -353,7 +354,8 @@ TEST(simulate_sort, many_csv_rejects_go_through_a_file_in_input_order) {
   fs::path dir;
   {
     sorted_input sorter{tmp, std::size_t{1} << 20};
-    const captured got = sorted_run(t, c, options_for(), sorter, {csv_input(bills, "bill_id,code,qty,price,amount\n", "x.csv")});
+    const captured got =
+        sorted_run(t, c, options_for(), sorter, {csv_input(bills, "bill_id,code,qty,price,amount\n", "x.csv")});
     dir = sorter.dir();
     EXPECT_TRUE(fs::exists(dir / "rejects"));  // past 1 MB the rejects wait in a file
     EXPECT_EQ(got.sum.rejected, n);

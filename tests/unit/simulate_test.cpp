@@ -177,7 +177,8 @@ TEST(simulate, ytd_resets_at_the_policy_year_start) {
   };
   auto o = base_options(1);
   o.out = output_format::csv;
-  const captured got = simulate(t, c, o, {jsonl_input(b("B1", "2025-11-01") + b("B2", "2025-12-31") + b("B3", "2026-01-01"))});
+  const captured got =
+      simulate(t, c, o, {jsonl_input(b("B1", "2025-11-01") + b("B2", "2025-12-31") + b("B3", "2026-01-01"))});
   // act_pay_dedc is column 18: 150 of 200 on B1, the remaining 50 on B2, 150 again on B3.
   const std::string out = without_source(got.out);
   EXPECT_NE(out.find("B1,P1,2025-11-01,2025,outpatient,2,local,local,1,1,150.00,0.00,0.00,0.00,150.00,0.00,150.00,"),
@@ -219,8 +220,8 @@ TEST(simulate, bad_jsonl_rows_are_rejected_and_the_rest_settled) {
 TEST(simulate, bad_csv_rows_are_rejected_with_file_and_line) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  const captured got =
-      simulate(t, c, base_options(1), {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
+  const captured got = simulate(t, c, base_options(1),
+                                {csv_input(slurp(data_path("bad.csv")), slurp(data_path("bad.lines.csv")), "bad.csv")});
   EXPECT_EQ(got.sum.settled, 2U) << got.rejects;  // B1, B7
   EXPECT_EQ(got.sum.rejected, 6U);
   EXPECT_EQ(got.sum.bills_read, 8U);
@@ -241,9 +242,10 @@ TEST(simulate, bad_csv_rows_are_rejected_with_file_and_line) {
 TEST(simulate, empty_and_header_only_inputs_settle_nothing) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  const captured got = simulate(t, c, base_options(2), {jsonl_input("", "empty.jsonl"), csv_input("", "", "empty.csv"),
-                                                   csv_input(slurp(data_path("header.csv")),
-                                                             slurp(data_path("header.lines.csv")), "header.csv")});
+  const captured got =
+      simulate(t, c, base_options(2),
+               {jsonl_input("", "empty.jsonl"), csv_input("", "", "empty.csv"),
+                csv_input(slurp(data_path("header.csv")), slurp(data_path("header.lines.csv")), "header.csv")});
   EXPECT_EQ(got.sum.bills_read, 0U);
   EXPECT_EQ(got.sum.people, 0U);
   EXPECT_EQ(got.sum.base.patient_share.mean(), 0);
@@ -252,10 +254,9 @@ TEST(simulate, empty_and_header_only_inputs_settle_nothing) {
 TEST(simulate, a_bad_csv_header_fails_the_run) {
   const auto t = load_tariff();
   const yibao::catalog c;
-  auto r = yibao::sim::run(t, c,
-                           {csv_input(slurp(data_path("badheader.csv")), slurp(data_path("badheader.lines.csv")),
-                                      "badheader.csv")},
-                           base_options(1));
+  auto r = yibao::sim::run(
+      t, c, {csv_input(slurp(data_path("badheader.csv")), slurp(data_path("badheader.lines.csv")), "badheader.csv")},
+      base_options(1));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.err().code, yibao::errc::invalid_argument);
   EXPECT_NE(r.err().message.find("badheader.csv:1: unknown column \"person\""), std::string::npos) << r.err().message;
