@@ -71,12 +71,11 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
   resolved_policy out;
   const selector_key key = key_of(p, v);
   bool adjusted = false;  // some matching rule adjusts a deductible
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    const rule& r = rules[i];
+  for (const rule& r : rules) {  // (a range loop: an index loop re-reads rules.size() after each store)
     if (!matches(r.when, key)) continue;
     const int li = static_cast<int>(r.layer);
     layer_policy& lp = out.layers[li];
-    if (record) lp.applied.push_back(static_cast<std::uint32_t>(i));  // 2^32 rules would not fit in memory
+    if (record) lp.applied.push_back(static_cast<std::uint32_t>(&r - rules.data()));  // 2^32 rules would not fit in memory
     if (r.deductible) lp.deductible = *r.deductible;
     if (r.per) lp.per = *r.per;
     if (r.bands) {
