@@ -17,6 +17,7 @@ See python/README.md.
 
 from __future__ import annotations
 
+import copyreg
 import decimal
 import json
 import os
@@ -34,6 +35,30 @@ from .frame import BILL_COLUMNS, LINE_COLUMNS, MONEY_COLUMNS, YTD_COLUMNS, settl
 from .summary import Summary, summarize
 
 __version__ = _version()
+
+
+# pybind11's pickling (__getstate__/__setstate__) needs pickle protocol 2 or
+# later; protocols 0 and 1 (and anything asking object.__reduce__) would
+# abort the interpreter. Registering the reduction with copyreg makes every
+# protocol and the copy module rebuild the object the way protocol 2 does.
+def _rebuild(cls, state):
+    obj = cls.__new__(cls)
+    obj.__setstate__(state)
+    return obj
+
+
+def _reduce(obj):
+    return _rebuild, (type(obj), obj.__getstate__())
+
+
+def _not_picklable(obj):
+    raise TypeError(f"cannot pickle {type(obj).__name__!r} object: it keeps no copy of its files; "
+                    "load it where it is used (yibao.load_tariff_set)")
+
+
+for _pickled in (Tariff, Catalog, Summary):
+    copyreg.pickle(_pickled, _reduce)
+copyreg.pickle(TariffSet, _not_picklable)
 
 __all__ = [
     "Tariff",

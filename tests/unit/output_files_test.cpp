@@ -266,10 +266,13 @@ auto spawn_simulate(const std::vector<std::string>& args, const std::string& err
 template <typename Pred>
 auto feed_until(const child& c, const std::string& text, Pred until, std::chrono::seconds limit) -> bool {
   const auto end = std::chrono::steady_clock::now() + limit;
+  bool reading = true;  // the child still reads its stdin
   while (std::chrono::steady_clock::now() < end) {
     if (until()) return true;
-    if (::write(c.feed, text.data(), text.size()) < 0) {
-      if (errno != EAGAIN) return until();
+    if (!reading || ::write(c.feed, text.data(), text.size()) < 0) {
+      // A closed pipe (EPIPE) means the child is ending: keep asking `until`
+      // until the limit (it may not have exited yet), without writing.
+      if (reading && errno != EAGAIN) reading = false;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
