@@ -69,9 +69,14 @@ if(YIBAO_FUZZ)
   target_link_libraries(fuzz_bill_json PRIVATE yibao_formats)
   target_link_options(fuzz_bill_json PRIVATE -fsanitize=fuzzer)
   # The tariff loader with `extends` (in-memory files) and the catalog reader.
-  foreach(_fuzz fuzz_tariff fuzz_catalog)
+  # The summary state reader (Python's pickles) too.
+  foreach(_fuzz fuzz_tariff fuzz_catalog fuzz_summary_state)
     add_executable(${_fuzz} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/${_fuzz}.cpp)
     target_link_libraries(${_fuzz} PRIVATE yibao::yibao)
     target_link_options(${_fuzz} PRIVATE -fsanitize=fuzzer)
   endforeach()
+  # The bulk CSV bill reader (the sim layer's csv_bill) and validate after it.
+  add_executable(fuzz_csv_bill ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_csv_bill.cpp)
+  target_link_libraries(fuzz_csv_bill PRIVATE yibao_sim)
+  target_link_options(fuzz_csv_bill PRIVATE -fsanitize=fuzzer)
 endif()

@@ -5,6 +5,8 @@
 #   fuzz_bill_json  the bill JSON fast path against the full reader
 #   fuzz_tariff     the tariff loader, with `extends` between in-memory files
 #   fuzz_catalog    the catalog CSV reader
+#   fuzz_csv_bill   the bulk CSV bill reader (a bills row and its line rows), then validate
+#   fuzz_summary_state  the reader of a summary's exact state text (Python's pickles)
 #
 #   tests/fuzz/run.sh [SECONDS]      default 60, for each target
 #
@@ -29,10 +31,11 @@ if ! command -v clang++ >/dev/null 2>&1; then
 fi
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DYIBAO_FUZZ=ON -DYIBAO_BUILD_BENCH=OFF -DYIBAO_BUILD_PYTHON=OFF -DYIBAO_BUILD_SHARED=OFF >/dev/null
-cmake --build "$build" --target fuzz_capi fuzz_bill_json fuzz_tariff fuzz_catalog -j "${JOBS:-1}"
+cmake --build "$build" --target fuzz_capi fuzz_bill_json fuzz_tariff fuzz_catalog fuzz_csv_bill fuzz_summary_state -j "${JOBS:-1}"
 # The loaders' fuzzers also seed from the shipped tariffs and the test data in place (read
 # only: libFuzzer writes new inputs to the first folder given, the build's corpus).
-mkdir -p "$build/corpus" "$build/corpus-bill" "$build/corpus-tariff" "$build/corpus-catalog"
+mkdir -p "$build/corpus" "$build/corpus-bill" "$build/corpus-tariff" "$build/corpus-catalog" "$build/corpus-csv" \
+  "$build/corpus-summary"
 # shellcheck disable=SC2086
 "$build/tests/fuzz_capi" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$root/tests/fuzz/corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus" "$root/tests/fuzz/corpus"
@@ -47,3 +50,9 @@ mkdir -p "$build/corpus" "$build/corpus-bill" "$build/corpus-tariff" "$build/cor
 "$build/tests/fuzz_catalog" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$root/tests/fuzz/catalog_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-catalog" "$root/tests/fuzz/catalog_corpus" \
   "$root/tariffs/catalog" "$root/tests/data/capi" "$root/tests/data/tariff_tools"
+# shellcheck disable=SC2086
+"$build/tests/fuzz_csv_bill" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$root/tests/fuzz/csv_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-csv" "$root/tests/fuzz/csv_corpus"
+# shellcheck disable=SC2086
+"$build/tests/fuzz_summary_state" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$root/tests/fuzz/summary_corpus/crash-" ${FUZZ_ARGS:-} "$build/corpus-summary" "$root/tests/fuzz/summary_corpus"
