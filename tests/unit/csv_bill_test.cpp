@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +53,47 @@ auto read(const std::string& row, const std::vector<std::string>& line_rows, con
 const std::string good_row =
     R"(B1,P1,employee,retired,dibao,waiting,12.50,2024-03-01,inpatient,2,cross_city,referral,2,2025-01-10,"I10, ""essential""",1)";
 const std::string good_line = "B1,X1,\xE8\x8D\xAF,B,0.2,30,2,35.5,71";
+
+// The fuzzer's seeds and any crash it found (tests/fuzz/fuzz_csv_bill.cpp):
+// line 1 the bills header, line 2 the bill row, line 3 the lines header, then
+// the line rows. The same checks as the fuzzer; the generated seeds read as
+// valid bills.
+TEST(csv_bill, fuzz_corpus_replays) {
+  const auto dir = yibao_test::source_dir / "tests" / "fuzz" / "csv_corpus";
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = *yibao_test::read_text(e.path());
+    std::vector<std::string_view> parts;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = std::min(text.find('\n', at), text.size());
+      parts.push_back(std::string_view{text}.substr(at, end - at));
+      at = end + 1;
+    }
+    parts.resize(std::max<std::size_t>(parts.size(), 3));
+    const auto bl = parse_bill_header(parts[0], "bills.csv");
+    const auto ll = parse_line_header(parts[2], "bills.lines.csv");
+    const bool generated = e.path().filename().string().rfind("generated-", 0) == 0;
+    ++n;
+    if (!bl || !ll) {
+      EXPECT_FALSE(generated) << e.path();
+      continue;
+    }
+    std::vector<row_text> rows;
+    for (std::size_t i = 3; i < parts.size(); ++i) rows.push_back(row_text{i - 1, parts[i]});
+    bill b;
+    std::string why;
+    if (!csv_bill(parts[1], bl.value(), rows, ll.value(), "bills.lines.csv", b, why)) {
+      EXPECT_FALSE(generated) << e.path() << ": " << why;
+      EXPECT_FALSE(why.empty());
+      EXPECT_EQ(b, bill{});
+      continue;
+    }
+    const auto valid = validate(b);
+    EXPECT_TRUE(valid || !generated) << e.path() << ": " << valid.err().message;
+  }
+  EXPECT_GE(n, 4U);
+}
 
 TEST(csv_bill, good_row_gives_the_bill_its_json_gives) {
   const parsed p = read(good_row, {good_line, "B1,X2,,,,,1,1.00,1.00"});

@@ -3,7 +3,10 @@
 // table partitions rest on (python/yibao/summary.py, yibao.dask).
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "sim_fixture.hpp"
+#include "test_files.hpp"
 
 namespace {
 
@@ -143,6 +146,34 @@ TEST(summary, a_bad_state_is_an_error_saying_what) {
   // A list longer than the text could hold.
   EXPECT_NE(message(fields + " 0 0 1 1 1 1 1 1 1 1 99999999 5").find("a list of 99999999 is too long"),
             std::string::npos);
+}
+
+// The fuzzer's seeds and any crash it found (tests/fuzz/fuzz_summary_state.cpp):
+// the reader either refuses with invalid_argument or gives a summary whose
+// state text is a fixed point of writing and reading; the seeds are summaries.
+TEST(summary, fuzz_corpus_replays) {
+  const auto dir = yibao_test::source_dir / "tests" / "fuzz" / "summary_corpus";
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = *yibao_test::read_text(e.path());
+    const bool seed = e.path().filename().string().rfind("partial-", 0) == 0;
+    ++n;
+    auto s = yibao::sim::parse_summary_state(text);
+    if (!s) {
+      EXPECT_FALSE(seed) << e.path() << ": " << s.err().message;
+      EXPECT_EQ(s.err().code, yibao::errc::invalid_argument);
+      continue;
+    }
+    const std::string once = yibao::sim::summary_state(s.value());
+    auto again = yibao::sim::parse_summary_state(once);
+    ASSERT_TRUE(again.ok()) << e.path();
+    EXPECT_EQ(yibao::sim::summary_state(again.value()), once);
+    if (seed) {
+      EXPECT_EQ(once, text);
+    }
+  }
+  EXPECT_GE(n, 1U);
 }
 
 }  // namespace
