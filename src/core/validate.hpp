@@ -90,8 +90,10 @@ template <typename E>
                                      beyond_power(l.unit_price.micro, max_price_micro) |
                                      beyond_power(l.price_limit.value_or(price{}).micro, max_price_micro) |
                                      beyond_power(l.amount.fen(), max_money_fen);
-  const bool usual = (out_of_range == 0) & code_ok(l) & class_ok(l);
-  if (usual & amount_matches(l)) [[likely]] return true;
+  const auto fails = [](bool ok) { return static_cast<std::uint64_t>(!ok); };
+  if ((out_of_range | fails(code_ok(l)) | fails(class_ok(l)) | fails(amount_matches(l))) == 0) [[likely]] {
+    return true;
+  }
   return code_ok(l) && class_ok(l) && limit_ok(l) && qty_ok(l) && price_ok(l) && amount_ok(l) && amount_matches(l);
 }
 [[gnu::always_inline]] inline auto line_ok(const line& l) noexcept -> bool {
