@@ -84,6 +84,7 @@ constexpr label labels[] = {
     {&settlement::hifmi_pay, "大病保险"},
     {&settlement::hifob_pay, "职工大额补助"},
     {&settlement::maf_pay, "医疗救助"},
+    {&settlement::oth_pay, "其他支付"},
     {&settlement::fund_pay_sumamt, "基金支付合计"},
     {&settlement::psn_part_amt, "个人负担"},
     {&settlement::acct_pay, "个人账户支付"},
