@@ -31,9 +31,9 @@ template <typename E>
   return static_cast<int>(v) < count;  // the enums are unsigned: never below 0
 }
 
-// Each line rule once, as a predicate: line_ok() checks them all (settle()
-// runs it on every line), line_error() finds the first one broken to word the
-// error.
+// Each line rule once, as a predicate: line_ok() checks them all (validate()
+// runs it; settle()'s step 1 runs line_ok_but_ratio() on every line),
+// line_error() finds the first one broken to word the error.
 [[gnu::always_inline]] inline auto below(std::int64_t v, std::int64_t max) noexcept -> bool {
   return static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(max);  // and not negative
 }
