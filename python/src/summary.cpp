@@ -18,41 +18,33 @@ auto bad(std::size_t row, std::string_view column, std::string what) -> yb::erro
 }
 
 template <typename Enum, typename Parse>
-auto enum_value(const std::vector<std::string>& col, std::size_t i, std::string_view name, Parse parse)
-    -> yb::result<int> {
+auto enum_value(const std::vector<std::string>& col, std::size_t i, std::string_view name, Parse parse, Enum& out)
+    -> std::optional<yb::error> {
   const std::optional<Enum> v = parse(col[i]);
   if (!v) return bad(i, name, fmt::format("unknown value \"{}\"", col[i]));
-  return static_cast<int>(*v);
+  out = *v;
+  return std::nullopt;
 }
 
-/// Row `i`'s dimension values (sim::dimension_values for a bill).
+// The row's values on the summary's dimensions, by yibao::sim's own mapping
+// of a bill (sim::dimension_values).
 auto values_of(const settled_columns& c, std::size_t i) -> yb::result<std::array<int, sim::dimension_count>> {
-  std::array<int, sim::dimension_count> v{};
-  auto scheme = enum_value<yb::scheme>(c.scheme, i, "scheme", yb::parse_scheme);
-  auto status = enum_value<yb::status>(c.status, i, "status", yb::parse_status);
-  auto group = enum_value<yb::group>(c.group, i, "group", yb::parse_group);
-  auto type = enum_value<yb::visit_type>(c.visit_type, i, "visit_type", yb::parse_visit_type);
-  auto where = enum_value<yb::location>(c.location, i, "location", yb::parse_location);
-  auto filed = enum_value<yb::filing>(c.filing, i, "filing", yb::parse_filing);
-  for (auto* r : {&scheme, &status, &group, &type, &where, &filed}) {
-    if (!*r) return std::move(*r).err();
+  yb::bill b;
+  for (auto problem : {enum_value(c.scheme, i, "scheme", yb::parse_scheme, b.who.scheme_),
+                       enum_value(c.status, i, "status", yb::parse_status, b.who.status_),
+                       enum_value(c.group, i, "group", yb::parse_group, b.who.group_),
+                       enum_value(c.visit_type, i, "visit_type", yb::parse_visit_type, b.at.type),
+                       enum_value(c.location, i, "location", yb::parse_location, b.at.where),
+                       enum_value(c.filing, i, "filing", yb::parse_filing, b.at.filed)}) {
+    if (problem) return std::move(*problem);
   }
   if (c.level[i] < 0 || c.level[i] >= yb::level_count) {
     return bad(i, "level", fmt::format("unknown level {}", c.level[i]));
   }
-  const bool local = where.value() == static_cast<int>(yb::location::local);
-  v[static_cast<int>(sim::dimension::scheme)] = scheme.value();
-  v[static_cast<int>(sim::dimension::status)] = status.value();
-  v[static_cast<int>(sim::dimension::group)] = group.value();
-  v[static_cast<int>(sim::dimension::visit)] = type.value();
-  v[static_cast<int>(sim::dimension::level)] = static_cast<int>(c.level[i]);
-  v[static_cast<int>(sim::dimension::location)] = where.value();
-  v[static_cast<int>(sim::dimension::filing)] = local ? yb::filing_count : filed.value();
-  return v;
+  b.at.level = static_cast<int>(c.level[i]);
+  return sim::dimension_values(b);
 }
 
-/// Row `i` as the settlement the summary reads: the money fields, eligible,
-/// direct and each layer's cap left.
 auto settlement_of(const settled_columns& c, std::size_t i) -> yb::settlement {
   yb::settlement s;
   for (std::size_t k = 0; k < money_column_count; ++k) {
