@@ -12,9 +12,11 @@ namespace {
 using namespace std::string_view_literals;
 constexpr std::array scheme_names{"employee"sv, "resident"sv};
 constexpr std::array status_names{"active"sv, "retired"sv};
-constexpr std::array group_names{"none"sv, "dibao"sv, "tekun"sv, "poverty"sv, "low_income"sv};
+constexpr std::array group_names{"none"sv,       "dibao"sv,  "tekun"sv,          "poverty"sv,
+                                 "low_income"sv, "orphan"sv, "illness_poverty"sv};
 constexpr std::array coverage_names{"active"sv, "lapsed"sv, "waiting"sv};
-constexpr std::array visit_names{"outpatient"sv, "inpatient"sv, "chronic"sv};
+constexpr std::array visit_names{"outpatient"sv,  "inpatient"sv, "chronic"sv,
+                                 "day_surgery"sv, "maternity"sv, "pharmacy"sv};
 constexpr std::array location_names{"local"sv, "cross_city"sv, "cross_province"sv};
 constexpr std::array filing_names{"long_term"sv, "temporary"sv, "referral"sv, "emergency"sv, "unfiled"sv};
 constexpr std::array class_names{"A"sv, "B"sv, "C"sv};

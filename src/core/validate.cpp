@@ -73,6 +73,29 @@ auto check_person(const person& p) -> result<void> {
   YIBAO_CHECK_ENUM(p.coverage_, coverage_count, (path{"person", "coverage"}));
   YIBAO_CHECK_DECIMAL(p.account_balance.fen(), money_rule, (path{"person", "account_balance"}));
   if (p.rejoined && !is_real(*p.rejoined)) return bad_date(path{"person", "rejoined"}, *p.rejoined);
+  if (p.birth_date && !is_real(*p.birth_date)) return bad_date(path{"person", "birth_date"}, *p.birth_date);
+  if (p.tier < 0 || p.tier > 3) return bad_int(path{"person", "tier"}, p.tier, 0, 3);
+  const std::pair<int, const char*> years[] = {{p.enrolled_years, "enrolled_years"},
+                                               {p.claim_free_years, "claim_free_years"},
+                                               {p.lapsed_years, "lapsed_years"},
+                                               {p.back_paid_years, "back_paid_years"}};
+  for (const auto& [value, name] : years) {
+    if (value < 0 || value > max_years) return bad_int(path{"person", name}, value, 0, max_years);
+  }
+  if (p.back_paid_years > p.lapsed_years) {
+    return bad(path{"person", "back_paid_years"},
+               fmt::format("must be at most lapsed_years ({}), found {}", p.lapsed_years, p.back_paid_years));
+  }
+  if (p.chronic.size() > max_chronic) {
+    return bad(path{"person", "chronic"}, fmt::format("{} codes exceed the limit {}", p.chronic.size(), max_chronic));
+  }
+  for (std::size_t i = 0; i < p.chronic.size(); ++i) {
+    if (p.chronic[i].empty()) {
+      return make_error(errc::invalid_argument, fmt::format("person.chronic[{}]", i), "must not be empty");
+    }
+  }
+  YIBAO_CHECK_DECIMAL(p.account_earlier.fen(), money_rule, (path{"person", "account_earlier"}));
+  YIBAO_CHECK_DECIMAL(p.family_account.fen(), money_rule, (path{"person", "family_account"}));
   return {};
 }
 
@@ -93,12 +116,39 @@ auto check_visit(const visit& v) -> result<void> {
     // transfer pays only the difference between the two levels' deductibles").
     if (from >= v.level) return bad(at, fmt::format("must be below visit.level ({}), found {}", v.level, from));
   }
+  if (v.unfiled_before < 0 || v.unfiled_before > max_admission) {
+    return bad_int(path{"visit", "unfiled_before"}, v.unfiled_before, 0, max_admission);
+  }
+  return {};
+}
+
+auto check_born(const bill& b) -> result<void> {
+  if (b.who.birth_date && b.at.on < *b.who.birth_date) {
+    return bad(path{"person", "birth_date"}, fmt::format("must not be after visit.date ({}), found {}",
+                                                         b.at.on.to_string(), b.who.birth_date->to_string()));
+  }
   return {};
 }
 
 auto check_ytd(const ytd& y) -> result<void> {
   for (const ytd_field& f : ytd_fields) {
     YIBAO_CHECK_DECIMAL((y.*f.member).fen(), money_rule, (path{"ytd", f.name.data()}));  // names are literals
+  }
+  if (y.pools.size() > max_pool_totals) {
+    return bad(path{"ytd", "pools"}, fmt::format("{} pools exceed the limit {}", y.pools.size(), max_pool_totals));
+  }
+  for (std::size_t i = 0; i < y.pools.size(); ++i) {
+    const pool_total& t = y.pools[i];
+    const std::string name = fmt::format("ytd.pools[{}]", i);
+    const path at{name.c_str(), ""};
+    if (t.pool.empty()) return bad(at, "the pool name must not be empty");
+    for (std::size_t k = 0; k < i; ++k) {
+      if (y.pools[k].pool == t.pool) return bad(at, fmt::format("pool {} appears twice", t.pool));
+    }
+    if (t.period_from != date{} && !is_real(t.period_from)) return bad_date(at, t.period_from);
+    for (const money m : {t.deductible_paid, t.paid, t.base}) {
+      YIBAO_CHECK_DECIMAL(m.fen(), money_rule, at);
+    }
   }
   return {};
 }
@@ -112,6 +162,7 @@ auto head_problem(const bill& b) -> result<void> {
   if (b.id.empty()) return bad(path{"", "id"}, "must not be empty");
   if (auto r = check_person(b.who); !r) return r;
   if (auto r = check_visit(b.at); !r) return r;
+  if (auto r = check_born(b); !r) return r;
   if (auto r = check_ytd(b.totals); !r) return r;
   const std::size_t n = b.lines.size();
   if (n == 0) return bad(path{"", "lines"}, "must not be empty");
@@ -122,6 +173,11 @@ auto head_problem(const bill& b) -> result<void> {
 }
 
 }  // namespace
+
+auto detail::facts_ok_slow(const bill& b) noexcept -> bool {
+  // Rare: the wording path decides (it allocates nothing for a valid bill).
+  return check_person(b.who) && check_visit(b.at) && check_born(b) && check_ytd(b.totals);
+}
 
 auto detail::head_error(const bill& b) -> error {
   auto r = head_problem(b);

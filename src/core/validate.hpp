@@ -110,10 +110,28 @@ template <typename E>
 template <std::size_t I>
 inline constexpr money ytd::*ytd_member = ytd_fields[I].member;
 
+/// facts_ok() for a bill that carries some facts or pools.
+[[nodiscard]] auto facts_ok_slow(const bill& b) noexcept -> bool;
+
 /// The year-to-date totals ORed together, each read at a fixed offset.
 [[gnu::always_inline]] inline auto ytd_bits(const ytd& y) noexcept -> std::int64_t {
   return [&]<std::size_t... I>(std::index_sequence<I...>) { return ((y.*ytd_member<I>).fen() | ...); }(
       std::make_index_sequence<ytd_fields.size()>{});
+}
+
+/// The person's facts and the named pool totals: the common bill has none,
+/// which one branch says.
+[[gnu::always_inline]] inline auto facts_ok(const bill& b) noexcept -> bool {
+  const person& p = b.who;
+  const visit& v = b.at;
+  const bool plain = !p.birth_date && (p.tier | p.enrolled_years | p.claim_free_years | p.lapsed_years |
+                                       p.back_paid_years | v.unfiled_before) == 0 &&
+                     (p.account_earlier.fen() | p.family_account.fen()) == 0 && p.chronic.empty() &&
+                     b.totals.pools.empty();
+  if (plain) [[likely]] {
+    return true;
+  }
+  return facts_ok_slow(b);
 }
 
 /// validate()'s rules but the per-line ones (the bill's ids, person, visit,
@@ -146,7 +164,10 @@ inline constexpr money ytd::*ytd_member = ytd_fields[I].member;
       if (!below((b.totals.*f.member).fen(), max_money_fen)) return false;
     }
   }
-  return date_ok(v.on) && (!p.rejoined || date_ok(*p.rejoined));
+  if (!date_ok(v.on) || (p.rejoined && !date_ok(*p.rejoined))) [[unlikely]] {
+    return false;
+  }
+  return facts_ok(b);
 }
 
 /// validate()'s error for a bill that is not head_ok().

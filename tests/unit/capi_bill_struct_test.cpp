@@ -62,7 +62,7 @@ TEST_F(capi_fixture, struct_bill_checks_report_the_json_field_path) {
       {"invalid utf-8", [](bill_structs& b) { b.lines[1].code = "X\xC0\xAF"; },
        "lines[1].code: invalid UTF-8 at byte 1"},
       {"scheme", [](bill_structs& b) { b.bill.person.scheme = 2; }, "person.scheme: must be between 0 and 1, found 2"},
-      {"group", [](bill_structs& b) { b.bill.person.group = -3; }, "person.group: must be between 0 and 4, found -3"},
+      {"group", [](bill_structs& b) { b.bill.person.group = -3; }, "person.group: must be between 0 and 6, found -3"},
       {"level", [](bill_structs& b) { b.bill.visit.level = 4; }, "visit.level: must be between 0 and 3, found 4"},
       {"filing", [](bill_structs& b) { b.bill.visit.filing = 9; }, "visit.filing: must be between 0 and 4, found 9"},
       {"admission", [](bill_structs& b) { b.bill.visit.admission = 0; }, "visit.admission: must be between 1 and 1000000, found 0"},

@@ -242,7 +242,7 @@ TEST(check_show_diff, show_json_one_object_per_combination) {
 TEST(check_show_diff, show_unknown_filter_value_exit_64) {
   const auto r = yibao("show " + D + "v2024.toml --visit dental");
   EXPECT_TRUE(r.out.empty());
-  EXPECT_EQ(r.err, "yibao show: --visit: expected one of outpatient, inpatient, chronic, found \"dental\"\n");
+  EXPECT_EQ(r.err, "yibao show: --visit: expected one of outpatient, inpatient, chronic, day_surgery, maternity, pharmacy, found \"dental\"\n");
   EXPECT_EQ(r.code, 64);
 }
 
