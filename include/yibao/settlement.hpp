@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct fund_detail {
   money paid;           ///< fund_payamt
   bool capped = false;  ///< the cap limited the payment
   std::optional<money> cap_left;  ///< crt_payb_lmt_amt: cap left after this bill (none: no cap)
+  /// The named pool the layer drew from (docs/tariff-format.md "Pools"), NUL
+  /// terminated; empty: the layer's built-in pool. Held inline (a pool name
+  /// has at most 31 bytes), so settling allocates nothing for it.
+  std::array<char, 32> pool{};
+  date period_from;  ///< first day of the pool's period (a named pool; zero for a per-bill pool)
+  [[nodiscard]] auto pool_name() const noexcept -> std::string_view { return pool.data(); }
 };
 
 /// The fund parts of one settlement, in layer order, at most one per layer.

@@ -44,8 +44,12 @@ enum class band_method : std::uint8_t { progressive, whole };
 /// Band edges measured on the cumulative in-scope amount from zero (including
 /// the deductible), or on the amount above the deductible.
 enum class band_basis : std::uint8_t { from_zero, from_deductible };
-/// A deductible per admission (per bill) or per year (carried in ytd).
+/// A deductible per admission (per bill) or per year (carried in ytd). For a
+/// named pool, `year` means once per the pool's period (a quarter, a month).
 enum class deductible_scope : std::uint8_t { admission, year };
+/// How long a pool's totals run before they start again at zero: a policy
+/// year (from `year_start`), a calendar quarter or month, or one bill.
+enum class pool_period : std::uint8_t { year, quarter, month, admission };
 /// What the personal account may pay.
 enum class account_use : std::uint8_t { none, inscope_selfpay, all };
 
@@ -53,6 +57,7 @@ enum class account_use : std::uint8_t { none, inscope_selfpay, all };
 [[nodiscard]] auto to_string(band_basis v) noexcept -> std::string_view;
 [[nodiscard]] auto to_string(deductible_scope v) noexcept -> std::string_view;
 [[nodiscard]] auto to_string(account_use v) noexcept -> std::string_view;
+[[nodiscard]] auto to_string(pool_period v) noexcept -> std::string_view;
 
 /// One band: applies up to and including `upto` (none = unbounded).
 struct band {
@@ -67,18 +72,73 @@ struct provenance {
   std::string assumed;  ///< non-empty: the value is assumed, with this reason
 };
 
+/// A named pool (docs/tariff-format.md "Pools"): its own deductible counter,
+/// cap counter and band position, which start again each period. The four
+/// built-in pools (basic, critical, large, assistance: one per layer, yearly,
+/// with the fixed `ytd` totals) come first in `tariff::pools`.
+struct pool_def {
+  std::string name;     ///< the key of [pool.NAME]
+  std::string label;    ///< `label`, shown to people ("门诊共济"); may be empty
+  pool_period period = pool_period::year;
+  /// The pool whose paid total this pool's cap counts (a shared cap, e.g.
+  /// special chronic diseases sharing the inpatient cap); none: its own.
+  std::optional<std::uint32_t> cap_with;
+  /// The pool whose deductible counter this pool's deductible uses (a
+  /// deductible shared across visit types); none: its own.
+  std::optional<std::uint32_t> deductible_with;
+  provenance origin;
+};
+/// The built-in pools (indices into tariff::pools equal to the layer's).
+inline constexpr std::uint32_t builtin_pools = 4;
+
 /// Which bills a rule applies to. Each mask has bit (1 << enum value) set for
 /// every accepted value; all bits set means "any". A filing condition never
-/// matches a local visit (filing is ignored for local visits).
+/// matches a local visit (filing is ignored for local visits). A day-surgery
+/// visit matches `visit = "inpatient"` too (it is settled as an inpatient stay).
 struct selector {
   static constexpr std::uint8_t any = 0xFF;
+  static constexpr int unbounded = std::numeric_limits<int>::max();
   std::uint8_t schemes = any, statuses = any, groups = any, visits = any, levels = any,
                locations = any, filings = any;
+  std::uint8_t tiers = any;  ///< bits 1..3; selecting on it needs person.tier
+  std::int8_t family_doctor = -1, contracted = -1;  ///< -1 any, 0 no, 1 yes
   int admission_min = 1;
-  int admission_max = std::numeric_limits<int>::max();
+  int admission_max = unbounded;
+  int age_min = 0, age_max = unbounded;  ///< age at the visit; selecting on it needs person.birth_date
+  int unfiled_min = 0, unfiled_max = unbounded;  ///< visit.unfiled_before
   std::vector<std::string> diseases;  ///< empty: any (including none)
+  std::vector<std::string> holds;     ///< chronic codes counted in person.chronic; empty: not selected on
+  int holds_min = 1, holds_max = unbounded;  ///< how many of `holds` the person holds
   [[nodiscard]] auto matches(const person& p, const visit& v) const noexcept -> bool;
   [[nodiscard]] auto filing_constrained() const noexcept -> bool { return filings != any; }
+  [[nodiscard]] auto uses_age() const noexcept -> bool { return age_min != 0 || age_max != unbounded; }
+  [[nodiscard]] auto uses_tier() const noexcept -> bool { return tiers != any; }
+  /// The person fact this selector needs and the bill lacks ("person.birth_date",
+  /// "person.tier"), or empty.
+  [[nodiscard]] auto missing_fact(const person& p) const noexcept -> std::string_view;
+};
+
+/// A fixed per-visit payment (一般诊疗费): the fund pays up to `fund` of the
+/// in-scope amount of the listed items, outside the deductible and the bands.
+struct fixed_fee {
+  std::vector<std::string> items;  ///< item codes
+  money fund;
+};
+
+/// A deductible as a share of the bill's total, clamped (out of province: 20%
+/// of the stay, 2,000 to 10,000).
+struct deductible_share {
+  ratio share;
+  money min, max;
+};
+
+/// A cap that rises with the person's history (大病 incentives): per year
+/// enrolled beyond `after_years`, and per claim-free year, at most `max` in all.
+struct cap_bonus {
+  int after_years = 0;
+  money per_year;
+  money per_claim_free_year;
+  money max;
 };
 
 /// One rule of the ordered list. Optional members are "not set by this rule".
@@ -100,8 +160,21 @@ struct rule {
   std::optional<std::string> reason;        ///< why not reimbursed (shown to the patient)
   std::optional<ratio> first_pay;           ///< share of the in-scope amount the patient bears first
   std::optional<bool> transfer_difference;  ///< upward transfer pays only the deductible difference
+  std::optional<std::uint32_t> pool;        ///< the pool the layer draws from (index into tariff::pools)
+  std::optional<std::optional<money>> visit_cap;  ///< per-bill fund cap; inner nullopt: "none"
+  std::optional<std::optional<money>> quota;      ///< fund pays min(in scope, quota), no bands; inner nullopt: "none"
+  std::optional<fixed_fee> fee;             ///< fixed per-visit payment (basic layer)
+  std::optional<std::optional<deductible_share>> share;  ///< deductible from the bill's total; inner nullopt: "none"
+  std::optional<bool> after_ratio;          ///< the deductible is taken off the fund amount after the bands
+  std::optional<ratio> b_first_pay;         ///< the B-class first-pay default for this bill (basic layer)
+  std::optional<bool> b_first_pay_waived;   ///< class B lines bear no first pay at all (basic layer)
+  std::optional<std::optional<cap_bonus>> bonus;  ///< cap increases; inner nullopt: "none"
+  /// Some setting of policy model 2 above is set (pool ... bonus): the loader
+  /// sets it, so that resolving skips them all for the common rule.
+  bool extended = false;
   // Adjustments: every matching rule's value accumulates.
   std::optional<ratio> add;                 ///< percentage points added to every band's rate
+  std::optional<ratio> ratio_factor;        ///< multiplies every band's rate (after `add`)
   std::optional<ratio> deductible_factor;   ///< multiplies the deductible
   std::optional<money> deductible_minus;    ///< subtracts from the deductible (floored at 0)
 };
@@ -126,6 +199,16 @@ struct layer_policy {
   ratio first_pay;
   bool transfer_difference = false;
   ratio adjustment;          ///< sum of `add`
+  ratio factor = ratio::one();  ///< product of `ratio_factor`, applied after `adjustment`
+  std::uint32_t pool = 0;    ///< index into tariff::pools (the layer's built-in pool by default)
+  std::optional<money> visit_cap;  ///< per-bill fund cap; none: no such cap
+  std::optional<money> quota;      ///< fund pays min(in scope, quota) instead of the bands
+  std::optional<std::uint32_t> fee_rule;  ///< the rule whose `fee` applies (index into rules)
+  std::optional<deductible_share> share;  ///< deductible from the bill's total (before the adjustments)
+  ratio deductible_factor = ratio::one();  ///< product of the matching `deductible_factor`s
+  money deductible_minus;                  ///< sum of the matching `deductible_minus`
+  bool after_ratio = false;
+  money cap_bonus;  ///< added to `cap` by a `cap_bonus` (already included in `cap`)
   /// The matching rules of this layer, in order, as indices into the
   /// resolving tariff's `rules` (`t.rules[applied[k]]`); filled only when
   /// `tariff::resolve` is asked to record them.
@@ -135,7 +218,8 @@ struct layer_policy {
   /// below `floor` (unless it was already lower); the result is clipped to [0, 1].
   [[nodiscard]] auto rate(const band& b) const noexcept -> ratio {
     ratio r = b.rate + adjustment;
-    if (adjustment < ratio{} && floor && r < *floor) r = b.rate < *floor ? b.rate : *floor;
+    if (factor != ratio::one()) r = ratio::from_ppm(divide_round(r.ppm() * factor.ppm(), ratio::one_ppm, rounding::half_up));
+    if ((adjustment < ratio{} || factor < ratio::one()) && floor && r < *floor) r = b.rate < *floor ? b.rate : *floor;
     if (r < ratio{}) r = ratio{};
     if (r > ratio::one()) r = ratio::one();
     return r;
@@ -144,6 +228,12 @@ struct layer_policy {
 
 struct resolved_policy {
   std::array<layer_policy, layer_count> layers;
+  std::optional<ratio> b_first_pay;  ///< a rule's B-class first-pay default for this bill
+  bool b_first_pay_waived = false;   ///< class B lines bear no first pay
+  /// A matching rule selects on a fact the bill lacks: the fact
+  /// ("person.birth_date") and the rule (index into rules).
+  std::string_view missing_fact;
+  std::uint32_t missing_rule = 0;
   [[nodiscard]] auto operator[](layer_id id) const -> const layer_policy& {
     return layers[static_cast<int>(id)];
   }
@@ -172,10 +262,19 @@ struct tariff {
   bool account_on_unfiled = false;  ///< may the account pay when the visit is unfiled
   provenance account_origin;
   int waiting_months = 0;  ///< waiting period after coverage resumes (person.rejoined)
+  int waiting_per_lapsed_year = 0;   ///< months added per year lapsed (person.lapsed_years)
+  int waiting_back_paid_year = 0;    ///< months taken off per year paid back (person.back_paid_years)
+  int waiting_floor_years = 0;       ///< after this many years lapsed (0: never) ...
+  int waiting_floor_months = 0;      ///< ... the wait is at least this many months
   provenance waiting_origin;
+  /// The waiting period of `p` in months (waiting_months plus the lapse terms).
+  [[nodiscard]] auto waiting_for(const person& p) const noexcept -> int;
   std::vector<std::string> claim_documents;  ///< documents an unfiled claim needs
   provenance claim_documents_origin;
   std::map<std::string, std::string> sources;  ///< [sources] key -> citation
+  /// The pools: the four built-in ones (one per layer) first, then the named
+  /// ones in the order declared.
+  std::vector<pool_def> pools;
   std::vector<rule> rules;
 
   /// Applies every matching rule in order. `record` keeps the list of

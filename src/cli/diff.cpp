@@ -187,6 +187,7 @@ void diff_policies(const tariff& a, const tariff& b, std::vector<change>& out) {
   combo_space s = combo_space::all();
   s.add_breakpoints(a);
   s.add_breakpoints(b);
+  s.drop_unnamed({&a, &b});
   // (layer, field, old, new, old where, new where) -> the points where it holds
   using key = std::tuple<int, std::size_t, std::string, std::string, std::string, std::string, std::string>;
   std::map<key, std::vector<point>> groups;

@@ -215,8 +215,9 @@ auto space_of(const show_options& o) -> std::optional<combo_space> {
   combo_space s = combo_space::all();
   const auto g = parse_group(o.group);
   if (!g) {
-    fmt::print(stderr, "yibao show: --group: expected one of none, dibao, tekun, poverty, low_income, found \"{}\"\n",
-               o.group);
+    std::string names;
+    for (int i = 0; i < group_count; ++i) names += fmt::format("{}{}", i ? ", " : "", to_string(static_cast<group>(i)));
+    fmt::print(stderr, "yibao show: --group: expected one of {}, found \"{}\"\n", names, o.group);
     return std::nullopt;
   }
   s.groups = {*g};
@@ -358,8 +359,11 @@ auto run_show(const show_options& o) -> int {
   int code = exit_ok;
   auto t = load_tariff_file(o.tariff_path, code);
   if (!t) return code;
-  const auto space = space_of(o);
+  auto space = space_of(o);
   if (!space) return exit_usage;
+  // Day surgery, maternity and pharmacy get tables of their own only when a
+  // rule names them or --visit asks for them.
+  if (o.visits.empty()) space->drop_unnamed({&*t});
   std::string out;
   try {
     out = o.json ? render_json(*t, *space) : render_text(*t, *space);
@@ -383,7 +387,7 @@ void setup_show(CLI::App& app, int& exit) {
   sub->add_option("--level", o->levels, "Only these levels (0 community, 1, 2, 3)")->transform(integer_in(0, level_count - 1));
   sub->add_option("--location", o->locations, "Only these locations (local, cross_city, cross_province)");
   sub->add_option("--filing", o->filings, "Only these filings (long_term, temporary, referral, emergency, unfiled)");
-  sub->add_option("--group", o->group, "The special group (none, dibao, tekun, poverty, low_income)")
+  sub->add_option("--group", o->group, "The special group (none, dibao, tekun, poverty, low_income, orphan, illness_poverty)")
       ->capture_default_str();
   sub->add_option("--admission", o->admission, "The n-th admission this year (1 to 1000000)")
       ->transform(integer_in(1, 1'000'000))

@@ -45,7 +45,16 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
   out.rounded = money::from_fen(narrow == out.exact_num
                                     ? divide_round(narrow, ratio::one_ppm, mode)
                                     : static_cast<std::int64_t>(divide_round_wide(out.exact_num, ratio::one_ppm, mode)));
+  apply_caps(lp, paid_before, out);
+  return out;
+}
+
+void apply_caps(const layer_policy& lp, money paid_before, layer_output& out) {
   out.paid = out.rounded;
+  if (lp.visit_cap && out.paid > *lp.visit_cap) [[unlikely]] {
+    out.paid = *lp.visit_cap;
+    out.capped = true;
+  }
   if (lp.cap) {
     const money left = max(money{}, *lp.cap - paid_before);
     if (out.paid > left) {
@@ -54,7 +63,6 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
     }
     out.cap_left = left - out.paid;
   }
-  return out;
 }
 
 auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_output& out) -> std::string {
@@ -70,11 +78,14 @@ auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_o
   std::string text = fmt::format("{} bands [{}] on {} .. {} ({}; adjustment {} points): exact {} -> {}", to_string(lp.method), bands,
                      (in.lo - in.shift).to_string(), (in.hi - in.shift).to_string(), to_string(lp.basis), pts, exact_yuan(out.exact_num),
                      out.rounded.to_string());
+  if (lp.factor != ratio::one()) text += fmt::format(" (rates x {})", lp.factor.to_string());
+  if (lp.visit_cap) text += fmt::format("; per-bill cap {}", lp.visit_cap->to_string());
   if (lp.cap) {
-    text += fmt::format("; cap {} leaves {}{}", lp.cap->to_string(), out.cap_left->to_string(),
-                        out.capped ? " (cap reached)" : "");
+    text += fmt::format("; cap {}{} leaves {}{}", lp.cap->to_string(),
+                        lp.cap_bonus > money{} ? fmt::format(" (with {} added for enrolment)", lp.cap_bonus.to_string()) : "",
+                        out.cap_left->to_string(), out.capped ? " (cap reached)" : "");
   } else {
-    text += "; no cap";
+    text += out.capped ? " (per-bill cap reached); no annual cap" : "; no cap";
   }
   return text;
 }

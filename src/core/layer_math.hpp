@@ -28,6 +28,10 @@ struct layer_output {
 [[nodiscard]] auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, money paid_before)
     -> layer_output;
 
+/// Limits `out.rounded` to the layer's per-bill cap, then to its cap left
+/// after `paid_before` (sets paid, capped and cap_left).
+void apply_caps(const layer_policy& lp, money paid_before, layer_output& out);
+
 /// One line of trace text: the bands applied and the amounts.
 [[nodiscard]] auto describe_layer(const layer_policy& lp, const layer_input& in, const layer_output& out)
     -> std::string;

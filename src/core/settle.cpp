@@ -34,6 +34,8 @@ struct classified {
   line_split part;
 };
 
+// `b_default` carries the waiver (b_first_pay_waived) as a negative value:
+// class B lines then bear no first pay whatever their own ratio says.
 [[gnu::always_inline]] inline auto classify_line(const line& l, const catalog_entry* entry, ratio b_default,
                                                  rounding mode) -> classified {
   classified c;
@@ -46,7 +48,7 @@ struct classified {
     return c;
   }
   c.cls = l.cls ? *l.cls : entry->cls;
-  c.own = ratio::from_ppm(keep_if(c.cls == item_class::B, b_default.ppm()));
+  c.own = ratio::from_ppm(keep_if(c.cls == item_class::B && b_default >= ratio{}, b_default.ppm()));
   if (l.selfpay_ratio) {
     c.own = *l.selfpay_ratio;
   } else if (entry && entry->selfpay_ratio) {
@@ -55,6 +57,9 @@ struct classified {
   if (c.own < ratio{} || c.own > ratio::one()) {
     c.fault = classified::problem::bad_selfpay_ratio;
     return c;
+  }
+  if (b_default < ratio{} && c.cls == item_class::B) [[unlikely]] {
+    c.own = ratio{};
   }
   // The split is computed the same way for all three classes, without a
   // branch on the class: a class C line enters with nothing covered, which
@@ -146,6 +151,12 @@ class settler {
   auto eligibility(const layer_policy& basic) -> void;
   auto basic_layer(const layer_policy& lp) -> void;
   auto upper_layer(layer_id id, const layer_policy& lp) -> void;
+  struct counters;
+  auto counters_of(const layer_policy& lp, layer_id id) -> counters;
+  auto named_total(std::uint32_t pool) -> pool_total&;
+  auto draw(layer_id id, const layer_policy& lp, money entering, money deductible, money fixed) -> money;
+  auto fee_inscope(const layer_policy& lp) const -> money;
+  auto basic_deductible(const layer_policy& lp) -> money;
   auto account_and_cash() -> void;
   void step(std::string name, std::string rule, std::string where, std::string source, std::string detail,
             std::string exact, money value) {
@@ -168,6 +179,10 @@ class settler {
   visit v_;
   settlement& s_;
   bool invalid_bill_ = false;  ///< classify() found a line breaking validate()'s rules
+  /// The B-class first-pay default of this bill (a rule may set it); negative:
+  /// waived for every class B line.
+  ratio b_default_;
+  pool_total scratch_;  ///< the totals of a per-bill pool (never carried)
 };
 
 auto settler::run() -> std::optional<error> {
@@ -192,6 +207,7 @@ auto settler::run() -> std::optional<error> {
   // A local, not a member: resolve's result is then built in place, not moved.
   // It has no effects, so it can run before step 1 while the lines arrive.
   const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
+  b_default_ = policy.b_first_pay_waived ? ratio::from_ppm(-1) : policy.b_first_pay.value_or(t_.b_first_pay_default);
   // Step 1 checks validate()'s line rules too; a bill that breaks them is
   // reported first, then a date outside the tariff, then step 1's own errors.
   auto step1 = classify();
@@ -202,6 +218,12 @@ auto settler::run() -> std::optional<error> {
                                   t_.info.id, t_.info.valid_from.to_string(), t_.info.valid_to.to_string()));
   }
   if (step1) return step1;
+  if (!policy.missing_fact.empty()) [[unlikely]] {
+    const rule& r = t_.rules[policy.missing_rule];
+    return make_error(errc::failed_precondition, std::string{policy.missing_fact},
+                      fmt::format("tariff {} rule {} ({}) selects on {}, which the bill does not give", t_.info.id,
+                                  r.label, r.origin.where.to_string(), policy.missing_fact));
+  }
   const layer_policy& basic = policy[layer_id::basic];
   if (!basic.active) {
     return make_error(errc::failed_precondition, "",
@@ -282,8 +304,8 @@ auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio 
 auto settler::classify() -> std::optional<error> {
   // Bulk runs often carry every class on the lines and pass an empty catalog.
   const bool lookup = c_.size() != 0;
-  const line_totals t = lookup ? classify_lines<true>(b_.lines, c_, t_.b_first_pay_default, t_.info.round)
-                               : classify_lines<false>(b_.lines, c_, t_.b_first_pay_default, t_.info.round);
+  const line_totals t = lookup ? classify_lines<true>(b_.lines, c_, b_default_, t_.info.round)
+                               : classify_lines<false>(b_.lines, c_, b_default_, t_.info.round);
   if (t.failed) [[unlikely]] {
     // Any line breaking the bill contract, even after the one that stopped
     // the loop, is reported first, as validate() reports it.
@@ -304,7 +326,7 @@ auto settler::classify() -> std::optional<error> {
 
 auto settler::line_error(std::size_t i, bool lookup) const -> error {
   const line& l = b_.lines[i];
-  const classified c = classify_line(l, lookup ? c_.find(l.code) : nullptr, t_.b_first_pay_default, t_.info.round);
+  const classified c = classify_line(l, lookup ? c_.find(l.code) : nullptr, b_default_, t_.info.round);
   if (c.fault == classified::problem::unknown_item) {
     return make_error(errc::not_found, fmt::format("lines[{}].code", i),
                       fmt::format("item {} is not in the catalog and the line has no class", l.code));
@@ -317,7 +339,7 @@ void settler::trace_lines(bool lookup) {
   for (std::size_t i = 0; i < b_.lines.size(); ++i) {
     const line& l = b_.lines[i];
     const catalog_entry* entry = lookup ? c_.find(l.code) : nullptr;
-    const classified c = classify_line(l, entry, t_.b_first_pay_default, t_.info.round);
+    const classified c = classify_line(l, entry, b_default_, t_.info.round);
     step("classify", std::string{to_string(c.cls)}, "", entry ? "catalog" : "line",
          fmt::format("lines[{}] {} {}: amount {} -> self-pay {}, over limit {}, first-pay {} ({}), in scope {}", i,
                      l.code, l.name, l.amount.to_string(), c.part.self.to_string(), c.part.over.to_string(),
@@ -340,11 +362,12 @@ auto settler::eligibility(const layer_policy& basic) -> void {
   } else if (p.coverage_ == coverage::waiting) {
     s_.eligible = false;
     s_.ineligible_reason = "in a waiting period after coverage resumed (等待期)";
-  } else if (p.rejoined && t_.waiting_months > 0 && b_.at.on < add_months(*p.rejoined, t_.waiting_months)) {
+  } else if (const int wait = t_.waiting_for(p);
+             p.rejoined && wait > 0 && b_.at.on < add_months(*p.rejoined, wait)) {
     s_.eligible = false;
     s_.ineligible_reason =
-        fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})", t_.waiting_months,
-                    p.rejoined->to_string(), add_months(*p.rejoined, t_.waiting_months).to_string());
+        fmt::format("in the {}-month waiting period after coverage resumed on {} (等待期, until {})", wait,
+                    p.rejoined->to_string(), add_months(*p.rejoined, wait).to_string());
   } else if (!basic.reimbursed) {
     s_.eligible = false;
     const std::string_view reason = basic.reason;
@@ -355,10 +378,225 @@ auto settler::eligibility(const layer_policy& basic) -> void {
   }
 }
 
+// The counters a layer's pool keeps in the year-to-date totals: its
+// deductible counter (the basic pool's `deductible_paid`, or for the upper
+// layers' built-in pools their band position, as in policy model 1), its cap
+// counter and its band position; shared counters point into the pool they are
+// shared with. All point into s_.ytd_after (which starts as the totals
+// before the bill), so a later layer sees what an earlier one added.
+struct settler::counters {
+  money* deductible = nullptr;  ///< null: the deductible is met by `base` (built-in upper layers)
+  money* paid = nullptr;
+  money* base = nullptr;
+  pool_total* named = nullptr;  ///< the named pool's own totals (null: built-in)
+};
+
+auto period_start(const tariff& t, pool_period period, date on) -> date {
+  switch (period) {
+    case pool_period::year: {
+      const bool before = on.month < t.info.year_start_month ||
+                          (on.month == t.info.year_start_month && on.day < t.info.year_start_day);
+      return date{static_cast<std::int16_t>(on.year - (before ? 1 : 0)), static_cast<std::int8_t>(t.info.year_start_month),
+                  static_cast<std::int8_t>(t.info.year_start_day)};
+    }
+    case pool_period::quarter:
+      return date{on.year, static_cast<std::int8_t>((on.month - 1) / 3 * 3 + 1), 1};
+    case pool_period::month:
+      return date{on.year, on.month, 1};
+    case pool_period::admission:
+      break;
+  }
+  return date{};
+}
+
+// The named pool's totals in s_.ytd_after for the bill's period: added at
+// zero when absent, started again at zero when they belong to an earlier
+// period. A per-bill pool's totals are a scratch copy, never carried.
+auto settler::named_total(std::uint32_t pool) -> pool_total& {
+  const pool_def& def = t_.pools[pool];
+  if (def.period == pool_period::admission) {
+    scratch_ = pool_total{def.name, date{}, {}, {}, {}};
+    return scratch_;
+  }
+  const date from = period_start(t_, def.period, b_.at.on);
+  for (pool_total& x : s_.ytd_after.pools) {
+    if (x.pool != def.name) continue;
+    if (x.period_from != date{} && x.period_from != from) x = pool_total{def.name, from, {}, {}, {}};
+    x.period_from = from;
+    return x;
+  }
+  s_.ytd_after.pools.push_back(pool_total{def.name, from, {}, {}, {}});
+  return s_.ytd_after.pools.back();
+}
+
+auto settler::counters_of(const layer_policy& lp, layer_id id) -> counters {
+  ytd& y = s_.ytd_after;
+  auto builtin = [&y](std::uint32_t pool) -> counters {
+    switch (static_cast<layer_id>(pool)) {
+      case layer_id::basic: return {&y.deductible_paid, &y.hifp_paid, &y.hifp_base, nullptr};
+      case layer_id::critical: return {nullptr, &y.hifmi_paid, &y.hifmi_base, nullptr};
+      case layer_id::large: return {nullptr, &y.hifob_paid, &y.hifob_base, nullptr};
+      case layer_id::assistance: break;
+    }
+    return {nullptr, &y.maf_paid, &y.maf_base, nullptr};
+  };
+  if (lp.pool < builtin_pools || lp.pool >= t_.pools.size()) return builtin(static_cast<std::uint32_t>(id));
+  const pool_def& def = t_.pools[lp.pool];
+  // The shared pools first: adding an entry may move the others.
+  if (def.cap_with && *def.cap_with >= builtin_pools) (void)named_total(*def.cap_with);
+  if (def.deductible_with && *def.deductible_with >= builtin_pools) (void)named_total(*def.deductible_with);
+  pool_total& own = named_total(lp.pool);
+  counters c{&own.deductible_paid, &own.paid, &own.base, &own};
+  if (def.cap_with) {
+    c.paid = *def.cap_with < builtin_pools ? builtin(*def.cap_with).paid : &named_total(*def.cap_with).paid;
+  }
+  if (def.deductible_with) {
+    if (*def.deductible_with < builtin_pools) {
+      const counters b = builtin(*def.deductible_with);
+      c.deductible = b.deductible != nullptr ? b.deductible : b.base;
+    } else {
+      c.deductible = &named_total(*def.deductible_with).deductible_paid;
+    }
+  }
+  return c;
+}
+
+// The in-scope amount of the lines a fixed per-visit payment covers.
+auto settler::fee_inscope(const layer_policy& lp) const -> money {
+  if (!lp.fee_rule) return money{};
+  const fixed_fee& fee = *t_.rules[*lp.fee_rule].fee;
+  const bool lookup = c_.size() != 0;
+  money sum;
+  for (const line& l : b_.lines) {
+    if (std::find(fee.items.begin(), fee.items.end(), l.code) == fee.items.end()) continue;
+    sum += classify_line(l, lookup ? c_.find(l.code) : nullptr, b_default_, t_.info.round).part.inscope;
+  }
+  return sum;
+}
+
+// The basic layer's deductible for this bill: a share of the bill's total
+// when a rule says so, and an upward transfer's difference.
+auto settler::basic_deductible(const layer_policy& lp) -> money {
+  money deductible = lp.deductible;
+  if (lp.share) {
+    const deductible_share& d = *lp.share;
+    const money raw = apply(s_.medfee_sumamt, d.share, t_.info.round);
+    const money clamped = min(max(raw, d.min), d.max);
+    deductible = max(money{}, apply(clamped, lp.deductible_factor, t_.info.round) - lp.deductible_minus);
+    if (o_.trace)
+      step("deductible", lp, aspect::deductible,
+           fmt::format("{} of the bill's {} is {}, kept within {} .. {}{}", d.share.to_string(),
+                       s_.medfee_sumamt.to_string(), raw.to_string(), d.min.to_string(), d.max.to_string(),
+                       lp.deductible_factor != ratio::one() || lp.deductible_minus > money{}
+                           ? fmt::format(", x {} - {}", lp.deductible_factor.to_string(), lp.deductible_minus.to_string())
+                           : ""),
+           "", deductible);
+  }
+  if (lp.transfer_difference && v_.transfer_from_level && *v_.transfer_from_level < v_.level) {
+    visit from = v_;
+    from.level = *v_.transfer_from_level;
+    const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
+    const money before = deductible;
+    deductible = max(money{}, deductible - lower);
+    if (o_.trace)
+      step("deductible", lp, aspect::deductible,
+           fmt::format("upward transfer from level {}: pays only {} - {}", from.level, before.to_string(),
+                       lower.to_string()),
+           "", deductible);
+  }
+  return deductible;
+}
+
+// One layer drawing on its pool: the deductible, then the bands (or a
+// quota), the fixed per-visit payment, the caps; the pool's totals advance.
+// Returns the payment; its fund_detail is recorded.
+auto settler::draw(layer_id id, const layer_policy& lp, money entering, money deductible, money fixed) -> money {
+  const rounding mode = t_.info.round;
+  const counters c = counters_of(lp, id);
+  const bool annual = lp.per == deductible_scope::year;
+  const money met = c.deductible != nullptr ? *c.deductible : *c.base;  // deductible met this period
+  const money remaining = annual ? max(money{}, deductible - met) : deductible;
+  const money start = annual ? *c.base : money{};
+  const money paid_before = *c.paid;
+  money dedc;
+  layer_input in{};
+  layer_output out;
+  if (lp.quota) {
+    // A quota: the fund pays the cost up to a fixed sum, no deductible, no bands.
+    in = layer_input{start, start + entering, money{}};
+    out.rounded = min(entering, *lp.quota);
+    out.exact_num = static_cast<__int128>(out.rounded.fen()) * ratio::one_ppm;
+    apply_caps(lp, paid_before, out);
+  } else if (lp.after_ratio) {
+    // The deductible comes off the fund amount the bands give.
+    in = layer_input{start, start + entering, money{}};
+    out = pay_layer(lp, in, mode, paid_before);
+    dedc = min(out.rounded, remaining);
+    out.rounded -= dedc;
+    apply_caps(lp, paid_before, out);
+  } else {
+    dedc = min(entering, remaining);
+    in = layer_input{start + dedc, start + entering, lp.basis == band_basis::from_deductible ? deductible : money{}};
+    out = pay_layer(lp, in, mode, paid_before);
+  }
+  if (fixed > money{}) {
+    out.rounded += fixed;
+    apply_caps(lp, paid_before, out);
+  }
+  if (annual && c.deductible != nullptr) *c.deductible += dedc;
+  *c.paid += out.paid;
+  if (c.named != nullptr && c.paid != &c.named->paid) c.named->paid += out.paid;  // its own total too
+  *c.base += entering;
+  fund_detail f{id, entering, dedc, out.paid, out.capped, out.cap_left, {}, {}};
+  if (c.named != nullptr) {
+    const std::string_view name = c.named->pool;
+    std::copy_n(name.data(), std::min(name.size(), f.pool.size() - 1), f.pool.data());
+    f.period_from = c.named->period_from;
+  }
+  s_.funds.push_back(f);
+  if (o_.trace) {
+    std::string where;
+    if (c.named != nullptr) {
+      const pool_def& def = t_.pools[lp.pool];
+      where = fmt::format("pool {}{} ({}{}{}): paid before {}; ", def.name, def.label.empty() ? "" : " " + def.label,
+                          to_string(def.period),
+                          c.named->period_from != date{} ? " from " + c.named->period_from.to_string() : "",
+                          def.cap_with ? ", cap shared with " + t_.pools[*def.cap_with].name : "",
+                          paid_before.to_string());
+    }
+    std::string how;
+    if (lp.quota) {
+      how = fmt::format("quota {}: pays the in-scope {} up to it", lp.quota->to_string(), entering.to_string());
+    } else {
+      how = describe_layer(lp, in, out);
+    }
+    if (fixed > money{}) how += fmt::format("; plus the fixed per-visit payment {}", fixed.to_string());
+    if (lp.after_ratio) how += fmt::format("; deductible {} taken off the fund amount", dedc.to_string());
+    if (id == layer_id::basic) {
+      step("deductible", lp, aspect::deductible,
+           fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
+                       annual ? fmt::format(" (already borne this {} {})", c.named ? to_string(t_.pools[lp.pool].period) : "year", met.to_string()) : "",
+                       dedc.to_string()),
+           "", dedc);
+      step("basic", lp, aspect::payment, where + how, exact_yuan(out.exact_num), out.paid);
+    } else {
+      step(std::string{to_string(id)}, lp, aspect::payment,
+           fmt::format("{}in-scope self-pay left {}, deductible {} per {} (borne now {}); {}", where, entering.to_string(),
+                       deductible.to_string(), to_string(lp.per), dedc.to_string(), how),
+           exact_yuan(out.exact_num), out.paid);
+    }
+  }
+  return out.paid;
+}
+
 // Steps 3-4: deductible and basic fund.
 auto settler::basic_layer(const layer_policy& lp) -> void {
   const rounding mode = t_.info.round;
-  const money in_scope = s_.inscp_scp_amt;
+  // A fixed per-visit payment's items leave the banded part: the fund pays
+  // up to its sum of them whatever the deductible.
+  const money fee_part = fee_inscope(lp);
+  const money fee_paid = lp.fee_rule ? min(fee_part, t_.rules[*lp.fee_rule].fee->fund) : money{};
+  const money in_scope = s_.inscp_scp_amt - fee_part;
   s_.inscope_first_pay = apply(in_scope, lp.first_pay, mode);
   const money entering = in_scope - s_.inscope_first_pay;
   if (s_.inscope_first_pay > money{}) {
@@ -367,91 +605,37 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
            fmt::format("patient first bears {} of the in-scope {}", lp.first_pay.to_string(), in_scope.to_string()), "",
            s_.inscope_first_pay);
   }
-
-  money deductible = lp.deductible;
-  if (lp.transfer_difference && v_.transfer_from_level && *v_.transfer_from_level < v_.level) {
-    visit from = v_;
-    from.level = *v_.transfer_from_level;
-    const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
-    deductible = max(money{}, deductible - lower);
-    if (o_.trace)
-      step("deductible", lp, aspect::deductible,
-           fmt::format("upward transfer from level {}: pays only {} - {}", from.level, lp.deductible.to_string(),
-                       lower.to_string()),
-           "", deductible);
+  if (lp.fee_rule && o_.trace) {
+    const rule& r = t_.rules[*lp.fee_rule];
+    step("fixed_fee", r.label, r.origin.where.to_string(), r.origin.source,
+         fmt::format("the fund pays {} of the fee items' in-scope {} (up to {}), outside the deductible",
+                     fee_paid.to_string(), fee_part.to_string(), r.fee->fund.to_string()),
+         "", fee_paid);
   }
-  const bool annual = lp.per == deductible_scope::year;
-  const money remaining = annual ? max(money{}, deductible - before_.deductible_paid) : deductible;
-  s_.act_pay_dedc = min(entering, remaining);
-  if (o_.trace)
-    step("deductible", lp, aspect::deductible,
-         fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
-                     annual ? fmt::format(" (already borne this year {})", before_.deductible_paid.to_string()) : "",
-                     s_.act_pay_dedc.to_string()),
-         "", s_.act_pay_dedc);
-
-  const money start = annual ? before_.hifp_base : money{};
-  const layer_input in{start + s_.act_pay_dedc, start + entering,
-                       lp.basis == band_basis::from_deductible ? deductible : money{}};
-  const layer_output out = pay_layer(lp, in, mode, before_.hifp_paid);
-  s_.hifp_pay = out.paid;
-  s_.funds.push_back(fund_detail{layer_id::basic, entering, s_.act_pay_dedc, out.paid, out.capped, out.cap_left});
-  if (annual) s_.ytd_after.deductible_paid += s_.act_pay_dedc;
-  s_.ytd_after.hifp_paid += out.paid;
-  s_.ytd_after.hifp_base += entering;
-  if (o_.trace) {
-    step("basic", lp, aspect::payment, describe_layer(lp, in, out), exact_yuan(out.exact_num), out.paid);
-  }
+  const money deductible = basic_deductible(lp);
+  s_.hifp_pay = draw(layer_id::basic, lp, entering, deductible, fee_paid);
+  s_.act_pay_dedc = s_.funds[s_.funds.size() - 1].deductible;
 }
 
 // Steps 5-6: critical-illness / large-amount, then medical assistance, each on
 // the in-scope self-pay left by the layers before it.
 auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
   if (!lp.active) return;
-  const money left = s_.inscp_scp_amt - s_.hifp_pay - s_.hifmi_pay - s_.hifob_pay - s_.maf_pay;
-  money* paid_field = nullptr;
-  money* ytd_paid = nullptr;
-  money* ytd_base = nullptr;
-  money before_paid, before_base;
-  switch (id) {
-    case layer_id::critical:
-      paid_field = &s_.hifmi_pay, ytd_paid = &s_.ytd_after.hifmi_paid, ytd_base = &s_.ytd_after.hifmi_base;
-      before_paid = before_.hifmi_paid, before_base = before_.hifmi_base;
-      break;
-    case layer_id::large:
-      paid_field = &s_.hifob_pay, ytd_paid = &s_.ytd_after.hifob_paid, ytd_base = &s_.ytd_after.hifob_base;
-      before_paid = before_.hifob_paid, before_base = before_.hifob_base;
-      break;
-    case layer_id::assistance:
-      paid_field = &s_.maf_pay, ytd_paid = &s_.ytd_after.maf_paid, ytd_base = &s_.ytd_after.maf_base;
-      before_paid = before_.maf_paid, before_base = before_.maf_base;
-      break;
-    case layer_id::basic:
-      return;
-  }
   if (!lp.reimbursed) {
     if (o_.trace)
       step(std::string{to_string(id)}, lp, aspect::eligibility,
            lp.reason.empty() ? "not reimbursed for this treatment" : std::string{lp.reason}, "", money{});
     return;
   }
-  const bool annual = lp.per == deductible_scope::year;
-  const money start = annual ? before_base : money{};
-  // An annual deductible is met by the amounts already placed on the scale.
-  const money remaining = annual ? max(money{}, lp.deductible - before_base) : lp.deductible;
-  const money dedc = min(left, remaining);
-  const layer_input in{start + dedc, start + left, lp.basis == band_basis::from_deductible ? lp.deductible : money{}};
-  const layer_output out = pay_layer(lp, in, t_.info.round, before_paid);
-  *paid_field = out.paid;
-  *ytd_paid += out.paid;
-  *ytd_base += left;
-  s_.funds.push_back(fund_detail{id, left, dedc, out.paid, out.capped, out.cap_left});
-  if (o_.trace) {
-    step(std::string{to_string(id)}, lp, aspect::payment,
-         fmt::format("in-scope self-pay left {}, deductible {} per {} (borne now {}); {}", left.to_string(),
-                     lp.deductible.to_string(), to_string(lp.per), dedc.to_string(), describe_layer(lp, in, out)),
-         exact_yuan(out.exact_num), out.paid);
+  const money left = s_.inscp_scp_amt - s_.hifp_pay - s_.hifmi_pay - s_.hifob_pay - s_.maf_pay;
+  money* paid_field = nullptr;
+  switch (id) {
+    case layer_id::critical: paid_field = &s_.hifmi_pay; break;
+    case layer_id::large: paid_field = &s_.hifob_pay; break;
+    case layer_id::assistance: paid_field = &s_.maf_pay; break;
+    case layer_id::basic: return;
   }
+  *paid_field = draw(id, lp, left, lp.deductible, money{});
 }
 
 // Steps 7-8, 10: personal account, cash, and what is paid when.

@@ -84,6 +84,10 @@ auto to_json(const settlement& s) -> std::string {
       } else {
         d.raw("crt_payb_lmt_amt", "null");
       }
+      if (!f.pool_name().empty()) {
+        d.str("pool", f.pool_name());
+        if (f.period_from != date{}) d.str("period_from", f.period_from.to_string());
+      }
     }
     out += ']';
     o.key("ytd");

@@ -54,6 +54,27 @@ auto combo_space::all() -> combo_space {
   return s;
 }
 
+void combo_space::drop_unnamed(std::initializer_list<const tariff*> ts) {
+  // The visit kinds and groups of policy model 2 (day surgery, maternity,
+  // pharmacy; orphan, illness_poverty) take part only when some rule names
+  // them: elsewhere they settle as the rules for everything else say, and a
+  // table or a check of each would repeat the others (or flag a gap that a
+  // version 1 tariff never meant to fill).
+  std::uint8_t named_visits = 0, named_groups = 0;
+  for (const tariff* t : ts) {
+    for (const rule& r : t->rules) {
+      if (r.when.visits != selector::any) named_visits |= r.when.visits;
+      if (r.when.groups != selector::any) named_groups |= r.when.groups;
+    }
+  }
+  std::erase_if(types, [named_visits](visit_type v) {
+    return v > visit_type::chronic && (named_visits & (1U << static_cast<unsigned>(v))) == 0;
+  });
+  std::erase_if(groups, [named_groups](group g) {
+    return g > group::low_income && (named_groups & (1U << static_cast<unsigned>(g))) == 0;
+  });
+}
+
 void combo_space::add_breakpoints(const tariff& t) {
   for (const rule& r : t.rules) {
     admissions.push_back(std::max(1, r.when.admission_min));

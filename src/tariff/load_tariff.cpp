@@ -77,6 +77,12 @@ void overlay(file_part& base, file_part&& child) {
   overlay_origin(child, "account", c.account_origin, b.account_origin);
 
   if (has("coverage.waiting_months")) b.waiting_months = c.waiting_months;
+  if (has("coverage.waiting_months_per_lapsed_year")) b.waiting_per_lapsed_year = c.waiting_per_lapsed_year;
+  if (has("coverage.waiting_months_back_paid")) b.waiting_back_paid_year = c.waiting_back_paid_year;
+  if (has("coverage.waiting_floor")) {
+    b.waiting_floor_years = c.waiting_floor_years;
+    b.waiting_floor_months = c.waiting_floor_months;
+  }
   overlay_origin(child, "coverage", c.waiting_origin, b.waiting_origin);
 
   if (has("unfiled.documents")) b.claim_documents = std::move(c.claim_documents);
@@ -84,6 +90,16 @@ void overlay(file_part& base, file_part&& child) {
 
   for (rule& r : c.rules) b.rules.push_back(std::move(r));
   for (auto& f : child.factor_where) base.factor_where.push_back(std::move(f));
+  for (auto& p : child.rule_pool) base.rule_pool.push_back(std::move(p));
+  for (auto& d : child.pool_decls) {
+    auto same = std::find_if(base.pool_decls.begin(), base.pool_decls.end(),
+                             [&d](const file_part::pool_decl& x) { return x.def.name == d.def.name; });
+    if (same != base.pool_decls.end()) {
+      *same = std::move(d);  // a child's pool replaces its parent's, in the parent's place
+    } else {
+      base.pool_decls.push_back(std::move(d));
+    }
+  }
   base.citations.insert(base.citations.end(), child.citations.begin(), child.citations.end());
   base.present.insert(child.present.begin(), child.present.end());
   base.parsed = base.parsed && child.parsed;
@@ -123,6 +139,7 @@ class loader {
       return e;
     }
     tariff t = std::move(whole.t);
+    t.pools = std::move(pools_);
     t.file = file;
     t.info.valid_from = whole.valid_from->value;
     t.info.valid_to = whole.valid_to->value;
@@ -135,7 +152,7 @@ class loader {
     out_.errors.push_back({severity::error, where, std::move(path), std::move(message)});
   }
 
-  void check_whole(const file_part& whole) {
+  void check_whole(file_part& whole) {
     if (!whole.has("tariff")) {
       add_error(whole.tariff_where, "tariff",
             "expected a [tariff] table with id, name, place, valid_from, valid_to and rounding, found none");
@@ -161,6 +178,7 @@ class loader {
                 whole.valid_to->value.to_string());
     }
     check_deductible_bound(whole);
+    resolve_pools(whole);
     const std::set<std::string> cited(whole.citations.begin(), whole.citations.end());
     for (const auto& [key, where] : whole.source_where) {
       if (cited.count(key)) continue;
@@ -196,6 +214,56 @@ class loader {
     }
   }
 
+  /// The pools (built-in, then named in declaration order) and every name
+  /// that refers to one: a rule's `pool`, a pool's `cap_with` and
+  /// `deductible_with`. An unknown name is an error at the name.
+  void resolve_pools(file_part& whole) {
+    for (int i = 0; i < layer_count; ++i) {
+      pool_def d;
+      d.name = std::string(to_string(static_cast<layer_id>(i)));
+      pools_.push_back(std::move(d));
+    }
+    for (const auto& decl : whole.pool_decls) pools_.push_back(decl.def);
+    auto find = [this](const file_part::pool_ref& ref, std::string what) -> std::optional<std::uint32_t> {
+      for (std::size_t i = 0; i < pools_.size(); ++i) {
+        if (pools_[i].name == ref.name) return static_cast<std::uint32_t>(i);
+      }
+      std::string names;
+      for (const pool_def& p : pools_) names += (names.empty() ? "" : ", ") + quote(p.name);
+      add_error(ref.where, ref.key_path, "expected " + what + " (one of " + names + "), found " + quote(ref.name));
+      return std::nullopt;
+    };
+    for (std::size_t i = 0; i < whole.pool_decls.size(); ++i) {
+      const auto& decl = whole.pool_decls[i];
+      pool_def& def = pools_[builtin_pools + i];
+      if (decl.cap_with) def.cap_with = find(*decl.cap_with, "a pool whose cap this one shares");
+      if (decl.deductible_with) def.deductible_with = find(*decl.deductible_with, "a pool whose deductible this one shares");
+      // One level of sharing: the pool shared with keeps its own counters.
+      for (auto [ref, with] : {std::pair{&decl.cap_with, def.cap_with}, std::pair{&decl.deductible_with, def.deductible_with}}) {
+        if (!with) continue;
+        const pool_def& other = pools_[*with];
+        if (*with == builtin_pools + i || (*with >= builtin_pools && (ref == &decl.cap_with ? other.cap_with : other.deductible_with))) {
+          add_error((*ref)->where, (*ref)->key_path,
+                    "expected a pool that keeps its own counter (sharing goes one step), found " + quote(other.name));
+        }
+      }
+    }
+    for (std::size_t i = 0; i < whole.t.rules.size() && i < whole.rule_pool.size(); ++i) {
+      rule& r = whole.t.rules[i];
+      const auto& ref = whole.rule_pool[i];
+      if (!ref) continue;
+      const auto index = find(*ref, "a pool declared in [pool] or a built-in one");
+      if (!index) continue;
+      if (*index < builtin_pools && *index != static_cast<std::uint32_t>(r.layer)) {
+        add_error(ref->where, ref->key_path,
+                  "expected a named pool or this layer's own built-in pool " + quote(to_string(r.layer)) + ", found " +
+                      quote(ref->name));
+        continue;
+      }
+      r.pool = index;
+    }
+  }
+
   /// A `source` naming a [sources] key becomes that key's text.
   static void resolve_citations(tariff& t) {
     auto resolve = [&t](provenance& p) {
@@ -207,6 +275,7 @@ class loader {
     resolve(t.waiting_origin);
     resolve(t.claim_documents_origin);
     for (rule& r : t.rules) resolve(r.origin);
+    for (pool_def& p : t.pools) resolve(p.origin);
   }
 
   /// Files in load order (parents first), then line and column.
@@ -279,6 +348,7 @@ class loader {
   std::vector<std::pair<std::string, file_part>> linear_;  ///< (path, own part) in layering order
   std::vector<std::string> order_;  ///< files as finished: parents first
   bool complete_ = true;            ///< every file parsed and every parent read
+  std::vector<pool_def> pools_;     ///< the whole chain's pools, resolved by check_whole
 };
 
 }  // namespace

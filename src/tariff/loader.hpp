@@ -56,6 +56,22 @@ struct file_part {
   /// Where each rule of `t.rules` writes `deductible_factor` (and its key
   /// path), or nullopt: the loader bounds the factors' product over the chain.
   std::vector<std::optional<std::pair<source_location, std::string>>> factor_where;
+  /// A name of a pool as written, where, and its key path.
+  struct pool_ref {
+    std::string name;
+    source_location where;
+    std::string key_path;
+  };
+  /// The pool each rule of `t.rules` names (`pool = "..."`), if any: the
+  /// driver resolves the names once every file's [pool] tables are known.
+  std::vector<std::optional<pool_ref>> rule_pool;
+  /// A [pool.NAME] table: the pool (its `cap_with` / `deductible_with` not
+  /// yet resolved) and the names it writes for them.
+  struct pool_decl {
+    pool_def def;
+    std::optional<pool_ref> cap_with, deductible_with;
+  };
+  std::vector<pool_decl> pool_decls;  ///< in the order declared (a child's replaces its parent's of the same name)
 
   [[nodiscard]] auto has(const std::string& key) const -> bool { return present.count(key) != 0; }
 };

@@ -22,19 +22,31 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr key_list top_keys{"tariff"sv, "sources"sv, "catalog"sv, "account"sv, "coverage"sv, "unfiled"sv, "rule"sv};
+constexpr key_list top_keys{"tariff"sv,   "sources"sv, "catalog"sv, "account"sv,
+                            "coverage"sv, "unfiled"sv, "pool"sv,    "rule"sv};
 constexpr key_list tariff_keys{"id"sv,       "name"sv,       "place"sv,   "valid_from"sv, "valid_to"sv,
                                "rounding"sv, "year_start"sv, "extends"sv, "source"sv,     "assumed"sv};
 constexpr key_list catalog_keys{"b_first_pay"sv, "source"sv, "assumed"sv};
 constexpr key_list account_keys{"pays"sv, "schemes"sv, "on_unfiled"sv, "source"sv, "assumed"sv};
-constexpr key_list coverage_keys{"waiting_months"sv, "source"sv, "assumed"sv};
+constexpr key_list coverage_keys{"waiting_months"sv, "waiting_months_per_lapsed_year"sv, "waiting_months_back_paid"sv,
+                                 "waiting_floor"sv, "source"sv, "assumed"sv};
+constexpr key_list waiting_floor_keys{"lapsed_years"sv, "months"sv};
+constexpr key_list pool_keys{"label"sv, "period"sv, "cap_with"sv, "deductible_with"sv, "source"sv, "assumed"sv};
+constexpr key_list fee_keys{"items"sv, "fund"sv};
+constexpr key_list share_keys{"share"sv, "min"sv, "max"sv};
+constexpr key_list bonus_keys{"after_years"sv, "per_year"sv, "per_claim_free_year"sv, "max"sv};
 constexpr key_list unfiled_keys{"documents"sv, "source"sv, "assumed"sv};
 constexpr key_list rule_keys{"name"sv,       "layer"sv,      "when"sv,      "deductible"sv, "per"sv,
                              "bands"sv,      "method"sv,     "basis"sv,     "cap"sv,        "floor"sv,
                              "reimbursed"sv, "reason"sv,     "first_pay"sv, "transfer"sv,   "add_points"sv,
-                             "deductible_factor"sv, "deductible_minus"sv, "source"sv, "assumed"sv};
+                             "deductible_factor"sv, "deductible_minus"sv, "ratio_factor"sv, "pool"sv,
+                             "visit_cap"sv, "quota"sv, "fixed_fee"sv, "deductible_share"sv,
+                             "deductible_after_ratio"sv, "b_first_pay"sv, "b_first_pay_waived"sv, "cap_bonus"sv,
+                             "source"sv, "assumed"sv};
 constexpr key_list when_keys{"scheme"sv, "status"sv,   "group"sv,     "visit"sv,         "level"sv,        "location"sv,
-                             "filing"sv, "admission"sv, "admission_min"sv, "admission_max"sv, "disease"sv};
+                             "filing"sv, "admission"sv, "admission_min"sv, "admission_max"sv, "disease"sv,
+                             "tier"sv, "family_doctor"sv, "contracted"sv, "age_min"sv, "age_max"sv, "holds"sv,
+                             "holds_min"sv, "holds_max"sv, "unfiled_before"sv, "unfiled_before_min"sv};
 constexpr key_list band_keys{"upto"sv, "ratio"sv};
 
 const std::string tariff_name = "tariff";
@@ -66,6 +78,9 @@ class file_parser : value_reader {
     }
     if (const auto* n = root.get("unfiled")) {
       if (const auto* t = table_of(*n, "unfiled")) unfiled_table(*t);
+    }
+    if (const auto* n = root.get("pool")) {
+      if (const auto* t = table_of(*n, "pool")) pool_tables(*t);
     }
     if (const auto* n = root.get("rule")) rules(*n);
   }
@@ -170,8 +185,32 @@ class file_parser : value_reader {
   void coverage_table(const node& t) {
     part_.present.insert("coverage");
     check_keys(t, "coverage", coverage_keys);
+    const char* months_what = "a number of months from 0 to 120";
     with(t, coverage_name, "waiting_months", [&](const node& n, const std::string& p) {
-      if (auto m = int_of(n, p, 0, 120, "a number of months from 0 to 120")) part_.t.waiting_months = *m;
+      if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_months = *m;
+    });
+    with(t, coverage_name, "waiting_months_per_lapsed_year", [&](const node& n, const std::string& p) {
+      if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_per_lapsed_year = *m;
+    });
+    with(t, coverage_name, "waiting_months_back_paid", [&](const node& n, const std::string& p) {
+      if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_back_paid_year = *m;
+    });
+    with(t, coverage_name, "waiting_floor", [&](const node& n, const std::string& p) {
+      const auto* f = table_of(n, p);
+      if (!f) return;
+      check_keys(*f, p, waiting_floor_keys);
+      const auto* years = f->get("lapsed_years");
+      const auto* months = f->get("months");
+      if (!years || !months) {
+        error(n, p, "expected { lapsed_years = 4, months = 6 } (both keys), found " + std::string(years ? "no months" : "no lapsed_years"));
+        return;
+      }
+      auto y = int_of(*years, join(p, "lapsed_years"), 1, 150, "a number of years from 1 to 150");
+      auto m = int_of(*months, join(p, "months"), 0, 120, months_what);
+      if (y && m) {
+        part_.t.waiting_floor_years = *y;
+        part_.t.waiting_floor_months = *m;
+      }
     });
     origin_of(t, "coverage", "coverage", part_.t.waiting_origin);
     check_cited(t, "coverage");
@@ -189,6 +228,51 @@ class file_parser : value_reader {
     });
     origin_of(t, "unfiled", "unfiled", part_.t.claim_documents_origin);
     check_cited(t, "unfiled");
+  }
+
+  // --- pools ---------------------------------------------------------------
+
+  void pool_tables(const node& t) {
+    part_.present.insert("pool");
+    for (const entry& e : t.entries) {
+      const std::string path = join("pool", e.key);
+      const auto* body = table_of(e.value, path);
+      if (!body) continue;
+      if (!pool_name_ok(e.key)) {
+        error(e.value, path,
+              "expected a pool name of 1 to 31 lower-case letters, digits and '_' other than basic, critical, large "
+              "and assistance (the built-in pools), found " + quote(e.key));
+        continue;
+      }
+      check_keys(*body, path, pool_keys);
+      file_part::pool_decl d;
+      d.def.name = e.key;
+      d.def.origin.where = e.where;
+      if (const auto* n = body->get("label")) {
+        if (auto s = string_of(*n, join(path, "label"))) d.def.label = std::move(*s);
+      }
+      if (const auto* n = body->get("period")) {
+        if (auto v = enum_of<pool_period, 4>(*n, join(path, "period"))) d.def.period = *v;
+      }
+      for (const auto& [key, ref] : {std::pair{"cap_with"sv, &d.cap_with}, std::pair{"deductible_with"sv, &d.deductible_with}}) {
+        if (const auto* n = body->get(key)) {
+          if (auto s = string_of(*n, join(path, key))) *ref = file_part::pool_ref{std::move(*s), n->where, join(path, key)};
+        }
+      }
+      origin_of(*body, path, path, d.def.origin);
+      part_.pool_decls.push_back(std::move(d));
+    }
+  }
+
+  static auto pool_name_ok(std::string_view name) -> bool {
+    if (name.empty() || name.size() > 31) return false;
+    for (const char c : name) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    for (int i = 0; i < layer_count; ++i) {
+      if (name == to_string(static_cast<layer_id>(i))) return false;
+    }
+    return true;
   }
 
   // --- rules ---------------------------------------------------------------
@@ -209,6 +293,15 @@ class file_parser : value_reader {
           factor.emplace(f->where, join(path, "deductible_factor"));
         }
         part_.factor_where.push_back(std::move(factor));
+        std::optional<file_part::pool_ref> pool;
+        if (const auto* n = t->get("pool")) {
+          if (const auto* name = n->as_string()) {
+            pool = file_part::pool_ref{*name, n->where, join(path, "pool")};
+          } else {
+            error(*n, join(path, "pool"), "expected the name of a pool (a string), found " + kind_of(*n));
+          }
+        }
+        part_.rule_pool.push_back(std::move(pool));
       } else {
         error(item, path, "expected a table, found " + kind_of(item));
       }
@@ -269,6 +362,7 @@ class file_parser : value_reader {
     get("deductible_factor",
         [&](const node& n, const std::string& p) { r.deductible_factor = ratio_of(n, p, factor_limit_ppm); });
     get("deductible_minus", [&](const node& n, const std::string& p) { r.deductible_minus = money_of(n, p); });
+    extended_keys(t, path, r);
     origin_of(t, path, path, r.origin);
     check_cited(t, path);
 
@@ -287,6 +381,130 @@ class file_parser : value_reader {
                (*r.cap)->to_string());
     }
     return r;
+  }
+
+  /// Money or "none".
+  auto money_or_none(const node& n, const std::string& p) -> std::optional<std::optional<money>> {
+    const auto* s = n.as_string();
+    if (s && *s == "none") return std::optional<money>{};
+    if (s && !parse_fixed(*s, 2)) {
+      error(n, p, std::string("expected ") + money_example + ", or \"none\", found " + quote(*s));
+      return std::nullopt;
+    }
+    if (s || n.as_integer()) {
+      if (auto m = money_of(n, p)) return std::optional<money>{*m};
+      return std::nullopt;
+    }
+    error(n, p, std::string("expected ") + money_example + ", or \"none\", found " + kind_of(n));
+    return std::nullopt;
+  }
+
+  /// The settings of policy model 2 (docs/tariff-format.md "Pools and
+  /// payment shapes"). `pool` is resolved by the driver (rule_pool).
+  void extended_keys(const node& t, const std::string& path, rule& r) {
+    auto get = [&](std::string_view key, auto&& f) {
+      if (const auto* n = t.get(key)) f(*n, join(path, key));
+    };
+    bool any = t.contains("pool");
+    auto basic_only = [&](const node& n, const std::string& p) {
+      if (r.layer == layer_id::basic) return true;
+      error(n, p, "expected this key only in a rule of layer \"basic\" (it concerns the whole bill), found it in layer " +
+                      quote(to_string(r.layer)));
+      return false;
+    };
+    get("visit_cap", [&](const node& n, const std::string& p) {
+      r.visit_cap = money_or_none(n, p);
+      any = true;
+    });
+    get("quota", [&](const node& n, const std::string& p) {
+      r.quota = money_or_none(n, p);
+      any = true;
+    });
+    get("fixed_fee", [&](const node& n, const std::string& p) {
+      any = true;
+      const auto* f = table_of(n, p);
+      if (!f || !basic_only(n, p)) return;
+      check_keys(*f, p, fee_keys);
+      const auto* items = f->get("items");
+      const auto* fund = f->get("fund");
+      if (!items || !fund) {
+        error(n, p, std::string("expected { items = [\"codes\"], fund = \"10.00\" } (both keys), found no ") +
+                        (items ? "fund" : "items"));
+        return;
+      }
+      auto codes = strings_of(*items, join(p, "items"));
+      auto m = money_of(*fund, join(p, "fund"));
+      if (codes && codes->empty()) error(*items, join(p, "items"), "expected at least one item code, found none");
+      if (codes && !codes->empty() && m) r.fee = fixed_fee{std::move(*codes), *m};
+    });
+    get("deductible_share", [&](const node& n, const std::string& p) {
+      any = true;
+      if (const auto* s = n.as_string(); s && *s == "none") {
+        r.share = std::optional<deductible_share>{};
+        return;
+      }
+      const auto* f = table_of(n, p);
+      if (!f) return;
+      check_keys(*f, p, share_keys);
+      deductible_share d;
+      bool ok = true;
+      for (const char* key : {"share", "min", "max"}) {
+        if (!f->get(key)) {
+          error(n, p, std::string("expected { share = \"0.20\", min = \"2000.00\", max = \"10000.00\" }, found no ") + key);
+          ok = false;
+        }
+      }
+      if (!ok) return;
+      auto sh = ratio_of(*f->get("share"), join(p, "share"));
+      auto lo = money_of(*f->get("min"), join(p, "min"));
+      auto hi = money_of(*f->get("max"), join(p, "max"));
+      if (!sh || !lo || !hi) return;
+      if (*hi < *lo) {
+        error(*f->get("max"), join(p, "max"), "expected a maximum of at least the minimum " + lo->to_string() + ", found " + hi->to_string());
+        return;
+      }
+      r.share = std::optional<deductible_share>{deductible_share{*sh, *lo, *hi}};
+    });
+    get("deductible_after_ratio", [&](const node& n, const std::string& p) {
+      r.after_ratio = bool_of(n, p);
+      any = true;
+    });
+    get("b_first_pay", [&](const node& n, const std::string& p) {
+      any = true;
+      if (basic_only(n, p)) r.b_first_pay = ratio_of(n, p);
+    });
+    get("b_first_pay_waived", [&](const node& n, const std::string& p) {
+      any = true;
+      if (basic_only(n, p)) r.b_first_pay_waived = bool_of(n, p);
+    });
+    get("cap_bonus", [&](const node& n, const std::string& p) {
+      any = true;
+      if (const auto* s = n.as_string(); s && *s == "none") {
+        r.bonus = std::optional<cap_bonus>{};
+        return;
+      }
+      const auto* f = table_of(n, p);
+      if (!f) return;
+      check_keys(*f, p, bonus_keys);
+      cap_bonus b;
+      bool ok = true;
+      if (const auto* v = f->get("after_years")) {
+        if (auto y = int_of(*v, join(p, "after_years"), 0, 150, "a number of years from 0 to 150")) b.after_years = *y; else ok = false;
+      }
+      for (const auto& [key, out] : {std::pair{"per_year"sv, &b.per_year}, std::pair{"per_claim_free_year"sv, &b.per_claim_free_year},
+                                     std::pair{"max"sv, &b.max}}) {
+        if (const auto* v = f->get(key)) {
+          if (auto m = money_of(*v, join(p, key))) *out = *m; else ok = false;
+        }
+      }
+      if (!f->get("max")) {
+        error(n, p, "expected a \"max\": the most all the increases together may add, found none");
+        ok = false;
+      }
+      if (ok) r.bonus = std::optional<cap_bonus>{b};
+    });
+    get("ratio_factor", [&](const node& n, const std::string& p) { r.ratio_factor = ratio_of(n, p); });
+    r.extended = any;
   }
 
   auto bands_of(const node& n, const std::string& path) -> std::optional<std::vector<band>> {
@@ -344,6 +562,84 @@ class file_parser : value_reader {
       out.push_back(b);
     }
     return ok ? std::optional{std::move(out)} : std::nullopt;
+  }
+
+  /// The person's and the visit's facts of policy model 2.
+  void facts_of(const node& t, const std::string& path, selector& s) {
+    auto get = [&](std::string_view key, auto&& f) {
+      if (const auto* n = t.get(key)) f(*n, join(path, key));
+    };
+    get("tier", [&](const node& n, const std::string& p) {
+      std::uint8_t mask = 0;
+      if (for_each_int(n, p, 1, 3, "a contribution tier 1..3 (an integer or an array of them)",
+                       [&](int v) { mask = static_cast<std::uint8_t>(mask | (1U << v)); })) {
+        s.tiers = mask;
+      }
+    });
+    get("family_doctor", [&](const node& n, const std::string& p) {
+      if (auto b = bool_of(n, p)) s.family_doctor = *b ? 1 : 0;
+    });
+    get("contracted", [&](const node& n, const std::string& p) {
+      if (auto b = bool_of(n, p)) s.contracted = *b ? 1 : 0;
+    });
+    const char* age_what = "an age in years from 0 to 150";
+    get("age_min", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 0, 150, age_what)) s.age_min = *v;
+    });
+    get("age_max", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 0, 150, age_what)) s.age_max = *v;
+    });
+    if (s.age_min > s.age_max) {
+      error(*t.get("age_max"), join(path, "age_max"),
+            "expected an age range that is not empty, found " + std::to_string(s.age_min) + ".." + std::to_string(s.age_max));
+    }
+    get("holds", [&](const node& n, const std::string& p) {
+      if (auto v = strings_of(n, p)) {
+        if (v->empty()) {
+          error(n, p, "expected at least one disease code, found an empty array");
+        } else {
+          s.holds = std::move(*v);
+        }
+      }
+    });
+    const char* count_what = "a number of diseases from 0 to 64";
+    get("holds_min", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 0, 64, count_what)) s.holds_min = *v;
+    });
+    get("holds_max", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 0, 64, count_what)) s.holds_max = *v;
+    });
+    if ((t.contains("holds_min") || t.contains("holds_max")) && !t.contains("holds")) {
+      const char* key = t.contains("holds_min") ? "holds_min" : "holds_max";
+      error(*t.get(key), join(path, key), "expected \"holds\" (the diseases to count) beside it, found none");
+    }
+    const char* unfiled_what = "a number of earlier unfiled stays from 0 to 1000000 (an integer or an array of them)";
+    get("unfiled_before", [&](const node& n, const std::string& p) {
+      int lo = selector::unbounded, hi = 0;
+      std::vector<int> seen;
+      if (!for_each_int(n, p, 0, 1'000'000, unfiled_what, [&](int v) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+            seen.push_back(v);
+          })) {
+        return;
+      }
+      std::sort(seen.begin(), seen.end());
+      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+      for (std::size_t k = 1; k < seen.size(); ++k) {
+        if (seen[k] != seen[k - 1] + 1) {
+          error(n, p, "expected consecutive numbers such as [1, 2], found a gap at " + std::to_string(seen[k - 1] + 1));
+          return;
+        }
+      }
+      s.unfiled_min = std::max(s.unfiled_min, lo);
+      s.unfiled_max = std::min(s.unfiled_max, hi);
+    });
+    get("unfiled_before_min", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 0, 1'000'000, "a number of earlier unfiled stays from 0 to 1000000")) {
+        s.unfiled_min = std::max(s.unfiled_min, *v);
+      }
+    });
   }
 
   auto selector_of(const node& t, const std::string& path) -> selector {
@@ -417,6 +713,7 @@ class file_parser : value_reader {
     get("disease", [&](const node& n, const std::string& p) {
       if (auto v = strings_of(n, p)) s.diseases = std::move(*v);
     });
+    facts_of(t, path, s);
     return s;
   }
 };

@@ -63,6 +63,7 @@ auto unsorted_checks(const tariff& t) -> std::vector<diagnostic> {
   std::vector<diagnostic> out;
   combo_space space = combo_space::all();
   space.add_breakpoints(t);
+  space.drop_unnamed({&t});
   const std::size_t n = t.rules.size();
   std::vector<bool> matched(n, false);
   std::vector<bool> effective(n, false);

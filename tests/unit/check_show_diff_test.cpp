@@ -75,7 +75,9 @@ TEST(check_show_diff, check_loader_errors_and_warnings_exit_78) {
                            "found \"1.20\"",
                        D + "bad.toml:18:1: error: rule[0].colour: unknown key, expected one of: name, layer, when, "
                            "deductible, per, bands, method, basis, cap, floor, reimbursed, reason, first_pay, "
-                           "transfer, add_points, deductible_factor, deductible_minus, source, assumed",
+                           "transfer, add_points, deductible_factor, deductible_minus, ratio_factor, pool, visit_cap, quota, "
+                           "fixed_fee, deductible_share, deductible_after_ratio, b_first_pay, b_first_pay_waived, "
+                           "cap_bonus, source, assumed",
                        D + "bad.csv:2:13: error: row 1.class: unknown value \"D\"; expected one of A, B, C",
                        "2 files, 4 errors, 1 warning",
                    }));

@@ -395,7 +395,8 @@ assumed = "test"
       "several.toml:6:12: error: tariff.rounding: expected one of \"half_up\", \"half_even\", \"down\", \"up\", "
       "found \"bankers\"",
       "several.toml:9:31: error: rule[0].when.levle: unknown key, expected one of: scheme, status, group, visit, "
-      "level, location, filing, admission, admission_min, admission_max, disease",
+      "level, location, filing, admission, admission_min, admission_max, disease, tier, family_doctor, contracted, "
+      "age_min, age_max, holds, holds_min, holds_max, unfiled_before, unfiled_before_min",
       "several.toml:10:14: error: rule[0].deductible: expected a decimal string such as \"1200.00\" or an integer "
       "number of yuan, found a float",
       "several.toml:11:59: error: rule[0].bands[1].upto: expected an edge above the previous band's 50000.00 "

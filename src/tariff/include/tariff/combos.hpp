@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <initializer_list>
 #include <vector>
 
 #include "yibao/bill.hpp"
@@ -53,6 +54,9 @@ struct combo_space {
   /// matching, and the disease codes its rules name, so that every distinct
   /// policy of `t` is reached.
   void add_breakpoints(const tariff& t);
+  /// Drops the visit kinds and groups of policy model 2 that no rule of
+  /// `ts` names (they settle like the others there).
+  void drop_unnamed(std::initializer_list<const tariff*> ts);
   /// The admissions `admissions[i]` stands for: "2", "2-3" or "4+".
   [[nodiscard]] auto admission_label(std::size_t i) const -> std::string;
   [[nodiscard]] auto combos() const -> std::vector<combo>;
