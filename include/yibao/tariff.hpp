@@ -248,6 +248,9 @@ struct tariff_info {
   rounding round = rounding::half_up;
   int year_start_month = 1;  ///< the year-to-date totals reset on this day
   int year_start_day = 1;
+  /// The format version the file declares (`format`, 1 or 2): the keys of
+  /// policy model 2 (pools, payment shapes, the person's facts) need 2.
+  int format = 1;
   std::vector<std::string> extends;  ///< the chain of files this one layers on
   provenance origin;
 };

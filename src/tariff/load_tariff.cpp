@@ -59,6 +59,7 @@ void overlay(file_part& base, file_part&& child) {
   if (has("tariff.valid_from")) base.valid_from = child.valid_from;
   if (has("tariff.valid_to")) base.valid_to = child.valid_to;
   if (has("tariff.rounding")) b.info.round = c.info.round;
+  if (has("tariff.format")) b.info.format = c.info.format;
   if (has("tariff.year_start")) {
     b.info.year_start_month = c.info.year_start_month;
     b.info.year_start_day = c.info.year_start_day;

@@ -24,8 +24,8 @@ using namespace std::string_view_literals;
 
 constexpr key_list top_keys{"tariff"sv,   "sources"sv, "catalog"sv, "account"sv,
                             "coverage"sv, "unfiled"sv, "pool"sv,    "rule"sv};
-constexpr key_list tariff_keys{"id"sv,       "name"sv,       "place"sv,   "valid_from"sv, "valid_to"sv,
-                               "rounding"sv, "year_start"sv, "extends"sv, "source"sv,     "assumed"sv};
+constexpr key_list tariff_keys{"id"sv,         "name"sv,    "place"sv,  "valid_from"sv, "valid_to"sv, "rounding"sv,
+                               "year_start"sv, "format"sv, "extends"sv, "source"sv,     "assumed"sv};
 constexpr key_list catalog_keys{"b_first_pay"sv, "source"sv, "assumed"sv};
 constexpr key_list account_keys{"pays"sv, "schemes"sv, "on_unfiled"sv, "source"sv, "assumed"sv};
 constexpr key_list coverage_keys{"waiting_months"sv, "waiting_months_per_lapsed_year"sv, "waiting_months_back_paid"sv,
@@ -83,10 +83,21 @@ class file_parser : value_reader {
       if (const auto* t = table_of(*n, "pool")) pool_tables(*t);
     }
     if (const auto* n = root.get("rule")) rules(*n);
+    if (model2_ && part_.t.info.format < 2) {
+      report(severity::error, model2_->first, model2_->second,
+             "expected format = 2 in [tariff] to use this key of policy model 2 (docs/tariff-format.md \"Format "
+             "versions\"), found format " + std::to_string(part_.t.info.format));
+    }
   }
 
  private:
   // --- tables --------------------------------------------------------------
+
+  /// The first key of policy model 2 in this file (it needs `format = 2`).
+  std::optional<std::pair<source_location, std::string>> model2_;
+  void model2(const node& n, std::string path) {
+    if (!model2_) model2_.emplace(n.where, std::move(path));
+  }
 
   void tariff_table(const node& t) {
     part_.present.insert("tariff");
@@ -110,6 +121,9 @@ class file_parser : value_reader {
       if (auto r = enum_of<rounding, 4>(n, p)) info.round = *r;
     });
     with(t, tariff_name, "year_start", [&](const node& n, const std::string& p) { year_start(n, p); });
+    with(t, tariff_name, "format", [&](const node& n, const std::string& p) {
+      if (auto v = int_of(n, p, 1, 2, "a format version, 1 or 2")) info.format = *v;
+    });
     with(t, tariff_name, "extends", [&](const node& n, const std::string& p) {
       if (const auto* a = n.as_array()) {
         for (std::size_t i = 0; i < a->size(); ++i) {
@@ -190,12 +204,15 @@ class file_parser : value_reader {
       if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_months = *m;
     });
     with(t, coverage_name, "waiting_months_per_lapsed_year", [&](const node& n, const std::string& p) {
+      model2(n, p);
       if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_per_lapsed_year = *m;
     });
     with(t, coverage_name, "waiting_months_back_paid", [&](const node& n, const std::string& p) {
+      model2(n, p);
       if (auto m = int_of(n, p, 0, 120, months_what)) part_.t.waiting_back_paid_year = *m;
     });
     with(t, coverage_name, "waiting_floor", [&](const node& n, const std::string& p) {
+      model2(n, p);
       const auto* f = table_of(n, p);
       if (!f) return;
       check_keys(*f, p, waiting_floor_keys);
@@ -234,6 +251,7 @@ class file_parser : value_reader {
 
   void pool_tables(const node& t) {
     part_.present.insert("pool");
+    model2(t, "pool");
     for (const entry& e : t.entries) {
       const std::string path = join("pool", e.key);
       const auto* body = table_of(e.value, path);
@@ -403,8 +421,12 @@ class file_parser : value_reader {
   /// payment shapes"). `pool` is resolved by the driver (rule_pool).
   void extended_keys(const node& t, const std::string& path, rule& r) {
     auto get = [&](std::string_view key, auto&& f) {
-      if (const auto* n = t.get(key)) f(*n, join(path, key));
+      if (const auto* n = t.get(key)) {
+        model2(*n, join(path, key));
+        f(*n, join(path, key));
+      }
     };
+    if (const auto* n = t.get("pool")) model2(*n, join(path, "pool"));
     bool any = t.contains("pool");
     auto basic_only = [&](const node& n, const std::string& p) {
       if (r.layer == layer_id::basic) return true;
@@ -567,7 +589,10 @@ class file_parser : value_reader {
   /// The person's and the visit's facts of policy model 2.
   void facts_of(const node& t, const std::string& path, selector& s) {
     auto get = [&](std::string_view key, auto&& f) {
-      if (const auto* n = t.get(key)) f(*n, join(path, key));
+      if (const auto* n = t.get(key)) {
+        model2(*n, join(path, key));
+        f(*n, join(path, key));
+      }
     };
     get("tier", [&](const node& n, const std::string& p) {
       std::uint8_t mask = 0;
