@@ -86,7 +86,8 @@ struct settlement {
   money oth_pay;            ///< other funds (zero: no other fund is modelled yet)
   money fund_pay_sumamt;
   money psn_part_amt;
-  money acct_pay;
+  money acct_pay;          ///< from the person's own account (both pots, and the first segment)
+  money acct_mulaid_pay;   ///< from a relative's account (家庭共济)
   money psn_cash_pay;
 
   bool eligible = true;

@@ -263,6 +263,16 @@ struct tariff {
   account_use account = account_use::none;
   std::array<bool, scheme_count> account_for{};  ///< which schemes have an account (set by [account].schemes)
   bool account_on_unfiled = false;  ///< may the account pay when the visit is unfiled
+  /// 账户段 (format 2): the current-year balance pays the in-scope amount
+  /// first, before the deductible, which does not count what it paid.
+  bool account_first = false;
+  /// The balances that pay the patient's share, in order: 0 current year
+  /// (person.account_balance), 1 earlier years (person.account_earlier).
+  /// Format 1: the current year only.
+  std::vector<std::uint8_t> account_pots{0};
+  /// 家庭共济 (format 2): a relative's account (person.family_account) pays
+  /// what is left of the share, whatever the patient's scheme (acct_mulaid_pay).
+  bool account_family = false;
   provenance account_origin;
   int waiting_months = 0;  ///< waiting period after coverage resumes (person.rejoined)
   int waiting_per_lapsed_year = 0;   ///< months added per year lapsed (person.lapsed_years)

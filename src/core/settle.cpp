@@ -183,6 +183,11 @@ class settler {
   /// waived for every class B line.
   ratio b_default_;
   pool_total scratch_;  ///< the totals of a per-bill pool (never carried)
+  money first_segment_;  ///< paid by the current-year account before the deductible (账户段)
+  [[nodiscard]] auto has_account() const noexcept -> bool {
+    return t_.account != account_use::none && t_.account_for[static_cast<int>(b_.who.scheme_)] &&
+           (s_.direct || t_.account_on_unfiled);
+  }
 };
 
 auto settler::run() -> std::optional<error> {
@@ -613,7 +618,21 @@ auto settler::basic_layer(const layer_policy& lp) -> void {
          "", fee_paid);
   }
   const money deductible = basic_deductible(lp);
-  s_.hifp_pay = draw(layer_id::basic, lp, entering, deductible, fee_paid);
+  money banded = entering;
+  if (t_.account_first && has_account()) [[unlikely]] {
+    // 账户段: the current-year account pays first; the deductible and the
+    // pool see only what is left.
+    first_segment_ = min(entering, max(money{}, b_.who.account_balance));
+    banded = entering - first_segment_;
+    if (o_.trace)
+      step("account_first", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(),
+           t_.account_origin.source,
+           fmt::format("the current-year account (balance {}) pays {} of the in-scope {} first; the deductible does "
+                       "not count it",
+                       b_.who.account_balance.to_string(), first_segment_.to_string(), entering.to_string()),
+           "", first_segment_);
+  }
+  s_.hifp_pay = draw(layer_id::basic, lp, banded, deductible, fee_paid);
   s_.act_pay_dedc = s_.funds[s_.funds.size() - 1].deductible;
 }
 
@@ -641,18 +660,43 @@ auto settler::upper_layer(layer_id id, const layer_policy& lp) -> void {
 // Steps 7-8, 10: personal account, cash, and what is paid when.
 auto settler::account_and_cash() -> void {
   const person& p = b_.who;
-  const bool has_account = t_.account != account_use::none && t_.account_for[static_cast<int>(p.scheme_)];
-  if (has_account && (s_.direct || t_.account_on_unfiled)) {
+  // What an account may pay of the patient's share, as [account] says.
+  auto payable_of = [this] {
     money payable = s_.psn_part_amt;
     if (t_.account == account_use::inscope_selfpay) payable = payable - s_.fulamt_ownpay_amt - s_.overlmt_selfpay;
-    s_.acct_pay = max(money{}, min(p.account_balance, payable));
+    return max(money{}, payable);
+  };
+  if (has_account()) {
+    const money payable = payable_of();
+    // The first segment was paid from the current-year balance already.
+    s_.acct_pay = min(first_segment_, payable);
+    std::array<money, 2> left{max(money{}, p.account_balance - first_segment_), max(money{}, p.account_earlier)};
+    for (const std::uint8_t pot : t_.account_pots) {
+      const money pay = min(left[pot & 1U], payable - s_.acct_pay);
+      s_.acct_pay += max(money{}, pay);
+    }
     if (o_.trace)
       step("account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(), t_.account_origin.source,
-           fmt::format("personal account (balance {}) pays {} of the patient's {} payable from it",
-                       p.account_balance.to_string(), s_.acct_pay.to_string(), payable.to_string()),
+           fmt::format("personal account (balance {}{}) pays {} of the patient's {} payable from it",
+                       p.account_balance.to_string(),
+                       t_.account_pots.size() > 1 || t_.account_pots.front() == 1
+                           ? fmt::format(", earlier years {}", p.account_earlier.to_string())
+                           : "",
+                       s_.acct_pay.to_string(), payable.to_string()),
            "", s_.acct_pay);
   }
-  s_.psn_cash_pay = s_.psn_part_amt - s_.acct_pay;
+  if (t_.account_family && t_.account != account_use::none && p.family_account > money{} &&
+      (s_.direct || t_.account_on_unfiled)) [[unlikely]] {
+    const money payable = payable_of();
+    s_.acct_mulaid_pay = max(money{}, min(p.family_account, payable - s_.acct_pay));
+    if (o_.trace)
+      step("family_account", std::string{to_string(t_.account)}, t_.account_origin.where.to_string(),
+           t_.account_origin.source,
+           fmt::format("a relative's account (家庭共济, balance {}) pays {} of the {} left payable from an account",
+                       p.family_account.to_string(), s_.acct_mulaid_pay.to_string(), (payable - s_.acct_pay).to_string()),
+           "", s_.acct_mulaid_pay);
+  }
+  s_.psn_cash_pay = s_.psn_part_amt - s_.acct_pay - s_.acct_mulaid_pay;
   if (s_.direct) {
     s_.pay_now = s_.psn_part_amt;
     s_.claim_later = money{};

@@ -75,6 +75,9 @@ void overlay(file_part& base, file_part&& child) {
   if (has("account.pays")) b.account = c.account;
   if (has("account.schemes")) b.account_for = c.account_for;
   if (has("account.on_unfiled")) b.account_on_unfiled = c.account_on_unfiled;
+  if (has("account.first")) b.account_first = c.account_first;
+  if (has("account.pots")) b.account_pots = std::move(c.account_pots);
+  if (has("account.family")) b.account_family = c.account_family;
   overlay_origin(child, "account", c.account_origin, b.account_origin);
 
   if (has("coverage.waiting_months")) b.waiting_months = c.waiting_months;

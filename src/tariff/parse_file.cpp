@@ -27,7 +27,7 @@ constexpr key_list top_keys{"tariff"sv,   "sources"sv, "catalog"sv, "account"sv,
 constexpr key_list tariff_keys{"id"sv,         "name"sv,    "place"sv,  "valid_from"sv, "valid_to"sv, "rounding"sv,
                                "year_start"sv, "format"sv, "extends"sv, "source"sv,     "assumed"sv};
 constexpr key_list catalog_keys{"b_first_pay"sv, "source"sv, "assumed"sv};
-constexpr key_list account_keys{"pays"sv, "schemes"sv, "on_unfiled"sv, "source"sv, "assumed"sv};
+constexpr key_list account_keys{"pays"sv, "schemes"sv, "on_unfiled"sv, "first"sv, "pots"sv, "family"sv, "source"sv, "assumed"sv};
 constexpr key_list coverage_keys{"waiting_months"sv, "waiting_months_per_lapsed_year"sv, "waiting_months_back_paid"sv,
                                  "waiting_floor"sv, "source"sv, "assumed"sv};
 constexpr key_list waiting_floor_keys{"lapsed_years"sv, "months"sv};
@@ -191,6 +191,34 @@ class file_parser : value_reader {
     });
     with(t, account_name, "on_unfiled", [&](const node& n, const std::string& p) {
       if (auto b = bool_of(n, p)) part_.t.account_on_unfiled = *b;
+    });
+    with(t, account_name, "first", [&](const node& n, const std::string& p) {
+      model2(n, p);
+      if (auto b = bool_of(n, p)) part_.t.account_first = *b;
+    });
+    with(t, account_name, "family", [&](const node& n, const std::string& p) {
+      model2(n, p);
+      if (auto b = bool_of(n, p)) part_.t.account_family = *b;
+    });
+    with(t, account_name, "pots", [&](const node& n, const std::string& p) {
+      model2(n, p);
+      const char* what = "an array of \"current\" and \"earlier\", in the order they pay";
+      const auto* a = n.as_array();
+      if (!a || a->empty()) {
+        error(n, p, std::string("expected ") + what + ", found " + (a ? "an empty array" : kind_of(n)));
+        return;
+      }
+      std::vector<std::uint8_t> pots;
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const auto* s = (*a)[i].as_string();
+        const std::uint8_t pot = s && *s == "current" ? 0 : s && *s == "earlier" ? 1 : 2;
+        if (pot == 2 || std::find(pots.begin(), pots.end(), pot) != pots.end()) {
+          error((*a)[i], index(p, i), std::string("expected ") + what + " (each once), found " + found((*a)[i]));
+          return;
+        }
+        pots.push_back(pot);
+      }
+      part_.t.account_pots = std::move(pots);
     });
     origin_of(t, "account", "account", part_.t.account_origin);
     check_cited(t, "account");
