@@ -28,13 +28,31 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+void append_pool_totals(std::string& out, const std::vector<pool_total>& pools) {
+  json_object o{out};
+  for (const pool_total& t : pools) {
+    o.key(t.pool);
+    json_object p{out};
+    if (t.period_from != date{}) p.str("period_from", t.period_from.to_string());
+    p.str("deductible_paid", t.deductible_paid.to_string());
+    p.str("paid", t.paid.to_string());
+    p.str("base", t.base.to_string());
+  }
+}
+
 }  // namespace detail
 
 namespace {
 
+// The totals, then the named pools when there are any (so a settlement
+// without them is written as before).
 void write_ytd(std::string& out, const ytd& y) {
   detail::json_object o{out};
   for (const ytd_field& f : ytd_fields) o.str(f.name, (y.*f.member).to_string());
+  if (!y.pools.empty()) {
+    o.key("pools");
+    detail::append_pool_totals(out, y.pools);
+  }
 }
 
 // The settlement's money fields in table order: the outcome fields (after

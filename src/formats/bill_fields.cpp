@@ -3,6 +3,7 @@
 #include "formats/bill_fields.hpp"
 
 #include <string>
+#include <vector>
 
 #include "formats/text.hpp"
 
@@ -65,7 +66,49 @@ auto int_from_text(std::string_view s, int& out, std::string& what) -> bool {
   return true;
 }
 
+// A list cell: items separated by ';', each text ("" none).
+auto list_from_text(std::string_view s, std::vector<std::string>& out, std::string& what) -> bool {
+  out.clear();
+  if (s.empty()) return true;
+  for (;;) {
+    const std::size_t semi = s.find(';');
+    if (!text_from_text(s.substr(0, semi), out.emplace_back(), what)) return false;
+    if (semi == std::string_view::npos) return true;
+    s.remove_prefix(semi + 1);
+  }
+}
+
 }  // namespace
+
+auto bool_from_text(std::string_view s, bool& out, std::string& what) -> bool {
+  if (s == "true" || s == "false") {
+    out = s == "true";
+    return true;
+  }
+  what = "expected true or false, found " + quoted(s);
+  return false;
+}
+
+auto person_int(std::size_t i, person& p) noexcept -> int_field {
+  switch (i) {
+    case 8: return {&p.tier, 0, 3};
+    case 11: return {&p.enrolled_years, 0, max_years};
+    case 12: return {&p.claim_free_years, 0, max_years};
+    case 13: return {&p.lapsed_years, 0, max_years};
+    default: return {&p.back_paid_years, 0, max_years};
+  }
+}
+
+auto visit_int(std::size_t i, visit& v) noexcept -> int_field {
+  switch (i) {
+    case 1: return {&v.level, 0, level_count - 1};
+    case 4: return {&v.admission, 1, max_admission};
+    default: return {&v.unfiled_before, 0, max_admission};
+  }
+}
+
+auto person_bool(std::size_t /*i*/, person& p) noexcept -> bool& { return p.family_doctor; }
+auto visit_bool(std::size_t /*i*/, visit& v) noexcept -> bool& { return v.contracted; }
 
 auto text_from_text(std::string_view s, std::string& out, std::string& what) -> bool {
   if (const std::size_t bad = first_invalid_utf8(s); bad != s.size()) {
@@ -91,12 +134,18 @@ auto person_field_from_text(std::size_t i, std::string_view s, person& p, std::s
     case 3: return enum_from_text(s, group_count, parse_group, p.group_, what);
     case 4: return enum_from_text(s, coverage_count, parse_coverage, p.coverage_, what);
     case 5: return money_from_text(s, p.account_balance, what);
-    default: {
+    case 6:
+    case 7: {
       date d;
       if (!date_from_text(s, d, what)) return false;
-      p.rejoined = d;
+      (i == 6 ? p.rejoined : p.birth_date) = d;
       return true;
     }
+    case 9: return bool_from_text(s, person_bool(i, p), what);
+    case 10: return list_from_text(s, p.chronic, what);
+    case 15: return money_from_text(s, p.account_earlier, what);
+    case 16: return money_from_text(s, p.family_account, what);
+    default: return int_from_text(s, *person_int(i, p).value, what);
   }
 }
 
@@ -109,12 +158,14 @@ auto visit_field_from_text(std::size_t i, std::string_view s, visit& v, std::str
     case 4: return int_from_text(s, v.admission, what);
     case 5: return date_from_text(s, v.on, what);
     case 6: return text_from_text(s, v.disease, what);
-    default: {
+    case 7: {
       int from = 0;
       if (!int_from_text(s, from, what)) return false;
       v.transfer_from_level = from;
       return true;
     }
+    case 8: return bool_from_text(s, visit_bool(i, v), what);
+    default: return int_from_text(s, v.unfiled_before, what);
   }
 }
 
@@ -143,6 +194,15 @@ auto line_field_from_text(std::size_t i, std::string_view s, line& l, std::strin
     case 5: return decimal_from_text(s, quantity_kind, l.qty.ten_thousandths, what);
     case 6: return decimal_from_text(s, price_kind, l.unit_price.micro, what);
     default: return money_from_text(s, l.amount, what);
+  }
+}
+
+auto pool_field_from_text(std::size_t i, std::string_view s, pool_total& t, std::string& what) -> bool {
+  switch (i) {
+    case 0: return date_from_text(s, t.period_from, what);
+    case 1: return money_from_text(s, t.deductible_paid, what);
+    case 2: return money_from_text(s, t.paid, what);
+    default: return money_from_text(s, t.base, what);
   }
 }
 

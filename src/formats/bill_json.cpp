@@ -23,8 +23,16 @@
 //   visit.admission         1
 //   visit.disease           "" (none)
 //   visit.transfer_from_level  absent (no transfer)
+//   person.birth_date       absent (none)
+//   person.tier             0 (not given)
+//   person.family_doctor, visit.contracted  false
+//   person.chronic          [] (none)
+//   person.*_years, visit.unfiled_before  0
+//   person.account_earlier, person.family_account  "0.00"
 //   ytd                     absent: every total is 0.00; present: each missing
 //                           total is 0.00
+//   ytd.pools               {} (none); each pool's period_from absent (the
+//                           bill's period), each missing money 0.00
 //   lines[].name            ""
 //   lines[].class, lines[].selfpay_ratio, lines[].price_limit
 //                           absent: the catalog supplies them
@@ -405,14 +413,52 @@ class reader {
     return fail(at, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", found " + shown);
   }
 
+  auto read_bool(od::value v, const prefix& at, std::string_view field, bool& out) -> bool {
+    const auto e = v.get_bool().get(out);
+    if (e == simdjson::SUCCESS) return true;
+    if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, at, field, "a boolean");
+    return syntax(e);
+  }
+
+  // An array of strings (person.chronic), each converted as text.
+  auto read_strings(od::value v, const prefix& at, std::string_view field, std::vector<std::string>& out) -> bool {
+    od::array arr;
+    if (const auto e = v.get_array().get(arr)) {
+      if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, at, field, "an array of strings");
+      return syntax(e);
+    }
+    const std::string base = at.join(field);
+    int index = 0;
+    for (auto item : arr) {
+      od::value x;
+      if (const auto e = std::move(item).get(x)) return syntax(e, ']');
+      const prefix item_at{base, index};
+      std::string_view s;
+      if (!get_string(x, item_at, {}, s)) return false;
+      std::string what;
+      if (!text_from_text(s, out.emplace_back(), what)) return fail(item_at, {}, std::move(what));
+      ++index;
+    }
+    return true;
+  }
+
   auto read_person(od::value v, person& p) -> bool {
     od::object obj;
     if (!get_object(v, prefix{}, "person", obj)) return false;
     const prefix at{"person"};
     return for_each_field<person_fields>(obj, at, person_required, [&](std::size_t i, od::value x) {
-      return read_string_field(x, at, person_fields[i], person_kinds[i], [&](std::string_view s, std::string& what) {
-        return person_field_from_text(i, s, p, what);
-      });
+      switch (person_kinds[i]) {
+        case field_kind::integer: {
+          const int_field f = person_int(i, p);
+          return read_int(x, at, person_fields[i], f.lo, f.hi, *f.value);
+        }
+        case field_kind::boolean: return read_bool(x, at, person_fields[i], person_bool(i, p));
+        case field_kind::list: return read_strings(x, at, person_fields[i], p.chronic);
+        default:
+          return read_string_field(x, at, person_fields[i], person_kinds[i], [&](std::string_view s, std::string& what) {
+            return person_field_from_text(i, s, p, what);
+          });
+      }
     });
   }
 
@@ -422,8 +468,6 @@ class reader {
     const prefix at{"visit"};
     return for_each_field<visit_fields>(obj, at, visit_required, [&](std::size_t i, od::value x) {
       switch (i) {  // the integers are JSON numbers
-        case 1: return read_int(x, at, "level", 0, level_count - 1, out.level);
-        case 4: return read_int(x, at, "admission", 1, max_admission, out.admission);
         case 7: {
           int from = 0;
           if (!read_int(x, at, "transfer_from_level", 0, level_count - 1, from)) return false;
@@ -431,6 +475,11 @@ class reader {
           return true;
         }
         default:
+          if (visit_kinds[i] == field_kind::integer) {
+            const int_field f = visit_int(i, out);
+            return read_int(x, at, visit_fields[i], f.lo, f.hi, *f.value);
+          }
+          if (visit_kinds[i] == field_kind::boolean) return read_bool(x, at, visit_fields[i], visit_bool(i, out));
           return read_string_field(x, at, visit_fields[i], visit_kinds[i], [&](std::string_view s, std::string& what) {
             return visit_field_from_text(i, s, out, what);
           });
@@ -442,11 +491,57 @@ class reader {
     od::object obj;
     if (!get_object(v, prefix{}, "ytd", obj)) return false;
     const prefix at{"ytd"};
-    return for_each_field<ytd_names>(obj, at, 0, [&](std::size_t i, od::value x) {
-      return read_string_field(x, at, ytd_names[i], field_kind::decimal, [&](std::string_view s, std::string& what) {
+    return for_each_field<ytd_keys>(obj, at, 0, [&](std::size_t i, od::value x) {
+      if (i == yibao::ytd_fields.size()) return read_pools(x, at, out.pools);
+      return read_string_field(x, at, ytd_keys[i], field_kind::decimal, [&](std::string_view s, std::string& what) {
         return money_from_text(s, out.*yibao::ytd_fields[i].member, what);
       });
     });
+  }
+
+  // "pools": {"<name>": {"period_from": ..., "paid": ..., ...}, ...}, in
+  // input order. A name twice is a duplicate field; more than
+  // max_pool_totals pools is an error here (a bound on memory, as for lines,
+  // worded as validate() words it).
+  auto read_pools(od::value v, const prefix& ytd_at, std::vector<pool_total>& out) -> bool {
+    od::object obj;
+    if (!get_object(v, ytd_at, "pools", obj)) return false;
+    const std::string base = ytd_at.join("pools");
+    const prefix at{base};
+    std::size_t n = 0;
+    if (const auto e = obj.count_fields().get(n)) return syntax(e, '}');
+    if (n > max_pool_totals) {
+      return fail_path(base, std::to_string(n) + " pools exceed the limit " + std::to_string(max_pool_totals));
+    }
+    out.reserve(n);
+    for (auto f : obj) {
+      od::field field;
+      if (const auto e = std::move(f).get(field)) return syntax(e, '}');
+      std::string_view key;
+      if (const auto e = field.unescaped_key().get(key)) return syntax(e);
+      for (const pool_total& t : out) {
+        if (t.pool == key) {
+          if (too_deep(field.value(), at)) return false;
+          return fail(at, key, "duplicate field");
+        }
+      }
+      std::string what;
+      pool_total& t = out.emplace_back();
+      if (!text_from_text(key, t.pool, what)) return fail(at, key, std::move(what));
+      // The pool's own path; an empty name is shown as "".
+      const std::string pool_path = key.empty() ? base + ".\"\"" : at.join(key);
+      const prefix pool_at{pool_path};
+      od::object pool_obj;
+      od::value pv = field.value();
+      if (!get_object(pv, at, key, pool_obj)) return false;
+      if (!for_each_field<pool_fields>(pool_obj, pool_at, 0, [&](std::size_t i, od::value x) {
+            return read_string_field(x, pool_at, pool_fields[i], pool_kinds[i],
+                                     [&](std::string_view s, std::string& w) { return pool_field_from_text(i, s, t, w); });
+          })) {
+        return false;
+      }
+    }
+    return true;
   }
 
   auto read_lines(od::value v, std::vector<line>& out) -> bool {

@@ -259,6 +259,52 @@ class scanner {
     return string(s) && date_value(s, out);
   }
 
+  // A JSON true or false.
+  inline_always auto boolean(bool& out) noexcept -> bool {
+    skip_space();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) {
+      p_ += 4;
+      out = true;
+      return true;
+    }
+    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) {
+      p_ += 5;
+      out = false;
+      return true;
+    }
+    return false;
+  }
+
+  // An array of strings.
+  auto strings(std::vector<std::string>& out) -> bool {
+    if (!take('[')) return false;
+    if (take(']')) return true;
+    for (;;) {
+      if (!text(out.emplace_back())) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == ']') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  // The person's fields after the first seven: rare, kept out of line.
+  [[gnu::noinline]] auto person_fact(std::size_t i, person& p) -> bool {
+    switch (person_kinds[i]) {
+      case field_kind::date: {
+        date d;
+        if (!day(d)) return false;
+        p.birth_date = d;
+        return true;
+      }
+      case field_kind::integer: return integer(0, 999'999'999, *person_int(i, p).value);
+      case field_kind::boolean: return boolean(person_bool(i, p));
+      case field_kind::list: return strings(p.chronic);
+      default: return amount(i == 15 ? p.account_earlier : p.family_account);
+    }
+  }
+
   inline_always auto read_person(person& p) -> bool {
     return object<person_fields>(person_required, [&](std::size_t i) __attribute__((always_inline)) {
       switch (i) {
@@ -268,12 +314,13 @@ class scanner {
         case 3: return enumerated(parse_group, p.group_);
         case 4: return enumerated(parse_coverage, p.coverage_);
         case 5: return amount(p.account_balance);
-        default: {
+        case 6: {
           date d;
           if (!day(d)) return false;
           p.rejoined = d;
           return true;
         }
+        default: return person_fact(i, p);
       }
     });
   }
@@ -288,20 +335,54 @@ class scanner {
         case 4: return integer(0, 999'999'999, v.admission);
         case 5: return day(v.on);
         case 6: return text(v.disease);
-        default: {
+        case 7: {
           int from = 0;
           if (!integer(0, 999'999'999, from)) return false;
           v.transfer_from_level = from;
           return true;
         }
+        case 8: return boolean(v.contracted);
+        default: return integer(0, 999'999'999, v.unfiled_before);
       }
     });
   }
 
   inline_always auto read_ytd(ytd& out) -> bool {
-    return object<ytd_names>(0, [&](std::size_t i) __attribute__((always_inline)) {
+    return object<ytd_keys>(0, [&](std::size_t i) __attribute__((always_inline)) {
+      if (i == yibao::ytd_fields.size()) return read_pools(out.pools);
       return amount(out.*yibao::ytd_fields[i].member);
     });
+  }
+
+  // The named pools: names without escapes, none twice, at most
+  // max_pool_totals of them (else the full reader words the problem).
+  [[gnu::noinline]] auto read_pools(std::vector<pool_total>& out) -> bool {
+    if (!take('{')) return false;
+    if (take('}')) return true;
+    for (;;) {
+      std::string_view name;
+      if (!string(name) || !take(':')) return false;
+      if (out.size() == max_pool_totals) return false;
+      for (const pool_total& t : out) {
+        if (t.pool == name) return false;
+      }
+      pool_total& t = out.emplace_back();
+      t.pool.assign(name);
+      const bool ok = object<pool_fields>(0, [&](std::size_t i) {
+        switch (i) {
+          case 0: return day(t.period_from);
+          case 1: return amount(t.deductible_paid);
+          case 2: return amount(t.paid);
+          default: return amount(t.base);
+        }
+      });
+      if (!ok) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == '}') return true;
+      if (c != ',') return false;
+    }
   }
 
   inline_always auto read_lines(std::vector<line>& lines) -> bool {

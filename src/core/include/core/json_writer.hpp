@@ -2,6 +2,9 @@
 // Private: a minimal JSON writer (the core writes JSON text; it never parses it).
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "yibao/bill.hpp"
 
 namespace yibao::detail {
 
@@ -38,5 +41,11 @@ class json_object {
   std::string& out_;
   bool first_ = true;
 };
+
+/// Appends named pool totals as the JSON object of "ytd.pools":
+/// {"<pool>":{"period_from":"2025-01-01","deductible_paid":"0.00","paid":"0.00","base":"0.00"},...},
+/// in their order; period_from only when it is not the zero date. The one
+/// writer of the bill JSON's and the settlement JSON's pools.
+void append_pool_totals(std::string& out, const std::vector<pool_total>& pools);
 
 }  // namespace yibao::detail

@@ -57,11 +57,15 @@ inline auto find_name(std::string_view key, std::index_sequence<I...> /*unused*/
 
 inline constexpr field_names<5> root_fields{"id", "person", "visit", "ytd", "lines"};
 inline constexpr std::uint32_t root_required = 0b10111;
-inline constexpr field_names<7> person_fields{"id",       "scheme",          "status", "group",
-                                       "coverage", "account_balance", "rejoined"};
+inline constexpr field_names<17> person_fields{
+    "id",           "scheme",          "status",           "group",          "coverage",
+    "account_balance", "rejoined",     "birth_date",       "tier",           "family_doctor",
+    "chronic",      "enrolled_years",  "claim_free_years", "lapsed_years",   "back_paid_years",
+    "account_earlier", "family_account"};
 inline constexpr std::uint32_t person_required = 0b0000011;
-inline constexpr field_names<8> visit_fields{"type",      "level", "location", "filing",
-                                      "admission", "date",  "disease",  "transfer_from_level"};
+inline constexpr field_names<10> visit_fields{"type",      "level", "location", "filing",
+                                       "admission", "date",  "disease",  "transfer_from_level",
+                                       "contracted", "unfiled_before"};
 inline constexpr std::uint32_t visit_required = 0b00100111;
 // The names of the ytd totals, from the field table (yibao/fields.hpp).
 inline constexpr auto ytd_names = [] {
@@ -69,23 +73,54 @@ inline constexpr auto ytd_names = [] {
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = yibao::ytd_fields[i].name;
   return out;
 }();
+// The keys of the "ytd" object: the totals, then "pools" (named pools).
+inline constexpr auto ytd_keys = [] {
+  field_names<yibao::ytd_fields.size() + 1> out{};
+  for (std::size_t i = 0; i < yibao::ytd_fields.size(); ++i) out[i] = yibao::ytd_fields[i].name;
+  out[yibao::ytd_fields.size()] = "pools";
+  return out;
+}();
 inline constexpr field_names<8> line_fields{"code",  "name", "class", "selfpay_ratio",
                                      "price_limit", "qty", "price", "amount"};
 inline constexpr std::uint32_t line_required = 0b11100001;
 
 // What a field's value is written as. The JSON contract writes an integer
-// field as a JSON number and every other field as a string; a CSV cell is
-// text whatever the field.
-enum class field_kind : std::uint8_t { text, enumeration, decimal, date, integer };
+// field as a JSON number, a boolean as true/false, a list (person.chronic) as
+// an array of strings, and every other field as a string. A CSV cell is text
+// whatever the field: a boolean "true" or "false", a list its items joined
+// by ';' (formats/bill_fields.cpp).
+enum class field_kind : std::uint8_t { text, enumeration, decimal, date, integer, boolean, list };
 inline constexpr std::array<field_kind, person_fields.size()> person_kinds{
     field_kind::text,        field_kind::enumeration, field_kind::enumeration, field_kind::enumeration,
-    field_kind::enumeration, field_kind::decimal,     field_kind::date};
+    field_kind::enumeration, field_kind::decimal,     field_kind::date,        field_kind::date,
+    field_kind::integer,     field_kind::boolean,     field_kind::list,        field_kind::integer,
+    field_kind::integer,     field_kind::integer,     field_kind::integer,     field_kind::decimal,
+    field_kind::decimal};
 inline constexpr std::array<field_kind, visit_fields.size()> visit_kinds{
     field_kind::enumeration, field_kind::integer, field_kind::enumeration, field_kind::enumeration,
-    field_kind::integer,     field_kind::date,    field_kind::text,        field_kind::integer};
+    field_kind::integer,     field_kind::date,    field_kind::text,        field_kind::integer,
+    field_kind::boolean,     field_kind::integer};
 inline constexpr std::array<field_kind, line_fields.size()> line_kinds{
     field_kind::text,    field_kind::text,    field_kind::enumeration, field_kind::decimal,
     field_kind::decimal, field_kind::decimal, field_kind::decimal,     field_kind::decimal};
+
+// The int a person or visit field of kind integer is held in (not
+// visit.transfer_from_level, which is optional), with validate()'s range
+// (the JSON reader names it for a value no int holds); and the bool of a
+// boolean field.
+struct int_field {
+  int* value;
+  int lo, hi;
+};
+auto person_int(std::size_t i, person& p) noexcept -> int_field;
+auto visit_int(std::size_t i, visit& v) noexcept -> int_field;
+auto person_bool(std::size_t i, person& p) noexcept -> bool&;
+auto visit_bool(std::size_t i, visit& v) noexcept -> bool&;
+
+// The fields of one named pool total (ytd.pools.<name>), and their kinds.
+inline constexpr field_names<4> pool_fields{"period_from", "deductible_paid", "paid", "base"};
+inline constexpr std::array<field_kind, pool_fields.size()> pool_kinds{field_kind::date, field_kind::decimal,
+                                                                       field_kind::decimal, field_kind::decimal};
 
 // One field of a bill from its text: the one conversion of each field, used
 // by the full JSON reader for every field the contract writes as a string
@@ -98,12 +133,19 @@ inline constexpr std::array<field_kind, line_fields.size()> line_kinds{
 //   invalid UTF-8 at byte 3
 //   expected an integer, found a string      (an integer field's text that
 //       is not an optional '-' and 1 to 9 digits without a leading zero)
+//   expected true or false, found "yes"      (a boolean field's text)
+// A list field's text is its items separated by ';' ("" none; each item is
+// text, an empty one is kept for validate() to report).
 // Syntax only: ranges are yibao::validate()'s.
 auto text_from_text(std::string_view s, std::string& out, std::string& what) -> bool;
 auto money_from_text(std::string_view s, money& out, std::string& what) -> bool;
 auto person_field_from_text(std::size_t i, std::string_view s, person& p, std::string& what) -> bool;
 auto visit_field_from_text(std::size_t i, std::string_view s, visit& v, std::string& what) -> bool;
 auto line_field_from_text(std::size_t i, std::string_view s, line& l, std::string& what) -> bool;
+// `i` indexes pool_fields.
+auto pool_field_from_text(std::size_t i, std::string_view s, pool_total& t, std::string& what) -> bool;
+// A boolean cell: "true" or "false".
+auto bool_from_text(std::string_view s, bool& out, std::string& what) -> bool;
 
 inline constexpr std::array<std::int64_t, 19> powers_of_ten = [] {
   std::array<std::int64_t, 19> out{};
