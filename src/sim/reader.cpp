@@ -148,8 +148,12 @@ void append_csv_cell(std::string& out, std::string_view text) {
 namespace {
 
 constexpr std::array<std::string_view, bill_col_count> bill_names{
-    "bill_id", "person_id", "scheme",   "status", "group",     "coverage", "account_balance", "rejoined",
-    "visit_type", "level",  "location", "filing", "admission", "date",     "disease",         "transfer_from_level"};
+    "bill_id",         "person_id",      "scheme",          "status",     "group",
+    "coverage",        "account_balance", "rejoined",       "birth_date", "tier",
+    "family_doctor",   "chronic",        "enrolled_years",  "claim_free_years", "lapsed_years",
+    "back_paid_years", "account_earlier", "family_account", "visit_type", "level",
+    "location",        "filing",         "admission",       "date",       "disease",
+    "transfer_from_level", "contracted", "unfiled_before"};
 constexpr std::array<std::string_view, line_col_count> line_names{
     "bill_id", "code", "name", "class", "selfpay_ratio", "price_limit", "qty", "price", "amount"};
 
@@ -162,9 +166,12 @@ struct column_field {
   std::uint8_t index;
 };
 constexpr std::array<column_field, bill_col_count> bill_fields{{
-    {part::bill, 0}, {part::person, 0}, {part::person, 1}, {part::person, 2}, {part::person, 3}, {part::person, 4},
-    {part::person, 5}, {part::person, 6}, {part::visit, 0}, {part::visit, 1}, {part::visit, 2}, {part::visit, 3},
-    {part::visit, 4}, {part::visit, 5}, {part::visit, 6}, {part::visit, 7},
+    {part::bill, 0},    {part::person, 0},  {part::person, 1},  {part::person, 2},  {part::person, 3},
+    {part::person, 4},  {part::person, 5},  {part::person, 6},  {part::person, 7},  {part::person, 8},
+    {part::person, 9},  {part::person, 10}, {part::person, 11}, {part::person, 12}, {part::person, 13},
+    {part::person, 14}, {part::person, 15}, {part::person, 16}, {part::visit, 0},   {part::visit, 1},
+    {part::visit, 2},   {part::visit, 3},   {part::visit, 4},   {part::visit, 5},   {part::visit, 6},
+    {part::visit, 7},   {part::visit, 8},   {part::visit, 9},
 }};
 
 // A column is required when its field is (bill_id in the lines file always:

@@ -126,23 +126,91 @@ TEST(csv_bill, empty_optional_cells_and_absent_columns_are_the_defaults) {
   EXPECT_FALSE(p.b.at.transfer_from_level.has_value());
 }
 
-// The row with one bills cell replaced.
-auto with_cell(std::string_view column, const std::string& value) -> std::string {
-  std::vector<std::string> cells;
-  std::vector<std::string_view> views;
-  std::string scratch;
-  scratch.reserve(good_row.size());
-  EXPECT_EQ(io::split_csv_row(good_row, views, scratch).fault, io::csv_fault::none);
+// The row with one bills cell replaced (`row` under `header`).
+auto with_cell(std::string_view column, const std::string& value, const std::string& row = good_row,
+               const std::string& header = bills_header) -> std::string {
+  std::vector<std::string_view> views, names;
+  std::string scratch, name_scratch;
+  scratch.reserve(row.size());
+  name_scratch.reserve(header.size());
+  EXPECT_EQ(io::split_csv_row(row, views, scratch).fault, io::csv_fault::none);
+  EXPECT_EQ(io::split_csv_row(header, names, name_scratch).fault, io::csv_fault::none);
+  EXPECT_EQ(views.size(), names.size());
   std::string out;
-  for (int c = 0; c < bill_col_count; ++c) {
+  for (std::size_t c = 0; c < views.size(); ++c) {
     if (c > 0) out += ',';
-    if (bill_column_name(c) == column) {
+    if (names[c] == column) {
       out += value;
     } else {
-      append_csv_cell(out, views[static_cast<std::size_t>(c)]);
+      append_csv_cell(out, views[c]);
     }
   }
   return out;
+}
+
+// Every bills column, the facts included.
+const std::string facts_header =
+    "bill_id,person_id,scheme,birth_date,tier,family_doctor,chronic,enrolled_years,claim_free_years,lapsed_years,"
+    "back_paid_years,account_earlier,family_account,visit_type,level,location,date,contracted,unfiled_before";
+const std::string facts_row =
+    "B1,P1,resident,1960-05-02,2,true,I10;E11,12,3,2,1,45.60,7.00,day_surgery,2,local,2025-01-10,false,2";
+
+TEST(csv_bill, the_facts_columns_give_the_bill_its_json_gives) {
+  const parsed p = read(facts_row, {"B1,X1,,,,,1,2,2"}, facts_header);
+  ASSERT_TRUE(p.ok) << p.why;
+  const auto json = parse_bill_json(
+      R"({"id":"B1","person":{"id":"P1","scheme":"resident","birth_date":"1960-05-02","tier":2,"family_doctor":true,)"
+      R"("chronic":["I10","E11"],"enrolled_years":12,"claim_free_years":3,"lapsed_years":2,"back_paid_years":1,)"
+      R"("account_earlier":"45.60","family_account":"7.00"},"visit":{"type":"day_surgery","level":2,)"
+      R"("location":"local","date":"2025-01-10","contracted":false,"unfiled_before":2},)"
+      R"("lines":[{"code":"X1","qty":"1","price":"2","amount":"2"}]})",
+      false);
+  ASSERT_TRUE(json.ok()) << json.err().message;
+  EXPECT_TRUE(p.b == json.value());
+  EXPECT_EQ(p.b.who.chronic, (std::vector<std::string>{"I10", "E11"}));
+  EXPECT_EQ(p.b.who.birth_date, parse_date("1960-05-02"));
+  EXPECT_TRUE(p.b.who.family_doctor);
+  EXPECT_EQ(p.b.who.account_earlier.fen(), 4560);
+  EXPECT_EQ(p.b.at.unfiled_before, 2);
+  // A true contracted, an empty chronic cell: no codes.
+  const parsed q = read(with_cell("chronic", "", with_cell("contracted", "true", facts_row, facts_header), facts_header),
+                        {"B1,X1,,,,,1,2,2"}, facts_header);
+  ASSERT_TRUE(q.ok) << q.why;
+  EXPECT_TRUE(q.b.at.contracted);
+  EXPECT_TRUE(q.b.who.chronic.empty());
+}
+
+TEST(csv_bill, each_kind_of_bad_facts_cell_names_its_column) {
+  struct bad_cell {
+    std::string_view column;
+    std::string value, why;
+  };
+  const std::vector<bad_cell> cases{
+      {"birth_date", "1960-02-30", R"(birth_date: "1960-02-30" is not a valid date (expected YYYY-MM-DD))"},
+      {"tier", "one", "tier: expected an integer, found a string"},
+      {"family_doctor", "yes", R"(family_doctor: expected true or false, found "yes")"},
+      {"family_doctor", "True", R"(family_doctor: expected true or false, found "True")"},
+      {"chronic", "I10;\xE8", "chronic: invalid UTF-8 at byte 0"},
+      {"enrolled_years", "1.5", "enrolled_years: expected an integer, found a string"},
+      {"back_paid_years", "x", "back_paid_years: expected an integer, found a string"},
+      {"account_earlier", "1.234", R"(account_earlier: invalid decimal "1.234": too many decimals (at most 2))"},
+      {"family_account", "abc", R"(family_account: invalid decimal "abc": not a decimal number)"},
+      {"contracted", "1", R"(contracted: expected true or false, found "1")"},
+      {"unfiled_before", "01", "unfiled_before: expected an integer, found a string"},
+  };
+  for (const bad_cell& c : cases) {
+    const parsed p = read(with_cell(c.column, c.value, facts_row, facts_header), {"B1,X1,,,,,1,2,2"}, facts_header);
+    EXPECT_FALSE(p.ok) << c.column << "=" << c.value;
+    EXPECT_EQ(p.why, c.why) << c.column << "=" << c.value;
+  }
+  // Ranges are validate()'s, named by their column.
+  const parsed range = read(with_cell("tier", "4", facts_row, facts_header), {"B1,X1,,,,,1,2,2"}, facts_header);
+  ASSERT_TRUE(range.ok) << range.why;
+  EXPECT_EQ(validate(range.b).err().path, "person.tier");
+  EXPECT_EQ(csv_reason(validate(range.b).err(), {}, "bills.lines.csv"), "tier: must be between 0 and 3, found 4");
+  const parsed empty = read(with_cell("chronic", "I10;", facts_row, facts_header), {"B1,X1,,,,,1,2,2"}, facts_header);
+  ASSERT_TRUE(empty.ok) << empty.why;
+  EXPECT_EQ(validate(empty.b).err().message, "person.chronic[1]: must not be empty");
 }
 
 TEST(csv_bill, each_kind_of_bad_bills_cell_names_its_column) {

@@ -70,7 +70,10 @@ void append_csv_cell(std::string& out, std::string_view text);
 /// Columns of the bills CSV, in the order of docs/bulk-format.md.
 enum bill_col : int {
   bc_bill_id, bc_person_id, bc_scheme, bc_status, bc_group, bc_coverage, bc_account_balance, bc_rejoined,
+  bc_birth_date, bc_tier, bc_family_doctor, bc_chronic, bc_enrolled_years, bc_claim_free_years, bc_lapsed_years,
+  bc_back_paid_years, bc_account_earlier, bc_family_account,
   bc_visit_type, bc_level, bc_location, bc_filing, bc_admission, bc_date, bc_disease, bc_transfer_from_level,
+  bc_contracted, bc_unfiled_before,
   bill_col_count
 };
 /// Columns of the lines CSV.
