@@ -189,9 +189,25 @@ YIBAO_API void YIBAO_CALL yibao_catalog_free(yibao_catalog* c);
 /* Enum values of the struct fields (int32_t in the structs for a stable ABI). */
 enum { YIBAO_SCHEME_EMPLOYEE = 0, YIBAO_SCHEME_RESIDENT = 1 };
 enum { YIBAO_PERSON_ACTIVE = 0, YIBAO_PERSON_RETIRED = 1 };
-enum { YIBAO_GROUP_NONE = 0, YIBAO_GROUP_DIBAO, YIBAO_GROUP_TEKUN, YIBAO_GROUP_POVERTY, YIBAO_GROUP_LOW_INCOME };
+enum {
+  YIBAO_GROUP_NONE = 0,
+  YIBAO_GROUP_DIBAO,
+  YIBAO_GROUP_TEKUN,
+  YIBAO_GROUP_POVERTY,
+  YIBAO_GROUP_LOW_INCOME,
+  YIBAO_GROUP_ORPHAN,
+  YIBAO_GROUP_ILLNESS_POVERTY
+};
 enum { YIBAO_COVERAGE_ACTIVE = 0, YIBAO_COVERAGE_LAPSED, YIBAO_COVERAGE_WAITING };
-enum { YIBAO_VISIT_OUTPATIENT = 0, YIBAO_VISIT_INPATIENT, YIBAO_VISIT_CHRONIC };
+/** DAY_SURGERY: settled as an inpatient stay; PHARMACY: a designated pharmacy. */
+enum {
+  YIBAO_VISIT_OUTPATIENT = 0,
+  YIBAO_VISIT_INPATIENT,
+  YIBAO_VISIT_CHRONIC,
+  YIBAO_VISIT_DAY_SURGERY,
+  YIBAO_VISIT_MATERNITY,
+  YIBAO_VISIT_PHARMACY
+};
 enum { YIBAO_LOCATION_LOCAL = 0, YIBAO_LOCATION_CROSS_CITY, YIBAO_LOCATION_CROSS_PROVINCE };
 /** YIBAO_FILING_NONE: "not given" (the bill's own filing; in options: no override). */
 enum {
@@ -251,9 +267,20 @@ typedef struct yibao_line_c {
   int64_t amount_fen;             /**< must equal qty x price rounded half-up to the fen */
 } yibao_line_c;
 
+/** The totals of one named pool of the tariff (the bill JSON's
+ *  ytd.pools.<pool>), in yibao_bill_c version 2. Never grows. */
+typedef struct yibao_pool_total_c {
+  const char* pool;               /**< required: the pool's name in the tariff, distinct */
+  yibao_date_c period_from;       /**< first day of the totals' period (year 0: the bill's period) */
+  int64_t deductible_paid_fen;
+  int64_t paid_fen;
+  int64_t base_fen;
+} yibao_pool_total_c;
+
 /** The layout version of yibao_bill_c and its yibao_line_c array (see
- *  "Versioned structs" above): the library accepts 1..its own. */
-#define YIBAO_BILL_VERSION 1
+ *  "Versioned structs" above): the library accepts 1..its own.
+ *  Version 2 added the fields after line_count. */
+#define YIBAO_BILL_VERSION 2
 typedef struct yibao_bill_c {
   unsigned int version;           /**< YIBAO_BILL_VERSION (or older, see above) */
   const char* id;                 /**< required */
@@ -262,10 +289,36 @@ typedef struct yibao_bill_c {
   yibao_ytd_c ytd;
   const yibao_line_c* lines;      /**< line_count >= 1 entries */
   size_t line_count;
+  /* Version 2: the person's facts (person.* in the bill JSON), the visit's
+   * (visit.*) and the named pool totals (ytd.pools). */
+  yibao_date_c birth_date;        /**< person.birth_date (year 0: not given) */
+  int32_t tier;                   /**< person.tier: 0 not given, 1..3 */
+  int32_t family_doctor;          /**< person.family_doctor: non-zero true */
+  const char* const* chronic;     /**< person.chronic: chronic_count disease codes (may be NULL if 0) */
+  size_t chronic_count;
+  int32_t enrolled_years;         /**< person.enrolled_years, 0..150 */
+  int32_t claim_free_years;       /**< person.claim_free_years, 0..150 */
+  int32_t lapsed_years;           /**< person.lapsed_years, 0..150 */
+  int32_t back_paid_years;        /**< person.back_paid_years, 0..lapsed_years */
+  int64_t account_earlier_fen;    /**< person.account_earlier */
+  int64_t family_account_fen;     /**< person.family_account */
+  int32_t contracted;             /**< visit.contracted: non-zero true */
+  int32_t unfiled_before;         /**< visit.unfiled_before, >= 0 */
+  const yibao_pool_total_c* pools; /**< ytd.pools: pool_count entries (may be NULL if 0) */
+  size_t pool_count;
 } yibao_bill_c;
-/** Fills a bill with the defaults of the JSON contract (all zero, filing
- *  NONE, admission 1, level 3, no transfer); set the rest yourself. */
+/** Fills a bill of layout `version` (1..YIBAO_BILL_VERSION; its size is that
+ *  version's) with the defaults of the JSON contract (all zero, filing NONE,
+ *  admission 1, level 3, no transfer) and sets its version; set the rest
+ *  yourself. Errors: YIBAO_EINVAL (NULL, or a version out of range). */
+YIBAO_API yibao_status YIBAO_CALL yibao_bill_init_version(yibao_bill_c* bill, unsigned int version);
+/** Fills a version-1 bill (the layout before version 2): the function that
+ *  programs built against version 1 call. In C and C++ the macro below makes
+ *  yibao_bill_init(b) fill the layout of the header compiled against; a
+ *  binding through a foreign-function interface calls
+ *  yibao_bill_init_version with the version of its own struct. */
 YIBAO_API yibao_status YIBAO_CALL yibao_bill_init(yibao_bill_c* bill);
+#define yibao_bill_init(bill) yibao_bill_init_version((bill), YIBAO_BILL_VERSION)
 /** Fills a line with "absent" optional fields (class NONE, no ratio, no limit). */
 YIBAO_API yibao_status YIBAO_CALL yibao_line_init(yibao_line_c* line);
 

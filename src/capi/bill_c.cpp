@@ -5,6 +5,7 @@
 // == qty x price, ...) are yibao::validate()'s, which settle() runs, with the
 // JSON field paths and messages of every other entry point.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <iterator>
@@ -119,6 +120,57 @@ auto read_ytd(const yibao_ytd_c& in, ytd& out) -> std::optional<error> {
   return std::nullopt;
 }
 
+// The person's and visit's facts of version 2 (defaults for version 1).
+auto read_facts(const yibao_bill_c& in, bill& b) -> std::optional<error> {
+  person& p = b.who;
+  if (in.birth_date.year != 0 || in.birth_date.month != 0 || in.birth_date.day != 0) {
+    date d;
+    if (auto e = read_date(in.birth_date, path{"person", "birth_date"}, d)) return e;
+    p.birth_date = d;
+  }
+  p.tier = in.tier;
+  p.family_doctor = in.family_doctor != 0;
+  if (in.chronic_count > max_chronic) {  // a bound on memory, worded as validate() words it
+    return bad(path{"person", "chronic"},
+               std::to_string(in.chronic_count) + " codes exceed the limit " + std::to_string(max_chronic));
+  }
+  if (in.chronic == nullptr && in.chronic_count > 0) return bad(path{"person", "chronic"}, "is NULL");
+  p.chronic.resize(in.chronic_count);
+  for (std::size_t i = 0; i < in.chronic_count; ++i) {
+    if (auto e = read_text(in.chronic[i], path{"person.chronic", "", i}, true, p.chronic[i])) return e;
+  }
+  p.enrolled_years = in.enrolled_years;
+  p.claim_free_years = in.claim_free_years;
+  p.lapsed_years = in.lapsed_years;
+  p.back_paid_years = in.back_paid_years;
+  read_money(in.account_earlier_fen, p.account_earlier);
+  read_money(in.family_account_fen, p.family_account);
+  b.at.contracted = in.contracted != 0;
+  b.at.unfiled_before = in.unfiled_before;
+  return std::nullopt;
+}
+
+auto read_pools(const yibao_bill_c& in, ytd& out) -> std::optional<error> {
+  if (in.pool_count > max_pool_totals) {  // a bound on memory, worded as validate() words it
+    return bad(path{"ytd", "pools"},
+               std::to_string(in.pool_count) + " pools exceed the limit " + std::to_string(max_pool_totals));
+  }
+  if (in.pools == nullptr && in.pool_count > 0) return bad(path{"ytd", "pools"}, "is NULL");
+  out.pools.resize(in.pool_count);
+  for (std::size_t i = 0; i < in.pool_count; ++i) {
+    const yibao_pool_total_c& t = in.pools[i];
+    pool_total& o = out.pools[i];
+    if (auto e = read_text(t.pool, path{"ytd.pools", "pool", i}, true, o.pool)) return e;
+    if (t.period_from.year != 0 || t.period_from.month != 0 || t.period_from.day != 0) {
+      if (auto e = read_date(t.period_from, path{"ytd.pools", "period_from", i}, o.period_from)) return e;
+    }
+    read_money(t.deductible_paid_fen, o.deductible_paid);
+    read_money(t.paid_fen, o.paid);
+    read_money(t.base_fen, o.base);
+  }
+  return std::nullopt;
+}
+
 auto read_line(const yibao_line_c& in, std::size_t index, line& out) -> std::optional<error> {
   const auto at = [index](const char* field) { return path{"lines", field, index}; };
   if (auto e = read_text(in.code, at("code"), true, out.code)) return e;
@@ -145,8 +197,14 @@ struct bill_layout {
   std::size_t bill_size;
   std::size_t line_size;
 };
-constexpr bill_layout bill_layouts[] = {{sizeof(yibao_bill_c), sizeof(yibao_line_c)}};
+// Version 1 ended with line_count; version 2 appended the facts and pools.
+constexpr std::size_t bill_v1_size = offsetof(yibao_bill_c, line_count) + sizeof(std::size_t);
+static_assert(offsetof(yibao_bill_c, birth_date) == bill_v1_size, "version 2 starts right after version 1");
+constexpr bill_layout bill_layouts[] = {{bill_v1_size, sizeof(yibao_line_c)},
+                                        {sizeof(yibao_bill_c), sizeof(yibao_line_c)}};
 static_assert(std::size(bill_layouts) == YIBAO_BILL_VERSION);
+
+auto bill_struct_size(unsigned version) noexcept -> std::size_t { return bill_layouts[version - 1].bill_size; }
 
 auto bill_from_c(const yibao_bill_c& given) -> result<bill> {
   if (auto e = check_struct_version(given.version, YIBAO_BILL_VERSION, "YIBAO_BILL_VERSION", "version")) {
@@ -171,6 +229,8 @@ auto bill_from_c(const yibao_bill_c& given) -> result<bill> {
     return bad(path{"", "lines"},
                std::to_string(in.line_count) + " lines exceed the limit " + std::to_string(max_bill_lines));
   }
+  if (auto e = read_facts(in, b)) return std::move(*e);
+  if (auto e = read_pools(in, b.totals)) return std::move(*e);
   if (in.lines == nullptr && in.line_count > 0) return bad(path{"", "lines"}, "is NULL");
   b.lines.resize(in.line_count);
   for (std::size_t i = 0; i < in.line_count; ++i) {

@@ -88,6 +88,9 @@ template <typename T>
   return defaults;
 }
 
+/// The size of yibao_bill_c in layout `version` (1..YIBAO_BILL_VERSION).
+[[nodiscard]] auto bill_struct_size(unsigned version) noexcept -> std::size_t;
+
 /// Converts C structs into a bill, with the checks of the JSON contract.
 [[nodiscard]] auto bill_from_c(const yibao_bill_c& in) -> result<bill>;
 

@@ -352,18 +352,29 @@ YIBAO_API yibao_status YIBAO_CALL yibao_catalog_size(const yibao_catalog* c, siz
 
 YIBAO_API void YIBAO_CALL yibao_catalog_free(yibao_catalog* c) { delete c; }
 
-YIBAO_API yibao_status YIBAO_CALL yibao_bill_init(yibao_bill_c* bill) {
+YIBAO_API yibao_status YIBAO_CALL yibao_bill_init_version(yibao_bill_c* bill, unsigned int version) {
   return guarded([&]() -> yibao_status {
     if (bill == nullptr) return null_arg("bill");
-    std::memset(bill, 0, sizeof *bill);
-    bill->version = YIBAO_BILL_VERSION;
-    bill->visit.level = 3;
-    bill->visit.filing = YIBAO_FILING_NONE;
-    bill->visit.admission = 1;
-    bill->visit.transfer_from_level = YIBAO_ABSENT;
+    if (version == 0 || version > YIBAO_BILL_VERSION) {
+      return fail(YIBAO_EINVAL, "version: must be between 1 and YIBAO_BILL_VERSION (" +
+                                    std::to_string(YIBAO_BILL_VERSION) + "), found " + std::to_string(version));
+    }
+    yibao_bill_c defaults;
+    std::memset(&defaults, 0, sizeof defaults);
+    defaults.version = version;
+    defaults.visit.level = 3;
+    defaults.visit.filing = YIBAO_FILING_NONE;
+    defaults.visit.admission = 1;
+    defaults.visit.transfer_from_level = YIBAO_ABSENT;
+    // Only the caller's layout: an older struct is smaller.
+    std::memcpy(bill, &defaults, bill_struct_size(version));
     return YIBAO_OK;
   });
 }
+
+// The version-1 entry point (yibao.h: a macro of the same name calls
+// yibao_bill_init_version); the parentheses keep the macro out.
+YIBAO_API yibao_status YIBAO_CALL (yibao_bill_init)(yibao_bill_c* bill) { return yibao_bill_init_version(bill, 1); }
 
 YIBAO_API yibao_status YIBAO_CALL yibao_line_init(yibao_line_c* line) {
   return guarded([&]() -> yibao_status {

@@ -198,7 +198,7 @@ TEST_F(capi_fixture, Issue11_Item5_ANewerOrZeroStructVersionIsRefusedClearly) {
   EXPECT_EQ(s, nullptr);
   b.bill.version = 0;
   EXPECT_EQ(yibao_settle_bill(tariff_, catalog_, &b.bill, nullptr, &s), YIBAO_EINVAL);
-  EXPECT_EQ(std::string(yibao_last_error()), "version: must be between 1 and YIBAO_BILL_VERSION (1), found 0");
+  EXPECT_EQ(std::string(yibao_last_error()), "version: must be between 1 and YIBAO_BILL_VERSION (2), found 0");
   b.bill.version = YIBAO_BILL_VERSION;
   yibao_settle_options o = YIBAO_SETTLE_OPTIONS_INIT;
   o.version = YIBAO_SETTLE_OPTIONS_VERSION + 1;
