@@ -18,13 +18,21 @@
 namespace yibao_py {
 
 /// Columns of the bills table, one row per bill.
-inline constexpr std::array<const char*, 16> bill_column_names{
-    "bill_id",  "person_id",  "scheme", "status",   "group",     "coverage", "account_balance", "rejoined",
-    "visit_type", "level", "location", "filing", "admission", "date",     "disease",         "transfer_from_level"};
+/// The person's and visit's facts (birth_date ... family_account, contracted,
+/// unfiled_before) are optional columns, as in the bulk CSV.
+inline constexpr std::array<const char*, 28> bill_column_names{
+    "bill_id",         "person_id",       "scheme",         "status",           "group",
+    "coverage",        "account_balance", "rejoined",       "birth_date",       "tier",
+    "family_doctor",   "chronic",         "enrolled_years", "claim_free_years", "lapsed_years",
+    "back_paid_years", "account_earlier", "family_account", "visit_type",       "level",
+    "location",        "filing",          "admission",      "date",             "disease",
+    "transfer_from_level", "contracted",  "unfiled_before"};
 inline constexpr std::size_t bill_column_count = bill_column_names.size();
 enum bill_col : std::size_t {
   b_id, b_person, b_scheme, b_status, b_group, b_coverage, b_balance, b_rejoined,
-  b_type, b_level, b_location, b_filing, b_admission, b_date, b_disease, b_transfer
+  b_birth_date, b_tier, b_family_doctor, b_chronic, b_enrolled_years, b_claim_free_years, b_lapsed_years,
+  b_back_paid_years, b_account_earlier, b_family_account,
+  b_type, b_level, b_location, b_filing, b_admission, b_date, b_disease, b_transfer, b_contracted, b_unfiled_before
 };
 
 /// Columns of the lines table, one row per item, joined to bills on bill_id.

@@ -30,8 +30,14 @@ FEN_COLUMNS = MONEY_COLUMNS + YTD_COLUMNS + CAP_LEFT_COLUMNS
 # Ids and codes must already be text: a float column turns distinct 18-digit
 # ids into the same number, an int column drops leading zeros.
 _ID_COLUMNS = {"bill_id", "person_id", "code", "disease"}
-_INT_COLUMNS = {"level", "admission", "transfer_from_level"}
-_DATE_COLUMNS = {"date", "rejoined"}
+_INT_COLUMNS = {"level", "admission", "transfer_from_level", "tier", "enrolled_years", "claim_free_years",
+                "lapsed_years", "back_paid_years", "unfiled_before"}
+_DATE_COLUMNS = {"date", "rejoined", "birth_date"}
+# Boolean facts: a bool column (or True/False cells) becomes "true"/"false".
+_BOOL_COLUMNS = {"family_doctor", "contracted"}
+# Lists of codes: a cell is a list/tuple of str (joined with ";") or the
+# bulk CSV's text "I10;E11".
+_LIST_COLUMNS = {"chronic"}
 _EXACT_FLOAT_INT = 2**53  # integral floats below this are exact integers
 
 # Result columns, in order.
@@ -79,6 +85,10 @@ def _text(series: "pd.Series", name: str, table: str = "bills") -> list:
         raise _bad_column(table, name, "column appears twice")
     if name in _ID_COLUMNS:
         _require_text(series, table, name)
+    if name in _BOOL_COLUMNS:
+        return [_bool_text(v) for v in series.tolist()]
+    if name in _LIST_COLUMNS:
+        return [_list_text(v) for v in series.tolist()]
     if api.is_bool_dtype(series.dtype):
         raise _bad_column(table, name, f"expected text or numbers, found a {series.dtype} column")
     missing = series.isna()
@@ -100,6 +110,26 @@ def _text(series: "pd.Series", name: str, table: str = "bills") -> list:
     if missing.any():
         out = out.where(~missing, "")
     return out.tolist()
+
+
+def _bool_text(v) -> str:
+    """A boolean cell: True/False (Python or numpy) as "true"/"false", a
+    missing one as "", anything else as its text (the engine rejects it)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if v is True or v is False or type(v).__name__ == "bool_":
+        return "true" if v else "false"
+    return str(v)
+
+
+def _list_text(v) -> str:
+    """A list cell: a list, tuple or array of codes joined with ";", a
+    missing or empty one as "", a str as it is."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, str):
+        return v
+    return ";".join(str(x) for x in v)
 
 
 def _columns(df: "pd.DataFrame", names, table: str | None = None) -> dict:
