@@ -349,6 +349,10 @@ struct generate_options {
   int first_year = 2025;
   int years = 1;
   input_format format = input_format::jsonl;
+  /// Also day_surgery (about 1.5% of the visits) and maternity visits (about
+  /// 1%: women aged 20-40). Off by default: the shipped tariffs have no rule
+  /// for them yet, so simulate would reject those bills.
+  bool more_visit_types = false;
 };
 
 /// Writes a synthetic population's bills: JSON Lines to `bills`, or CSV bill

@@ -64,6 +64,8 @@ void setup_generate(CLI::App& app, int& exit) {
   sub->add_option("--year", opts->gen.first_year, "First calendar year of the bills (default 2025)")
       ->transform(integer_in(min_year, max_year));
   sub->add_option("--years", opts->gen.years, "Number of years (1 to 50, default 1)")->transform(integer_in(1, 50));
+  sub->add_flag("--more-visit-types", opts->gen.more_visit_types,
+                "Also day_surgery and maternity visits (off by default: the shipped tariffs have no rule for them)");
   sub->add_option("--format,-f", opts->format, "jsonl | csv")->check(CLI::IsMember({"jsonl", "csv"}));
   sub->add_option("--out,-o", opts->out_path, "Output file, or - for stdout (CSV: the bills file)")->required();
   sub->add_option("--lines", opts->lines_path, "CSV: the lines file (default: OUT with .lines.csv; required when OUT is not a file)");

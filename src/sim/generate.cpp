@@ -8,7 +8,10 @@
 // inpatient bills are very large.
 #include <array>
 #include <charconv>
+#include <string_view>
 #include <vector>
+
+#include <fmt/ranges.h>
 
 #include <fmt/format.h>
 
@@ -97,6 +100,12 @@ struct gen_person {
   std::int64_t account_fen = 0;
   bool lives_elsewhere = false;
   bool chronic = false;
+  // The facts, from a stream of their own (so the rest is as before they were
+  // added): birth date, tier (residents), chronic diseases held.
+  date born;
+  int tier = 0;
+  bool woman = false;
+  std::vector<std::string_view> diseases;
 };
 
 auto day_of_year(int year, int day) -> date {
@@ -116,6 +125,29 @@ auto make_person(rng& r, std::uint64_t index) -> gen_person {
   p.lives_elsewhere = r.chance(p.st == status::retired ? 150 : 60);
   p.chronic = r.chance(p.st == status::retired ? 350 : 100);
   return p;
+}
+
+// The person's facts from their own stream `f`: an age of 0 to 95 on the
+// first day of `first_year` (retirees 60 and over, active employees 18 to
+// 59), born in the year before it so that no visit precedes the birth.
+void make_facts(rng& f, int first_year, gen_person& p) {
+  int age = 0;
+  if (p.st == status::retired) {
+    age = 60 + static_cast<int>(f.below(36));
+  } else if (p.sch == scheme::employee) {
+    age = 18 + static_cast<int>(f.below(42));
+  } else {
+    age = static_cast<int>(f.below(96));
+  }
+  const int year = first_year - 1 - age;
+  p.born = day_of_year(year, static_cast<int>(f.below(static_cast<std::uint64_t>(days_in_year(year)))));
+  if (p.sch == scheme::resident) p.tier = f.chance(700) ? 1 : 2;
+  p.woman = f.chance(500);
+  if (p.chronic) {
+    const int which = f.pick(std::array<int, 3>{450, 350, 200});  // I10, E11, both
+    if (which != 1) p.diseases.push_back("I10");
+    if (which != 0) p.diseases.push_back("E11");
+  }
 }
 
 void make_line(rng& r, const gen_bill& b, bool huge, gen_line& l) {
@@ -183,7 +215,10 @@ void make_bills(rng& r, const gen_person& p, int year, std::vector<gen_bill>& ou
     b.level = r.pick(inpatient ? std::array<int, 4>{50, 150, 400, 400} : std::array<int, 4>{350, 200, 250, 200});
     if (inpatient) b.admission = ++admission;
     if (inpatient && b.level == 3 && r.chance(50)) b.transfer_from = 2;
-    if (b.type == visit_type::chronic) b.disease = r.chance(500) ? "I10" : "E11";
+    if (b.type == visit_type::chronic) {
+      const bool first = r.chance(500);  // drawn whatever the list, so the stream is as before
+      b.disease = p.diseases.size() == 1 ? p.diseases[0] : first ? "I10" : "E11";
+    }
     if (p.lives_elsewhere ? r.chance(850) : r.chance(50)) {
       b.where = r.chance(600) ? location::cross_province : location::cross_city;
       b.filed = p.lives_elsewhere ? static_cast<filing>(r.pick(std::array<int, 5>{800, 50, 30, 20, 100}))
@@ -197,6 +232,22 @@ void make_bills(rng& r, const gen_person& p, int year, std::vector<gen_bill>& ou
   }
 }
 
+// With generate_options::more_visit_types, from the facts' stream: some
+// outpatient visits become day surgery (1.5%) or, for women aged 20 to 40 at
+// the visit, maternity (10% of theirs, about 1% of all visits).
+void more_visit_types(rng& f, const gen_person& p, std::vector<gen_bill>& bills) {
+  for (gen_bill& b : bills) {
+    if (b.type != visit_type::outpatient) continue;
+    const int age = b.on.year - p.born.year - (b.on.month < p.born.month ||
+                                               (b.on.month == p.born.month && b.on.day < p.born.day) ? 1 : 0);
+    if (f.chance(15)) {
+      b.type = visit_type::day_surgery;
+    } else if (p.woman && age >= 20 && age <= 40 && f.chance(100)) {
+      b.type = visit_type::maternity;
+    }
+  }
+}
+
 void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
   out += fmt::format(R"({{"id":"{}","person":{{"id":"{}","scheme":"{}","status":"{}","group":"{}","coverage":"{}")",
                      b.id, p.id, to_string(p.sch), to_string(p.st), to_string(p.grp), to_string(p.cov));
@@ -205,6 +256,9 @@ void write_jsonl(std::string& out, const gen_person& p, const gen_bill& b) {
     append_decimal_trimmed(out, p.account_fen, 2, 2);
     out += '"';
   }
+  out += fmt::format(R"(,"birth_date":"{}")", p.born.to_string());
+  if (p.tier != 0) out += fmt::format(R"(,"tier":{})", p.tier);
+  if (!p.diseases.empty()) out += fmt::format(R"(,"chronic":["{}"])", fmt::join(p.diseases, R"(",")"));
   out += fmt::format(R"(}},"visit":{{"type":"{}","level":{},"location":"{}")", to_string(b.type), b.level,
                      to_string(b.where));
   if (b.where != location::local) out += fmt::format(R"(,"filing":"{}")", to_string(b.filed));
@@ -247,7 +301,10 @@ void write_csv(std::string& bills, std::string& lines, const gen_person& p, cons
   if (b.type == visit_type::inpatient) bills += std::to_string(b.admission);
   bills += fmt::format(",{},{},", b.on.to_string(), b.disease);
   if (b.transfer_from >= 0) bills += std::to_string(b.transfer_from);
-  bills += '\n';
+  // The facts last (the columns before them are as they were).
+  bills += fmt::format(",{},", p.born.to_string());
+  if (p.tier != 0) bills += std::to_string(p.tier);
+  bills += fmt::format(",{}\n", fmt::join(p.diseases, ";"));
   for (const gen_line& l : b.lines) {
     lines += b.id;
     lines += ',';
@@ -276,15 +333,18 @@ auto generate(const generate_options& o, const write_fn& bills, const write_fn& 
   if (csv) {
     bill_text =
         "bill_id,person_id,scheme,status,group,coverage,account_balance,visit_type,level,location,filing,admission,"
-        "date,disease,transfer_from_level\n";
+        "date,disease,transfer_from_level,birth_date,tier,chronic\n";
     line_text = "bill_id,code,class,selfpay_ratio,price_limit,qty,price,amount\n";
   }
   std::vector<gen_bill> year_bills;
   for (std::uint64_t i = 0; i < o.people; ++i) {
     rng r{mix(o.seed, i)};
-    const gen_person p = make_person(r, i);
+    gen_person p = make_person(r, i);
+    rng facts{mix(o.seed ^ 0x5fac75ULL, i)};
+    make_facts(facts, o.first_year, p);
     for (int y = 0; y < o.years; ++y) {
       make_bills(r, p, o.first_year + y, year_bills);
+      if (o.more_visit_types) more_visit_types(facts, p, year_bills);
       for (const gen_bill& b : year_bills) {
         if (csv) {
           write_csv(bill_text, line_text, p, b);
