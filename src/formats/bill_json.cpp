@@ -416,8 +416,15 @@ class reader {
   auto read_bool(od::value v, const prefix& at, std::string_view field, bool& out) -> bool {
     const auto e = v.get_bool().get(out);
     if (e == simdjson::SUCCESS) return true;
-    if (e == simdjson::INCORRECT_TYPE) return wrong_type(v, at, field, "a boolean");
-    return syntax(e);
+    if (e != simdjson::INCORRECT_TYPE) return syntax(e);
+    json_type t{};
+    if (const auto e2 = v.type().get(t)) return syntax(e2);
+    if (t == json_type::boolean) {  // starts with 't' or 'f' but is not true or false ("truex", "tru")
+      const std::string_view token = v.raw_json_token();
+      return fail_path("", "malformed JSON: invalid literal" +
+                               offset(static_cast<std::size_t>(token.data() - json_.data())));
+    }
+    return wrong_type(v, at, field, "a boolean");
   }
 
   // An array of strings (person.chronic), each converted as text.
