@@ -383,11 +383,13 @@ void setup_show(CLI::App& app, int& exit) {
   sub->add_option("tariff", o->tariff_path, "Tariff TOML file")->required();
   sub->add_option("--scheme", o->schemes, "Only these schemes (employee, resident)");
   sub->add_option("--status", o->statuses, "Only these statuses (active, retired)");
-  sub->add_option("--visit", o->visits, "Only these visit types (outpatient, inpatient, chronic)");
+  sub->add_option("--visit", o->visits,
+                  "Only these visit types (outpatient, inpatient, chronic, day_surgery, maternity, pharmacy)");
   sub->add_option("--level", o->levels, "Only these levels (0 community, 1, 2, 3)")->transform(integer_in(0, level_count - 1));
   sub->add_option("--location", o->locations, "Only these locations (local, cross_city, cross_province)");
   sub->add_option("--filing", o->filings, "Only these filings (long_term, temporary, referral, emergency, unfiled)");
-  sub->add_option("--group", o->group, "The special group (none, dibao, tekun, poverty, low_income, orphan, illness_poverty)")
+  sub->add_option("--group", o->group,
+                  "The special group (none, dibao, tekun, poverty, low_income, orphan, illness_poverty)")
       ->capture_default_str();
   sub->add_option("--admission", o->admission, "The n-th admission this year (1 to 1000000)")
       ->transform(integer_in(1, 1'000'000))

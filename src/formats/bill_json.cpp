@@ -462,9 +462,10 @@ class reader {
         case field_kind::boolean: return read_bool(x, at, person_fields[i], person_bool(i, p));
         case field_kind::list: return read_strings(x, at, person_fields[i], p.chronic);
         default:
-          return read_string_field(x, at, person_fields[i], person_kinds[i], [&](std::string_view s, std::string& what) {
-            return person_field_from_text(i, s, p, what);
-          });
+          return read_string_field(x, at, person_fields[i], person_kinds[i],
+                                   [&](std::string_view s, std::string& what) {
+                                     return person_field_from_text(i, s, p, what);
+                                   });
       }
     });
   }
@@ -541,12 +542,12 @@ class reader {
       od::object pool_obj;
       od::value pv = field.value();
       if (!get_object(pv, at, key, pool_obj)) return false;
-      if (!for_each_field<pool_fields>(pool_obj, pool_at, 0, [&](std::size_t i, od::value x) {
-            return read_string_field(x, pool_at, pool_fields[i], pool_kinds[i],
-                                     [&](std::string_view s, std::string& w) { return pool_field_from_text(i, s, t, w); });
-          })) {
-        return false;
-      }
+      const bool ok = for_each_field<pool_fields>(pool_obj, pool_at, 0, [&](std::size_t i, od::value x) {
+        return read_string_field(x, pool_at, pool_fields[i], pool_kinds[i], [&](std::string_view s, std::string& w) {
+          return pool_field_from_text(i, s, t, w);
+        });
+      });
+      if (!ok) return false;
     }
     return true;
   }
