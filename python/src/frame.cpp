@@ -114,9 +114,12 @@ auto table_error(yb::error e, std::size_t i, const std::size_t* rows, std::size_
       table_path = fmt::format("lines[{}]{}", rows[k], path.substr(close + 1));
     }
   } else {
+    // A field's column; an item of a list field keeps its index
+    // ("person.chronic[1]" -> "bills[3].chronic[1]").
     for (std::size_t c = 0; c < bill_column_count && table_path.empty(); ++c) {
-      if (yb::sim::detail::bill_field_path(static_cast<int>(c)) == path) {
-        table_path = fmt::format("bills[{}].{}", i, bill_column_names[c]);
+      const std::string field = yb::sim::detail::bill_field_path(static_cast<int>(c));
+      if (path.substr(0, field.size()) == field && (path.size() == field.size() || path[field.size()] == '[')) {
+        table_path = fmt::format("bills[{}].{}{}", i, bill_column_names[c], path.substr(field.size()));
       }
     }
   }

@@ -24,6 +24,12 @@ BILL_COLUMNS = {  # bill JSON path -> bills table column
     "person.rejoined": "rejoined", "visit.type": "visit_type", "visit.level": "level",
     "visit.location": "location", "visit.filing": "filing", "visit.admission": "admission",
     "visit.date": "date", "visit.disease": "disease", "visit.transfer_from_level": "transfer_from_level",
+    "person.birth_date": "birth_date", "person.tier": "tier", "person.family_doctor": "family_doctor",
+    "person.chronic": "chronic", "person.enrolled_years": "enrolled_years",
+    "person.claim_free_years": "claim_free_years", "person.lapsed_years": "lapsed_years",
+    "person.back_paid_years": "back_paid_years", "person.account_earlier": "account_earlier",
+    "person.family_account": "family_account", "visit.contracted": "contracted",
+    "visit.unfiled_before": "unfiled_before",
 }
 
 
@@ -53,7 +59,8 @@ def frames(bill):
 def table_path(path):
     if path.startswith("lines["):
         return path  # one bill: its line k is row k of the lines table
-    return "bills[0]." + BILL_COLUMNS[path]
+    field, bracket, index = path.partition("[")  # an item of a list column keeps its index
+    return "bills[0]." + BILL_COLUMNS[field] + bracket + index
 
 
 def test_Issue11_Item1_corpus_has_the_rules():

@@ -88,6 +88,8 @@ __all__ = [
 # Money fields of a settlement, of its `setldetail` entries and of its `ytd`.
 _MONEY_KEYS = frozenset(_money_columns) | {"inscp_scp_amt", "deductible", "fund_payamt", "crt_payb_lmt_amt", "value"}
 _YTD_KEYS = frozenset(c.removeprefix("ytd_") for c in _ytd_columns)
+# Money of each named pool total in `ytd.pools` (docs/bill-format.md).
+_POOL_KEYS = frozenset({"deductible_paid", "paid", "base"})
 
 
 _PathLike = Union[str, "os.PathLike[str]"]
@@ -130,6 +132,8 @@ def _to_decimal(settlement: dict) -> dict:
     for d in settlement.get("setldetail", ()):
         conv(d, _MONEY_KEYS)
     conv(settlement.get("ytd", {}), _YTD_KEYS)
+    for pool in settlement.get("ytd", {}).get("pools", {}).values():
+        conv(pool, _POOL_KEYS)
     for step in settlement.get("trace", ()):
         conv(step, {"value"})
     return settlement

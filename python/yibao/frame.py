@@ -34,7 +34,7 @@ _INT_COLUMNS = {"level", "admission", "transfer_from_level", "tier", "enrolled_y
                 "lapsed_years", "back_paid_years", "unfiled_before"}
 _DATE_COLUMNS = {"date", "rejoined", "birth_date"}
 # Boolean facts: a bool column (or True/False cells) becomes "true"/"false".
-_BOOL_COLUMNS = {"family_doctor", "contracted"}
+_BOOL_INPUT_COLUMNS = {"family_doctor", "contracted"}
 # Lists of codes: a cell is a list/tuple of str (joined with ";") or the
 # bulk CSV's text "I10;E11".
 _LIST_COLUMNS = {"chronic"}
@@ -76,8 +76,10 @@ def _text(series: "pd.Series", name: str, table: str = "bills") -> list:
     integer columns take integers (or integral floats, as pandas makes them
     when a cell is missing); floats elsewhere become their shortest round-trip
     text (so 12.5 -> "12.5"; a float whose text has more decimals than the
-    field holds is rejected by the engine, never rounded). A boolean column,
-    or a datetime with a time of day, is an error naming the column."""
+    field holds is rejected by the engine, never rounded). A boolean column
+    (but for the boolean facts family_doctor and contracted, which become
+    "true"/"false"), or a datetime with a time of day, is an error naming the
+    column. A chronic cell may be a list of codes (joined with ";")."""
     import pandas as pd
 
     api = pd.api.types
@@ -85,7 +87,7 @@ def _text(series: "pd.Series", name: str, table: str = "bills") -> list:
         raise _bad_column(table, name, "column appears twice")
     if name in _ID_COLUMNS:
         _require_text(series, table, name)
-    if name in _BOOL_COLUMNS:
+    if name in _BOOL_INPUT_COLUMNS:
         return [_bool_text(v) for v in series.tolist()]
     if name in _LIST_COLUMNS:
         return [_list_text(v) for v in series.tolist()]

@@ -348,9 +348,13 @@ auto csv_reason(const error& e, const std::vector<row_text>& rows, std::string_v
     }
   }
   if (path == "lines") return fmt::format("no line rows: {}", rest);
-  // person.x / visit.x -> the bills column
+  // person.x / visit.x -> the bills column; an item of a list keeps its
+  // index (person.chronic[1] -> chronic[1])
   for (int c = 0; c < bill_col_count; ++c) {
-    if (bill_field_path(c) == path) return fmt::format("{}: {}", bill_names[c], rest);
+    const std::string field = bill_field_path(c);
+    if (path.substr(0, field.size()) == field && (path.size() == field.size() || path[field.size()] == '[')) {
+      return fmt::format("{}{}: {}", bill_names[c], path.substr(field.size()), rest);
+    }
   }
   return e.message;
 }

@@ -133,6 +133,19 @@ void to_csv(const bill& b, std::string& header, std::string& row, std::string& l
   cells[bc_date] = b.at.on.to_string();
   cells[bc_disease] = b.at.disease;
   if (b.at.transfer_from_level) cells[bc_transfer_from_level] = std::to_string(*b.at.transfer_from_level);
+  const person& p = b.who;
+  if (p.birth_date) cells[bc_birth_date] = p.birth_date->to_string();
+  cells[bc_tier] = std::to_string(p.tier);
+  cells[bc_family_doctor] = p.family_doctor ? "true" : "false";
+  for (std::size_t i = 0; i < p.chronic.size(); ++i) cells[bc_chronic] += (i > 0 ? ";" : "") + p.chronic[i];
+  cells[bc_enrolled_years] = std::to_string(p.enrolled_years);
+  cells[bc_claim_free_years] = std::to_string(p.claim_free_years);
+  cells[bc_lapsed_years] = std::to_string(p.lapsed_years);
+  cells[bc_back_paid_years] = std::to_string(p.back_paid_years);
+  cells[bc_account_earlier] = fixed(p.account_earlier.fen(), 2);
+  cells[bc_family_account] = fixed(p.family_account.fen(), 2);
+  cells[bc_contracted] = b.at.contracted ? "true" : "false";
+  cells[bc_unfiled_before] = std::to_string(b.at.unfiled_before);
   header.clear();
   row.clear();
   for (int c = 0; c < bill_col_count; ++c) {
@@ -174,6 +187,8 @@ void to_csv(const bill& b, std::string& header, std::string& row, std::string& l
 struct c_bill {
   yibao_bill_c b{};
   std::vector<yibao_line_c> lines;
+  std::vector<const char*> chronic;
+  std::vector<yibao_pool_total_c> pools;
 };
 
 auto to_c(const bill& in) -> c_bill {
@@ -195,6 +210,27 @@ auto to_c(const bill& in) -> c_bill {
   out.b.visit.date = {in.at.on.year, in.at.on.month, in.at.on.day};
   out.b.visit.disease = in.at.disease.c_str();
   if (in.at.transfer_from_level) out.b.visit.transfer_from_level = *in.at.transfer_from_level;
+  const person& p = in.who;
+  if (p.birth_date) out.b.birth_date = {p.birth_date->year, p.birth_date->month, p.birth_date->day};
+  out.b.tier = p.tier;
+  out.b.family_doctor = p.family_doctor ? 1 : 0;
+  for (const std::string& code : p.chronic) out.chronic.push_back(code.c_str());
+  out.b.chronic = out.chronic.data();
+  out.b.chronic_count = out.chronic.size();
+  out.b.enrolled_years = p.enrolled_years;
+  out.b.claim_free_years = p.claim_free_years;
+  out.b.lapsed_years = p.lapsed_years;
+  out.b.back_paid_years = p.back_paid_years;
+  out.b.account_earlier_fen = p.account_earlier.fen();
+  out.b.family_account_fen = p.family_account.fen();
+  out.b.contracted = in.at.contracted ? 1 : 0;
+  out.b.unfiled_before = in.at.unfiled_before;
+  for (const pool_total& t : in.totals.pools) {
+    out.pools.push_back({t.pool.c_str(), {t.period_from.year, t.period_from.month, t.period_from.day},
+                         t.deductible_paid.fen(), t.paid.fen(), t.base.fen()});
+  }
+  out.b.pools = out.pools.data();
+  out.b.pool_count = out.pools.size();
   const ytd& y = in.totals;
   out.b.ytd = {y.deductible_paid.fen(), y.hifp_paid.fen(),  y.hifmi_paid.fen(), y.hifob_paid.fen(), y.maf_paid.fen(),
                y.hifp_base.fen(),       y.hifmi_base.fen(), y.hifob_base.fen(), y.maf_base.fen()};
