@@ -372,9 +372,11 @@ YIBAO_API yibao_status YIBAO_CALL yibao_bill_init_version(yibao_bill_c* bill, un
   });
 }
 
-// The version-1 entry point (yibao.h: a macro of the same name calls
-// yibao_bill_init_version); the parentheses keep the macro out.
-YIBAO_API yibao_status YIBAO_CALL (yibao_bill_init)(yibao_bill_c* bill) { return yibao_bill_init_version(bill, 1); }
+// The version-1 entry point: yibao.h makes yibao_bill_init a macro for
+// yibao_bill_init_version with the header's version, so that only a program
+// built against version 1 calls this function.
+#undef yibao_bill_init
+YIBAO_API yibao_status YIBAO_CALL yibao_bill_init(yibao_bill_c* bill) { return yibao_bill_init_version(bill, 1); }
 
 YIBAO_API yibao_status YIBAO_CALL yibao_line_init(yibao_line_c* line) {
   return guarded([&]() -> yibao_status {

@@ -89,6 +89,16 @@ auto bool_from_text(std::string_view s, bool& out, std::string& what) -> bool {
   return false;
 }
 
+// The indices the switches below name, checked against the tables.
+static_assert(person_fields[6] == "rejoined" && person_fields[7] == "birth_date" && person_fields[8] == "tier" &&
+              person_fields[9] == "family_doctor" && person_fields[10] == "chronic" &&
+              person_fields[11] == "enrolled_years" && person_fields[12] == "claim_free_years" &&
+              person_fields[13] == "lapsed_years" && person_fields[14] == "back_paid_years" &&
+              person_fields[15] == "account_earlier" && person_fields[16] == "family_account");
+static_assert(visit_fields[7] == "transfer_from_level" && visit_fields[8] == "contracted" &&
+              visit_fields[9] == "unfiled_before");
+static_assert(pool_fields[0] == "period_from" && pool_fields[3] == "base");
+
 auto person_int(std::size_t i, person& p) noexcept -> int_field {
   switch (i) {
     case 8: return {&p.tier, 0, 3};

@@ -58,22 +58,18 @@ inline auto find_name(std::string_view key, std::index_sequence<I...> /*unused*/
 inline constexpr field_names<5> root_fields{"id", "person", "visit", "ytd", "lines"};
 inline constexpr std::uint32_t root_required = 0b10111;
 inline constexpr field_names<17> person_fields{
-    "id",           "scheme",          "status",           "group",          "coverage",
-    "account_balance", "rejoined",     "birth_date",       "tier",           "family_doctor",
-    "chronic",      "enrolled_years",  "claim_free_years", "lapsed_years",   "back_paid_years",
-    "account_earlier", "family_account"};
+    "id",           "scheme",           "status",          "group",         "coverage",
+    "account_balance", "rejoined",
+    // the facts (indices 7..16)
+    "birth_date",   "tier",             "family_doctor",   "chronic",       "enrolled_years",
+    "claim_free_years", "lapsed_years", "back_paid_years", "account_earlier", "family_account"};
 inline constexpr std::uint32_t person_required = 0b0000011;
 inline constexpr field_names<10> visit_fields{"type",      "level", "location", "filing",
                                        "admission", "date",  "disease",  "transfer_from_level",
                                        "contracted", "unfiled_before"};
 inline constexpr std::uint32_t visit_required = 0b00100111;
-// The names of the ytd totals, from the field table (yibao/fields.hpp).
-inline constexpr auto ytd_names = [] {
-  field_names<yibao::ytd_fields.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = yibao::ytd_fields[i].name;
-  return out;
-}();
-// The keys of the "ytd" object: the totals, then "pools" (named pools).
+// The keys of the "ytd" object: the names of the totals, from the field table
+// (yibao/fields.hpp), then "pools" (the named pools).
 inline constexpr auto ytd_keys = [] {
   field_names<yibao::ytd_fields.size() + 1> out{};
   for (std::size_t i = 0; i < yibao::ytd_fields.size(); ++i) out[i] = yibao::ytd_fields[i].name;
