@@ -5,6 +5,7 @@
 // "Identities that must hold for every bill, exactly, to the fen" (domain.md 5).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <random>
@@ -551,6 +552,590 @@ TEST(settle_property, oracle_rounding_matches_truth_table) {
     EXPECT_EQ(round_fen(r.x, rounding::down), r.down) << r.x;
     EXPECT_EQ(round_fen(r.x, rounding::up), r.up) << r.x;
   }
+}
+
+
+// ==== policy model 2 ====================================================================
+// Random format 2 tariffs written as TOML (so the loader is exercised) with up to five
+// named pools of random periods and sharing, random bills with ytd.pools of various
+// periods, checked against oracle_settle2 and the identities of domain.md section 5.
+
+namespace m2 {
+
+using yibao_test::expected2;
+using yibao_test::oracle_settle2;
+
+constexpr std::uint64_t seed2 = 0x59'42'41'4F'2026ULL;
+constexpr int bill_count2 = 4'000;
+
+const char* const builtin_names[4] = {"basic", "critical", "large", "assistance"};
+const char* const period_names[4] = {"year", "quarter", "month", "admission"};
+
+auto yuan(std::int64_t fen) -> std::string { return "\"" + money::from_fen(fen).to_string() + "\""; }
+auto ratio_text(std::int64_t ppm_value) -> std::string { return "\"" + ratio::from_ppm(ppm_value).to_string(6) + "\""; }
+
+struct pool_spec {
+  std::string name;
+  int period = 0;
+  int cap_with = -1;  // index into all pools (0..3 built-in, 4.. named)
+  int deductible_with = -1;
+};
+
+struct tariff_spec {
+  std::vector<pool_spec> pools;  // named pools
+  int year_start_month = 1, year_start_day = 1;
+  std::string toml;
+};
+
+class gen2 {
+ public:
+  explicit gen2(std::uint64_t seed) : g_{seed} {}
+  gen& g() { return g_; }
+
+  auto u(std::int64_t lo, std::int64_t hi) -> std::int64_t { return g_.uniform(lo, hi); }
+  auto chance(int pc) -> bool { return g_.chance(pc); }
+
+  /// Rates with at most two decimals, factors with two decimals (at most two
+  /// factors): every adjusted rate is exact in ppm, so the test does not depend on
+  /// how a product of ratios is rounded (the documents do not say).
+  auto rate_text() -> std::string { return ratio_text(u(0, 100) * 10'000); }
+
+  auto bands_text(bool whole) -> std::string {
+    const int n = static_cast<int>(u(1, 4));
+    std::string s = "[";
+    std::int64_t edge = 0;
+    for (int i = 0; i < n; ++i) {
+      if (i) s += ", ";
+      s += "{ ";
+      const bool last = i == n - 1;
+      if (!last || (!whole && chance(15))) {
+        edge += chance(30) ? u(1, 300) * 100 : u(100, 80'000) * 100;
+        s += "upto = " + yuan(edge) + ", ";
+      }
+      s += "ratio = " + rate_text() + " }";
+    }
+    return s + "]";
+  }
+
+  auto pick(std::initializer_list<const char*> names) -> std::string {
+    std::vector<const char*> v(names);
+    std::string s = "[";
+    bool any = false;
+    while (!any) {
+      s = "[";
+      for (const char* n : v) {
+        if (chance(50)) {
+          if (any) s += ", ";
+          s += "\"" + std::string{n} + "\"";
+          any = true;
+        }
+      }
+    }
+    return s + "]";
+  }
+
+  auto when_text(int layer) -> std::string {
+    std::vector<std::string> keys;
+    if (chance(25)) keys.push_back("scheme = " + pick({"employee", "resident"}));
+    if (chance(30)) keys.push_back("visit = " + pick({"outpatient", "inpatient", "chronic", "day_surgery", "maternity", "pharmacy"}));
+    if (chance(20)) keys.push_back("level = [" + std::to_string(u(0, 1)) + ", " + std::to_string(u(2, 3)) + "]");
+    if (chance(15)) keys.push_back("location = " + pick({"local", "cross_city", "cross_province"}));
+    if (chance(10)) keys.push_back("filing = " + pick({"long_term", "temporary", "referral", "emergency", "unfiled"}));
+    if (chance(8)) {
+      const auto lo = u(0, 60);
+      keys.push_back("age_min = " + std::to_string(lo));
+      if (chance(50)) keys.push_back("age_max = " + std::to_string(lo + u(0, 40)));
+    }
+    if (chance(6)) keys.push_back("tier = " + std::to_string(u(1, 3)));
+    if (chance(8)) keys.push_back(std::string("family_doctor = ") + (chance(50) ? "true" : "false"));
+    if (chance(8)) keys.push_back(std::string("contracted = ") + (chance(50) ? "true" : "false"));
+    if (chance(8)) {
+      keys.push_back("holds = [\"E11\", \"I10\", \"N18\"]");
+      if (chance(50)) keys.push_back("holds_min = " + std::to_string(u(1, 2)));
+    }
+    if (chance(6)) keys.push_back("unfiled_before_min = " + std::to_string(u(1, 2)));
+    (void)layer;
+    if (keys.empty()) return "";
+    std::string s = "when = { ";
+    for (std::size_t i = 0; i < keys.size(); ++i) s += (i ? ", " : "") + keys[i];
+    return s + " }\n";
+  }
+
+  auto rule_text(const tariff_spec& ts, int layer, bool general) -> std::string {
+    std::string s = "\n[[rule]]\nlayer = \"" + std::string{builtin_names[layer]} + "\"\n";
+    if (!general) s += when_text(layer);
+    const bool basic = layer == 0;
+    const bool settings = general || chance(70);
+    bool whole = false;
+    if (settings) {
+      if (chance(50) && !ts.pools.empty()) {
+        // a per-bill pool only for the basic layer (one layer per bill draws from it)
+        const pool_spec& ps = ts.pools[static_cast<std::size_t>(u(0, static_cast<std::int64_t>(ts.pools.size()) - 1))];
+        if (ps.period != 3 || basic) s += "pool = \"" + ps.name + "\"\n";
+      } else if (chance(20)) {
+        s += "pool = \"" + std::string{builtin_names[layer]} + "\"\n";
+      }
+      if (chance(30)) {
+        whole = true;
+        s += "method = \"whole\"\n";
+      }
+      if (general || chance(60)) s += "bands = " + bands_text(whole) + "\n";
+      if (general || chance(50)) s += "deductible = " + yuan(chance(15) ? 0 : u(0, 3'000'00)) + "\n";
+      if (chance(60)) s += std::string("per = \"") + (chance(60) ? "year" : "admission") + "\"\n";
+      if (chance(40)) s += std::string("basis = \"") + (chance(50) ? "from_zero" : "from_deductible") + "\"\n";
+      if (chance(60)) s += "cap = " + (chance(15) ? std::string{"\"none\""} : yuan(u(10'000, 2'000'000))) + "\n";
+      if (chance(15)) s += "floor = " + ratio_text(u(30, 80) * 10'000) + "\n";
+      if (basic && chance(8)) s += "first_pay = " + ratio_text(u(0, 40) * 10'000) + "\n";
+      if (basic && chance(8)) s += "transfer = \"difference\"\n";
+      if (chance(20)) s += "visit_cap = " + (chance(20) ? std::string{"\"none\""} : yuan(u(1'000, 300'000))) + "\n";
+      if (chance(8)) s += "quota = " + (chance(20) ? std::string{"\"none\""} : yuan(u(10'000, 800'000))) + "\n";
+      if (basic && chance(15)) s += "fixed_fee = { items = [\"FEE1\", \"FEE2\"], fund = " + yuan(u(0, 2'000)) + " }\n";
+      if (basic && chance(15)) {
+        if (chance(15)) {
+          s += "deductible_share = \"none\"\n";
+        } else {
+          const auto lo = u(0, 300'000);
+          s += "deductible_share = { share = " + ratio_text(u(0, 100'000) * (chance(50) ? 1 : 10) / 10 * 10) + ", min = " +
+               yuan(lo) + ", max = " + yuan(lo + u(0, 1'000'000)) + " }\n";
+        }
+      }
+      if (chance(15)) s += std::string("deductible_after_ratio = ") + (chance(80) ? "true" : "false") + "\n";
+      if (basic && chance(12)) s += "b_first_pay = " + ratio_text(u(0, 30) * 10'000 + u(0, 9)) + "\n";
+      if (basic && chance(8)) s += std::string("b_first_pay_waived = ") + (chance(80) ? "true" : "false") + "\n";
+      if (chance(15)) {
+        if (chance(15)) {
+          s += "cap_bonus = \"none\"\n";
+        } else {
+          s += "cap_bonus = { after_years = " + std::to_string(u(0, 5)) + ", per_year = " + yuan(u(0, 500'000)) +
+               ", per_claim_free_year = " + yuan(u(0, 500'000)) + ", max = " + yuan(u(0, 3'000'000)) + " }\n";
+        }
+      }
+      if (!general && chance(5)) s += "reimbursed = false\nreason = \"no\"\n";
+    }
+    if (!general || chance(20)) {
+      if (chance(30)) s += "add_points = " + std::to_string(u(-20, 10)) + "\n";
+      if (chance(20)) s += "ratio_factor = " + ratio_text(u(50, 100) * 10'000) + "\n";
+      if (chance(15)) s += "deductible_factor = " + ratio_text(chance(50) ? 500'000 : u(0, 150) * 10'000) + "\n";
+      if (chance(10)) s += "deductible_minus = " + yuan(u(0, 50'000)) + "\n";
+    }
+    return s + "assumed = \"test\"\n";
+  }
+
+  auto make_tariff_spec(int forced_pools = -1, bool periods_short = false) -> tariff_spec {
+    tariff_spec ts;
+    const int np = forced_pools >= 0 ? forced_pools : static_cast<int>(u(0, 5));
+    for (int i = 0; i < np; ++i) {
+      pool_spec p;
+      p.name = "p" + std::to_string(i) + (chance(30) ? "_x" : "");
+      p.period = periods_short ? static_cast<int>(u(1, 2)) : static_cast<int>(u(0, 3));
+      // sharing goes one step: the pool shared with keeps its own counter (the
+      // loader's rule), and a per-bill pool is shared with nobody (see the
+      // per_bill_pool test below: its counters are not shared within a bill)
+      auto target = [&](bool cap) -> int {
+        if (chance(40)) return 0;
+        if (i == 0) return -1;
+        const auto j = static_cast<std::size_t>(u(0, i - 1));
+        const pool_spec& q = ts.pools[j];
+        if ((cap ? q.cap_with : q.deductible_with) >= 0 || q.period == 3) return -1;
+        return static_cast<int>(j) + 4;
+      };
+      if (chance(25)) p.cap_with = target(true);
+      if (chance(20)) p.deductible_with = target(false);
+      ts.pools.push_back(p);
+    }
+    if (chance(20)) {
+      ts.year_start_month = static_cast<int>(u(1, 12));
+      ts.year_start_day = static_cast<int>(u(1, 28));
+    }
+    static const char* const modes[4] = {"half_up", "half_even", "down", "up"};
+    char ys[8];
+    std::snprintf(ys, sizeof ys, "%02d-%02d", ts.year_start_month, ts.year_start_day);
+    std::string s = "[tariff]\nid = \"p2\"\nname = \"p2\"\nplace = \"x\"\nvalid_from = 2024-01-01\nvalid_to = 2026-12-31\n";
+    s += "rounding = \"" + std::string{modes[u(0, 3)]} + "\"\nformat = 2\nyear_start = \"" + ys + "\"\nassumed = \"t\"\n";
+    s += "\n[catalog]\nb_first_pay = " + ratio_text(chance(50) ? 100'000 : u(0, 400'000)) + "\nassumed = \"t\"\n";
+    static const char* const pays[3] = {"none", "inscope_selfpay", "all"};
+    s += "\n[account]\npays = \"" + std::string{pays[u(0, 2)]} + "\"\nschemes = " + (chance(70) ? "[\"employee\"]" : "[\"employee\", \"resident\"]") +
+         "\non_unfiled = " + (chance(30) ? "true" : "false") + "\nassumed = \"t\"\n";
+    s += "\n[coverage]\nwaiting_months = " + std::to_string(chance(50) ? 0 : u(1, 6)) + "\n";
+    if (chance(40)) s += "waiting_months_per_lapsed_year = " + std::to_string(u(0, 3)) + "\n";
+    if (chance(40)) s += "waiting_months_back_paid = " + std::to_string(u(0, 3)) + "\n";
+    if (chance(30)) s += "waiting_floor = { lapsed_years = " + std::to_string(u(1, 5)) + ", months = " + std::to_string(u(0, 12)) + " }\n";
+    s += "assumed = \"t\"\n";
+    auto name_of = [&](int idx) -> std::string {
+      return idx < 4 ? builtin_names[idx] : ts.pools[static_cast<std::size_t>(idx - 4)].name;
+    };
+    for (const pool_spec& p : ts.pools) {
+      s += "\n[pool." + p.name + "]\nperiod = \"" + period_names[p.period] + "\"\n";
+      if (chance(30)) s += "label = \"池 " + p.name + "\"\n";
+      if (p.cap_with >= 0) s += "cap_with = \"" + name_of(p.cap_with) + "\"\n";
+      if (p.deductible_with >= 0) s += "deductible_with = \"" + name_of(p.deductible_with) + "\"\n";
+      s += "assumed = \"t\"\n";
+    }
+    if (chance(95)) s += rule_text(ts, 0, true);
+    const int extra = static_cast<int>(u(0, 8));
+    for (int i = 0; i < extra; ++i) s += rule_text(ts, static_cast<int>(chance(50) ? 0 : u(1, 3)), false);
+    ts.toml = s;
+    return ts;
+  }
+
+  auto make_bill(const tariff_spec& ts, date on) -> bill {
+    bill b = g_.make_bill();
+    b.at.on = on;
+    person& p = b.who;
+    if (chance(70)) p.birth_date = date{static_cast<std::int16_t>(u(1930, 2024)), static_cast<std::int8_t>(u(1, 12)),
+                                        static_cast<std::int8_t>(u(1, 28))};
+    if (p.birth_date && *p.birth_date > on) p.birth_date = date{2000, 1, 1};
+    p.tier = chance(80) ? static_cast<int>(u(1, 3)) : 0;
+    p.family_doctor = chance(40);
+    for (const char* code : {"E11", "I10", "N18", "J44"}) {
+      if (chance(25)) p.chronic.emplace_back(code);
+    }
+    p.enrolled_years = static_cast<int>(u(0, 12));
+    p.claim_free_years = static_cast<int>(u(0, 5));
+    if (p.rejoined || chance(10)) {
+      p.lapsed_years = static_cast<int>(u(0, 6));
+      p.back_paid_years = static_cast<int>(u(0, p.lapsed_years));
+    }
+    b.at.type = static_cast<visit_type>(u(0, 5));
+    b.at.contracted = chance(30);
+    b.at.unfiled_before = chance(70) ? 0 : static_cast<int>(u(1, 3));
+    for (int i = 0; i < 2; ++i) {
+      if (chance(20)) {  // fixed-fee items, class A
+        line l;
+        l.code = i == 0 ? "FEE1" : "FEE2";
+        l.cls = chance(80) ? item_class::A : item_class::B;
+        l.qty = quantity{10'000};
+        const std::int64_t fen = u(100, 3'000);
+        l.unit_price = price{fen * 10'000};
+        l.amount = money::from_fen(fen);
+        b.lines.push_back(l);
+      }
+    }
+    b.totals.pools.clear();
+    for (const pool_spec& ps : ts.pools) {
+      if (!chance(70)) continue;
+      pool_total pt;
+      pt.pool = ps.name;
+      pt.period_from = random_period_from(ts, ps, on);
+      pt.deductible_paid = money::from_fen(chance(30) ? 0 : u(0, 300'000));
+      pt.paid = money::from_fen(chance(30) ? 0 : u(0, 3'000'000));
+      pt.base = money::from_fen(chance(30) ? 0 : u(0, 5'000'000));
+      b.totals.pools.push_back(pt);
+    }
+    return b;
+  }
+
+  /// A period_from for a pool total: missing (this period), the start of this
+  /// period, a day of it before the bill, or a day of an earlier period.
+  auto random_period_from(const tariff_spec& ts, const pool_spec& ps, date on) -> date {
+    tariff t;  // only year_start matters to period_start
+    t.info.year_start_month = ts.year_start_month;
+    t.info.year_start_day = ts.year_start_day;
+    const date start = yibao_test::period_start(t, static_cast<pool_period>(ps.period), on);
+    switch (u(0, 4)) {
+      case 0: return date{};
+      case 1: return start == date{} ? date{} : start;
+      case 2: return start;
+      default: {
+        const date base = start == date{} ? on : start;
+        return add_days(base, -static_cast<int>(u(1, 500)));
+      }
+    }
+  }
+
+ private:
+  gen g_;
+};
+
+auto load(const std::string& toml) -> result<tariff> {
+  std::vector<diagnostic> warnings;
+  return parse_tariff(toml, "prop2.toml", file_reader{}, &warnings);
+}
+
+auto find_pool(const ytd& y, const std::string& name) -> const pool_total* {
+  for (const pool_total& p : y.pools) {
+    if (p.pool == name) return &p;
+  }
+  return nullptr;
+}
+
+/// The paid total of pool `pi` in an output ytd.
+auto paid_total(const tariff& t, const ytd& y, std::uint32_t pi) -> std::int64_t {
+  switch (pi) {
+    case 0: return y.hifp_paid.fen();
+    case 1: return y.hifmi_paid.fen();
+    case 2: return y.hifob_paid.fen();
+    case 3: return y.maf_paid.fen();
+    default: {
+      const pool_total* p = find_pool(y, t.pools[pi].name);
+      return p ? p->paid.fen() : 0;
+    }
+  }
+}
+
+auto dump2(const std::string& toml, const bill& b) -> std::string {
+  std::ostringstream os;
+  os << "---- tariff\n" << toml << "---- bill\n";
+  os << "person: scheme=" << to_string(b.who.scheme_) << " status=" << to_string(b.who.status_)
+     << " group=" << to_string(b.who.group_) << " coverage=" << to_string(b.who.coverage_)
+     << " balance=" << b.who.account_balance.to_string()
+     << " rejoined=" << (b.who.rejoined ? b.who.rejoined->to_string() : "-")
+     << " birth=" << (b.who.birth_date ? b.who.birth_date->to_string() : "-") << " tier=" << b.who.tier
+     << " fd=" << b.who.family_doctor << " chronic=" << b.who.chronic.size() << " enrolled=" << b.who.enrolled_years
+     << " claim_free=" << b.who.claim_free_years << " lapsed=" << b.who.lapsed_years
+     << " back_paid=" << b.who.back_paid_years << "\n";
+  os << "visit=" << to_string(b.at.type) << " level=" << b.at.level << " location=" << to_string(b.at.where)
+     << " filing=" << to_string(b.at.filed) << " admission=" << b.at.admission << " date=" << b.at.on.to_string()
+     << " disease=" << b.at.disease << " contracted=" << b.at.contracted << " unfiled_before=" << b.at.unfiled_before
+     << " transfer_from=" << (b.at.transfer_from_level ? std::to_string(*b.at.transfer_from_level) : "-") << "\n";
+  const ytd& y = b.totals;
+  os << "ytd: deductible_paid=" << y.deductible_paid.to_string() << " paid=" << y.hifp_paid.to_string() << "/"
+     << y.hifmi_paid.to_string() << "/" << y.hifob_paid.to_string() << "/" << y.maf_paid.to_string()
+     << " base=" << y.hifp_base.to_string() << "/" << y.hifmi_base.to_string() << "/" << y.hifob_base.to_string()
+     << "/" << y.maf_base.to_string() << "\n";
+  for (const pool_total& p : y.pools) {
+    os << "  pool " << p.pool << " from=" << p.period_from.to_string() << " ded=" << p.deductible_paid.to_string()
+       << " paid=" << p.paid.to_string() << " base=" << p.base.to_string() << "\n";
+  }
+  for (const line& l : b.lines) {
+    os << "  line " << l.code << " class=" << (l.cls ? std::string{to_string(*l.cls)} : "-")
+       << " selfpay=" << (l.selfpay_ratio ? l.selfpay_ratio->to_string(6) : "-")
+       << " limit=" << (l.price_limit ? format_fixed(l.price_limit->micro, 6) : "-")
+       << " qty=" << format_fixed(l.qty.ten_thousandths, 4) << " price=" << format_fixed(l.unit_price.micro, 6)
+       << " amount=" << l.amount.to_string() << "\n";
+  }
+  return os.str();
+}
+
+/// Every field against the oracle, the pools and setldetail included.
+void check_oracle2(const expected2& x, const settlement& s, const ytd& in_ytd, const std::string& ctx) {
+  check_oracle(x.e, s, ctx);
+  SCOPED_TRACE(ctx);
+  ASSERT_EQ(s.funds.size(), x.funds.size());
+  for (std::size_t i = 0; i < x.funds.size(); ++i) {
+    EXPECT_EQ(std::string{s.funds[i].pool_name()}, x.funds[i].pool) << "funds[" << i << "].pool";
+    EXPECT_EQ(s.funds[i].period_from, x.funds[i].period_from) << "funds[" << i << "].period_from";
+  }
+  // A pool the bill used: its totals for the bill's period. A per-bill pool is not
+  // carried. A pool the bill did not use: the engine returns its totals as they came
+  // (docs: "returns every pool with the bill's period"; see the report).
+  for (const auto& want : x.pools_after) {
+    const pool_total* got = find_pool(s.ytd_after, want.name);
+    if (!want.touched || want.period_from == date{}) {
+      const pool_total* in = find_pool(in_ytd, want.name);
+      EXPECT_EQ(got == nullptr, in == nullptr) << "ytd_after.pools " << want.name << " (unused by the bill)";
+      if (got && in) {
+        EXPECT_EQ(*got, *in) << "ytd_after.pools " << want.name << " (unused by the bill, or per bill)";
+      }
+      continue;
+    }
+    ASSERT_NE(got, nullptr) << "ytd_after.pools " << want.name;
+    EXPECT_EQ(got->period_from, want.period_from) << "ytd_after.pools " << want.name;
+    EXPECT_EQ(got->deductible_paid.fen(), want.ded) << "ytd_after.pools " << want.name << ".deductible_paid";
+    EXPECT_EQ(got->paid.fen(), want.paid) << "ytd_after.pools " << want.name << ".paid";
+    EXPECT_EQ(got->base.fen(), want.base) << "ytd_after.pools " << want.name << ".base";
+  }
+}
+
+/// The identities of domain.md, and no pool past its cap, no bill past its visit cap.
+void check_identities2(const tariff& t, const bill& b, const expected2& x, const settlement& s, const std::string& ctx) {
+  SCOPED_TRACE(ctx);
+  EXPECT_EQ(s.medfee_sumamt, s.fulamt_ownpay_amt + s.overlmt_selfpay + s.preselfpay_amt + s.inscp_scp_amt);
+  EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay + s.oth_pay);
+  EXPECT_EQ(s.medfee_sumamt, s.fund_pay_sumamt + s.psn_part_amt);
+  EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.psn_cash_pay);
+  const money zero{};
+  for (money m : {s.medfee_sumamt, s.fulamt_ownpay_amt, s.overlmt_selfpay, s.preselfpay_amt, s.inscp_scp_amt,
+                  s.inscope_first_pay, s.act_pay_dedc, s.hifp_pay, s.hifmi_pay, s.hifob_pay, s.maf_pay,
+                  s.fund_pay_sumamt, s.psn_part_amt, s.acct_pay, s.psn_cash_pay, s.pay_now, s.claim_later}) {
+    EXPECT_GE(m, zero);
+  }
+  EXPECT_LE(s.fund_pay_sumamt, s.inscp_scp_amt);
+  for (const pool_total& p : s.ytd_after.pools) {
+    EXPECT_GE(p.paid, zero);
+    EXPECT_GE(p.base, zero);
+    EXPECT_GE(p.deductible_paid, zero);
+  }
+  const money paid_now[4] = {s.hifp_pay, s.hifmi_pay, s.hifob_pay, s.maf_pay};
+  for (const fund_detail& f : s.funds) {
+    const int li = static_cast<int>(f.layer);
+    EXPECT_GE(f.paid, zero);
+    if (f.cap_left) {
+      EXPECT_GE(*f.cap_left, zero);
+    }
+    if (x.visit_cap_of[li]) {
+      EXPECT_LE(f.paid.fen(), *x.visit_cap_of[li]) << "layer " << li << ": past its per-bill cap";
+    }
+    if (x.cap_of[li] && paid_now[li] > zero) {
+      const std::uint32_t pi = x.pool_of[li];
+      const std::uint32_t cp = t.pools[pi].cap_with ? *t.pools[pi].cap_with : pi;
+      EXPECT_LE(paid_total(t, s.ytd_after, cp), std::max(*x.cap_of[li], x.cap_total_before[li]))
+          << "layer " << li << " drawing from pool " << t.pools[pi].name << ": paid past its cap";
+    }
+  }
+  (void)b;
+}
+
+}  // namespace m2
+
+TEST(settle_property, model2_oracle_and_identities_over_random_bills) {
+  const catalog cat = make_catalog();
+  int settled = 0, loaded = 0, failures = 0, no_basic = 0, missing = 0, named_used = 0, capped = 0, stale = 0;
+  for (int i = 0; i < m2::bill_count2 && failures < 5; ++i) {
+    const std::uint64_t seed = m2::seed2 + static_cast<std::uint64_t>(i);
+    m2::gen2 g{seed};
+    const m2::tariff_spec ts = g.make_tariff_spec();
+    const result<tariff> rt = m2::load(ts.toml);
+    ASSERT_TRUE(rt.ok()) << "seed " << seed << ": " << rt.err().message << "\n" << ts.toml;
+    ++loaded;
+    const tariff& t = rt.value();
+    const date on{2025, static_cast<std::int8_t>(g.u(1, 12)), static_cast<std::int8_t>(g.u(1, 28))};
+    const bill b = g.make_bill(ts, on);
+    const std::string ctx = "model 2 seed " + std::to_string(seed) + " (bill " + std::to_string(i) + ")";
+    const result<settlement> r = settle(t, cat, b, b.totals);
+    const m2::expected2 x = yibao_test::oracle_settle2(t, cat, b, b.totals);
+    const int parts_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+    if (!x.settles) {
+      (x.missing_fact.empty() ? no_basic : missing) += 1;
+      EXPECT_FALSE(r.ok()) << ctx;
+      if (!r.ok()) {
+        EXPECT_EQ(r.err().code, errc::failed_precondition) << ctx << ": " << r.err().message;
+        if (!x.missing_fact.empty()) {
+          EXPECT_NE(r.err().message.find(x.missing_fact), std::string::npos) << ctx << ": " << r.err().message;
+        }
+      }
+    } else {
+      EXPECT_TRUE(r.ok()) << ctx << ": " << (r.ok() ? "" : r.err().message);
+      if (r.ok()) {
+        const settlement& s = r.value();
+        ++settled;
+        for (const auto& f : x.funds) named_used += f.pool.empty() ? 0 : 1;
+        for (const auto& f : s.funds) capped += f.capped ? 1 : 0;
+        for (const pool_total& pt : b.totals.pools) {
+          const auto* want = &pt;
+          for (const auto& pa : x.pools_after) {
+            if (pa.name == want->pool && want->period_from != date{} && want->period_from < pa.period_from) ++stale;
+          }
+        }
+        m2::check_identities2(t, b, x, s, ctx);
+        m2::check_oracle2(x, s, b.totals, ctx);
+      }
+    }
+    if (::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count() != parts_before) {
+      ++failures;
+      ADD_FAILURE() << ctx << "\n" << m2::dump2(ts.toml, b);
+    }
+  }
+  std::printf(
+      "settle_property model 2: %d tariffs loaded, %d bills settled and compared, %d without basic bands, "
+      "%d missing a fact, %d layers on a named pool, %d capped, %d stale pool totals\n",
+      loaded, settled, no_basic, missing, named_used, capped, stale);
+  EXPECT_GE(settled, m2::bill_count2 * 7 / 10);
+  EXPECT_GT(named_used, 0);
+  EXPECT_GT(capped, 0);
+  EXPECT_GT(stale, 0);
+  EXPECT_GT(missing, 0);
+}
+
+
+// A person's year: 20-60 bills in date order under a five-pool tariff with quarterly
+// and monthly pools, each bill settled with the ytd_after of the one before. The
+// engine and the oracle (carrying its own state) agree at every step, no pool pays
+// past its cap within its period, and each pool starts again at zero at its period's
+// first day.
+TEST(settle_property, model2_year_of_bills_carries_pools_by_period) {
+  const catalog cat = make_catalog();
+  int steps = 0, resets = 0, failures = 0, capped = 0;
+  for (int person_no = 0; person_no < 40 && failures < 3; ++person_no) {
+    const std::uint64_t seed = m2::seed2 + 1'000'000 + static_cast<std::uint64_t>(person_no);
+    m2::gen2 g{seed};
+    const m2::tariff_spec ts = g.make_tariff_spec(5, true);
+    const result<tariff> rt = m2::load(ts.toml);
+    ASSERT_TRUE(rt.ok()) << "seed " << seed << ": " << rt.err().message << "\n" << ts.toml;
+    const tariff& t = rt.value();
+    const int n = static_cast<int>(g.u(20, 60));
+    std::vector<date> dates;
+    for (int i = 0; i < n; ++i) {
+      dates.push_back(date{2025, static_cast<std::int8_t>(g.u(1, 12)), static_cast<std::int8_t>(g.u(1, 28))});
+    }
+    std::sort(dates.begin(), dates.end());
+    ytd engine_ytd;   // carried from the engine's ytd_after
+    ytd oracle_ytd;   // carried from the oracle's own results
+    for (int i = 0; i < n; ++i) {
+      bill b = g.make_bill(ts, dates[static_cast<std::size_t>(i)]);
+      b.who.coverage_ = coverage::active;
+      b.who.rejoined.reset();
+      b.who.birth_date = date{1970, 5, 5};
+      b.who.tier = 2;
+      b.totals = engine_ytd;
+      const std::string ctx = "year seed " + std::to_string(seed) + " bill " + std::to_string(i);
+      const int parts_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+      const result<settlement> r = settle(t, cat, b, engine_ytd);
+      const m2::expected2 x = yibao_test::oracle_settle2(t, cat, b, oracle_ytd);
+      if (!x.settles) {
+        EXPECT_FALSE(r.ok()) << ctx;
+      } else if (!r.ok()) {
+        ADD_FAILURE() << ctx << ": " << r.err().message;
+      } else {
+        const settlement& s = r.value();
+        ++steps;
+        m2::check_identities2(t, b, x, s, ctx);
+        m2::check_oracle2(x, s, b.totals, ctx);
+        for (const auto& f : s.funds) capped += f.capped ? 1 : 0;
+        // each named pool: a new period starts from zero
+        for (std::size_t pi = builtin_pools; pi < t.pools.size(); ++pi) {
+          const pool_def& pd = t.pools[pi];
+          const pool_total* prev = m2::find_pool(engine_ytd, pd.name);
+          const pool_total* now = m2::find_pool(s.ytd_after, pd.name);
+          if (now == nullptr || pd.period == pool_period::admission) continue;  // not used yet
+          const bool fresh = prev == nullptr || prev->period_from != now->period_from;
+          if (!fresh) continue;
+          ++resets;
+          std::int64_t paid = 0, base = 0;
+          for (const auto& f : x.funds) {
+            const int li = static_cast<int>(f.f.layer);
+            const std::uint32_t from = x.pool_of[li];
+            if (from == pi) {
+              paid += f.f.paid;
+              base += f.f.base;
+            } else if (t.pools[from].cap_with && *t.pools[from].cap_with == pi) {
+              paid += f.f.paid;
+            }
+          }
+          EXPECT_EQ(now->paid.fen(), paid) << ctx << ": pool " << pd.name << " starts a period at zero";
+          EXPECT_EQ(now->base.fen(), base) << ctx << ": pool " << pd.name << " starts a period at zero";
+        }
+        engine_ytd = s.ytd_after;
+      }
+      // the oracle's own state for the next bill
+      if (x.settles) {
+        const auto& y = x.e.ytd;
+        oracle_ytd.deductible_paid = money::from_fen(y[0]);
+        oracle_ytd.hifp_paid = money::from_fen(y[1]);
+        oracle_ytd.hifmi_paid = money::from_fen(y[2]);
+        oracle_ytd.hifob_paid = money::from_fen(y[3]);
+        oracle_ytd.maf_paid = money::from_fen(y[4]);
+        oracle_ytd.hifp_base = money::from_fen(y[5]);
+        oracle_ytd.hifmi_base = money::from_fen(y[6]);
+        oracle_ytd.hifob_base = money::from_fen(y[7]);
+        oracle_ytd.maf_base = money::from_fen(y[8]);
+        oracle_ytd.pools.clear();
+        for (const auto& p : x.pools_after) {
+          oracle_ytd.pools.push_back({p.name, p.period_from, money::from_fen(p.ded), money::from_fen(p.paid),
+                                      money::from_fen(p.base)});
+        }
+      }
+      if (::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count() != parts_before) {
+        ++failures;
+        ADD_FAILURE() << ctx << "\n" << m2::dump2(ts.toml, b);
+        break;
+      }
+    }
+  }
+  std::printf("settle_property model 2 year: %d steps, %d pool period starts, %d capped layers\n", steps, resets, capped);
+  EXPECT_GT(steps, 800);
+  EXPECT_GT(resets, 100);
+  EXPECT_GT(capped, 0);
 }
 
 }  // namespace
