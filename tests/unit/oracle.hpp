@@ -366,8 +366,9 @@ inline auto oracle_settle(const yibao::tariff& t, const yibao::catalog& c, const
 //   model 1's counters (basic: ytd.deductible_paid; an upper layer: its base);
 // - a layer drawing from a named pool moves only that pool's counters (and, with
 //   `cap_with = P`, P's paid total; with `deductible_with = P`, P's deductible counter);
-// - `deductible_after_ratio`: the deductible borne is what is taken off the rounded fund
-//   amount, at most that amount;
+// - `deductible_after_ratio`: the bands apply to the whole amount entering, their edges
+//   from zero whatever `basis`; the deductible borne is what is taken off the rounded
+//   fund amount, at most that amount;
 // - `quota`: nothing is borne as deductible; the amount entering still goes on the scale;
 // - `fixed_fee`: the listed items' in-scope amount leaves the amount entering the bands
 //   (setldetail `base` is the banded part); its payment is added before the caps.
@@ -752,7 +753,8 @@ inline auto oracle_settle2(const yibao::tariff& t, const yibao::catalog& c, cons
       if (l2.quota) {
         pay_amt = std::min(entering, *l2.quota);
       } else if (l2.after_ratio) {
-        const std::int64_t banded = round_fen(exact_pay2(l2, rat(start - shift), rat(start + entering - shift)), mode);
+        // "the bands apply to the whole amount entering": edges from zero
+        const std::int64_t banded = round_fen(exact_pay2(l2, rat(start), rat(start + entering)), mode);
         dedc = std::min(banded, remaining);
         pay_amt = banded - dedc;
       } else {
@@ -761,7 +763,7 @@ inline auto oracle_settle2(const yibao::tariff& t, const yibao::catalog& c, cons
       }
       if (li == 0) {
         e.dedc = dedc;
-        e.basic_total_coord = start + entering - shift;
+        e.basic_total_coord = start + entering - (l2.after_ratio ? 0 : shift);
       }
       pay_amt += std::min(fee_part, fee != nullptr && li == 0 ? fee->fund.fen() : 0);
       bool capped = false;
