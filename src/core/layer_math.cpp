@@ -51,6 +51,7 @@ auto pay_layer(const layer_policy& lp, const layer_input& in, rounding mode, mon
 
 void apply_caps(const layer_policy& lp, money paid_before, layer_output& out) {
   out.paid = out.rounded;
+  out.capped = false;
   if (lp.visit_cap && out.paid > *lp.visit_cap) [[unlikely]] {
     out.paid = *lp.visit_cap;
     out.capped = true;

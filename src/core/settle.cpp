@@ -182,7 +182,9 @@ class settler {
   /// The B-class first-pay default of this bill (a rule may set it); negative:
   /// waived for every class B line.
   ratio b_default_;
-  pool_total scratch_;  ///< the totals of a per-bill pool (never carried)
+  /// The totals of the per-bill pools this bill drew from (never carried):
+  /// every layer of the bill drawing from one sees the others' payments.
+  std::vector<pool_total> scratch_;
   money first_segment_;  ///< paid by the current-year account before the deductible (账户段)
   [[nodiscard]] auto has_account() const noexcept -> bool {
     return t_.account != account_use::none && t_.account_for[static_cast<int>(b_.who.scheme_)] &&
@@ -420,13 +422,19 @@ auto period_start(const tariff& t, pool_period period, date on) -> date {
 auto settler::named_total(std::uint32_t pool) -> pool_total& {
   const pool_def& def = t_.pools[pool];
   if (def.period == pool_period::admission) {
-    scratch_ = pool_total{def.name, date{}, {}, {}, {}};
-    return scratch_;
+    for (pool_total& x : scratch_) {
+      if (x.pool == def.name) return x;
+    }
+    scratch_.push_back(pool_total{def.name, date{}, {}, {}, {}});
+    return scratch_.back();
   }
   const date from = period_start(t_, def.period, b_.at.on);
   for (pool_total& x : s_.ytd_after.pools) {
     if (x.pool != def.name) continue;
-    if (x.period_from != date{} && x.period_from != from) x = pool_total{def.name, from, {}, {}, {}};
+    // Totals of another period (an earlier one, as a rule) count as zero.
+    if (x.period_from != date{} && period_start(t_, def.period, x.period_from) != from) {
+      x = pool_total{def.name, from, {}, {}, {}};
+    }
     x.period_from = from;
     return x;
   }
@@ -483,11 +491,17 @@ auto settler::fee_inscope(const layer_policy& lp) const -> money {
 // when a rule says so, and an upward transfer's difference.
 auto settler::basic_deductible(const layer_policy& lp) -> money {
   money deductible = lp.deductible;
+  // A share of the bill's total, clamped, then the deductible adjustments.
+  auto share_of = [this](const layer_policy& p, money& raw) {
+    const deductible_share& d = *p.share;
+    raw = apply(s_.medfee_sumamt, d.share, t_.info.round);
+    const money clamped = min(max(raw, d.min), d.max);
+    return max(money{}, apply(clamped, p.deductible_factor, t_.info.round) - p.deductible_minus);
+  };
   if (lp.share) {
     const deductible_share& d = *lp.share;
-    const money raw = apply(s_.medfee_sumamt, d.share, t_.info.round);
-    const money clamped = min(max(raw, d.min), d.max);
-    deductible = max(money{}, apply(clamped, lp.deductible_factor, t_.info.round) - lp.deductible_minus);
+    money raw;
+    deductible = share_of(lp, raw);
     if (o_.trace)
       step("deductible", lp, aspect::deductible,
            fmt::format("{} of the bill's {} is {}, kept within {} .. {}{}", d.share.to_string(),
@@ -500,7 +514,10 @@ auto settler::basic_deductible(const layer_policy& lp) -> money {
   if (lp.transfer_difference && v_.transfer_from_level && *v_.transfer_from_level < v_.level) {
     visit from = v_;
     from.level = *v_.transfer_from_level;
-    const money lower = t_.resolve(b_.who, from)[layer_id::basic].deductible;
+    const resolved_policy lower_policy = t_.resolve(b_.who, from);
+    const layer_policy& lower_lp = lower_policy[layer_id::basic];
+    money raw;
+    const money lower = lower_lp.share ? share_of(lower_lp, raw) : lower_lp.deductible;
     const money before = deductible;
     deductible = max(money{}, deductible - lower);
     if (o_.trace)

@@ -86,10 +86,12 @@ auto flag_ok(std::int8_t want, bool have) noexcept -> bool { return want < 0 || 
 
 // The facts of policy model 2, which most rules leave open: one test for all
 // of them when they are.
+// A missing fact (no birth date, no tier) neither matches nor fails its
+// condition: the caller decides (resolve reports it when all else matches).
 auto facts_match(const selector& s, const selector_key& k) noexcept -> bool {
-  if (s.tiers != selector::any && (s.tiers & k.tier) == 0) return false;
+  if (s.tiers != selector::any && k.tier != 0 && (s.tiers & k.tier) == 0) return false;
   if (!flag_ok(s.family_doctor, k.family_doctor) || !flag_ok(s.contracted, k.contracted)) return false;
-  if (s.uses_age() && (k.age < s.age_min || k.age > s.age_max)) return false;
+  if (s.uses_age() && k.age >= 0 && (k.age < s.age_min || k.age > s.age_max)) return false;
   if (k.unfiled < s.unfiled_min || k.unfiled > s.unfiled_max) return false;
   if (!s.holds.empty()) {
     const int n = held(s.holds, *k.chronic);
@@ -114,7 +116,11 @@ auto matches_visit(const selector& s, const selector_key& k) noexcept -> bool {
 }
 
 auto matches(const selector& s, const selector_key& k) noexcept -> bool {
-  return matches_visit(s, k) && (plain(s) || facts_match(s, k));
+  if (!matches_visit(s, k)) return false;
+  if (plain(s)) return true;
+  // A condition on a missing fact does not match.
+  const bool missing = (s.tiers != selector::any && k.tier == 0) || (s.uses_age() && k.age < 0);
+  return !missing && facts_match(s, k);
 }
 }  // namespace
 
@@ -145,6 +151,7 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
   for (const rule& r : rules) {  // (a range loop: an index loop re-reads rules.size() after each store)
     if (!matches_visit(r.when, key)) continue;
     if (!plain(r.when)) [[unlikely]] {
+      if (!facts_match(r.when, key)) continue;  // fails on a fact the bill gives
       if (const std::string_view fact = r.when.missing_fact(p); !fact.empty()) {
         // The rule would decide on a fact the bill does not give: say so
         // (settle reports it) rather than guess.
@@ -154,7 +161,6 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
         }
         continue;
       }
-      if (!facts_match(r.when, key)) continue;
     }
     const int li = static_cast<int>(r.layer);
     layer_policy& lp = out.layers[li];
@@ -178,8 +184,14 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
       const auto self = static_cast<std::uint32_t>(&r - rules.data());
       if (r.pool) lp.pool = *r.pool;
       if (r.visit_cap) lp.visit_cap = *r.visit_cap;
-      if (r.quota) lp.quota = *r.quota;
-      if (r.fee) lp.fee_rule = self;
+      if (r.quota) {
+        lp.quota = *r.quota;
+        if (*r.quota) lp.active = true;  // a quota pays without bands
+      }
+      if (r.fee) {
+        lp.fee_rule = self;
+        lp.active = true;  // so does a fixed per-visit payment
+      }
       if (r.share) lp.share = *r.share;
       if (r.after_ratio) lp.after_ratio = *r.after_ratio;
       if (r.b_first_pay) out.b_first_pay = *r.b_first_pay;

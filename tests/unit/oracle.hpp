@@ -527,6 +527,8 @@ inline auto resolve_rules2(const yibao::tariff& t, const yibao::person& p, const
     if (r.visit_cap) l2.visit_cap = r.visit_cap->has_value() ? std::optional<std::int64_t>{(*r.visit_cap)->fen()} : std::nullopt;
     if (r.quota) l2.quota = r.quota->has_value() ? std::optional<std::int64_t>{(*r.quota)->fen()} : std::nullopt;
     if (r.fee) l2.fee = &*r.fee;
+    // A layer takes part when a rule gives it bands, a quota or a fixed fee.
+    if ((r.quota && r.quota->has_value()) || r.fee) l.active = true;
     if (r.share) l2.share = *r.share;
     if (r.after_ratio) l2.after_ratio = *r.after_ratio;
     if (r.bonus) l2.bonus = *r.bonus;

@@ -898,12 +898,7 @@ auto dump2(const std::string& toml, const bill& b) -> std::string {
 
 /// Every field against the oracle, the pools and setldetail included.
 void check_oracle2(const expected2& x, const settlement& s, const ytd& in_ytd, const std::string& ctx) {
-  // `capped` is not compared in model 2: the engine also sets it in cases the
-  // oracle does not (payments and cap_left agree; see the report, an open reading
-  // of "the cap limited the payment" with per-bill caps and fixed fees).
-  expected e = x.e;
-  for (std::size_t i = 0; i < e.funds.size() && i < s.funds.size(); ++i) e.funds[i].capped = s.funds[i].capped;
-  check_oracle(e, s, ctx);
+  check_oracle(x.e, s, ctx);
   SCOPED_TRACE(ctx);
   ASSERT_EQ(s.funds.size(), x.funds.size());
   for (std::size_t i = 0; i < x.funds.size(); ++i) {
@@ -1000,11 +995,6 @@ TEST(settle_property, model2_oracle_and_identities_over_random_bills) {
           EXPECT_NE(r.err().message.find(x.missing_fact), std::string::npos) << ctx << ": " << r.err().message;
         }
       }
-    } else if (!r.ok() && r.err().message.find("which the bill does not give") != std::string::npos) {
-      // Engine bug (missing_fact_only_when_the_rule_would_otherwise_match below):
-      // tariff.cpp reports a missing fact before testing the rule's other format 2
-      // facts. Counted, not compared.
-      ++known_bug;
     } else {
       EXPECT_TRUE(r.ok()) << ctx << ": " << (r.ok() ? "" : r.err().message);
       if (r.ok()) {
@@ -1164,14 +1154,13 @@ constexpr const char* directed_head =
     "[tariff]\nid = \"d\"\nname = \"d\"\nplace = \"x\"\nvalid_from = 2025-01-01\nvalid_to = 2025-12-31\n"
     "rounding = \"half_up\"\nformat = 2\nassumed = \"t\"\n";
 
-// BUG (src/core/tariff.cpp, tariff::resolve, lines ~147-156): a rule selecting on
+// Found by this test (fixed): a rule selecting on
 // `tier` is reported as needing person.tier before its other format 2 facts
 // (age, family_doctor, contracted, holds, unfiled_before) are tested. The docs
 // (tariff-format.md, `when` keys): a rule "that would otherwise match a bill lacking
 // the fact stops the settlement". Here the person is 40, the rule needs 45 or more:
 // it would not match whatever the tier, so the bill settles.
 TEST(settle_property, missing_fact_only_when_the_rule_would_otherwise_match) {
-  GTEST_SKIP() << "engine bug: tariff.cpp reports a missing tier for a rule whose age does not match";
   const std::string toml = std::string{directed_head} +
                            "[[rule]]\nbands = [{ ratio = \"0.50\" }]\nassumed = \"t\"\n"
                            "[[rule]]\nwhen = { age_min = 45, tier = 1 }\nadd_points = 10\nassumed = \"t\"\n";
@@ -1185,7 +1174,7 @@ TEST(settle_property, missing_fact_only_when_the_rule_would_otherwise_match) {
   EXPECT_EQ(yibao_test::oracle_settle2(t.value(), catalog{}, b, b.totals).e.hifp, 50'000);
 }
 
-// BUG (src/core/settle.cpp, settler::named_total, lines ~412-420): a per-bill pool
+// Found by this test (fixed): a per-bill pool
 // (`period = "admission"`) is one scratch total reset at every call, so two layers
 // drawing from it in one bill do not see each other's payments (and a pool sharing
 // a per-bill pool's cap or deductible aliases its own counters). The docs (Pools):
@@ -1194,7 +1183,6 @@ TEST(settle_property, missing_fact_only_when_the_rule_would_otherwise_match) {
 // 600.00 on the pool); the large layer, capped at 500.00 on the same pool, has
 // nothing left.
 TEST(settle_property, per_bill_pool_counts_every_layer_of_the_bill) {
-  GTEST_SKIP() << "engine bug: settle.cpp named_total resets a per-bill pool for each layer";
   const std::string toml = std::string{directed_head} +
                            "[pool.visit]\nperiod = \"admission\"\nassumed = \"t\"\n"
                            "[[rule]]\npool = \"visit\"\nbands = [{ ratio = \"0.50\" }]\ncap = \"600.00\"\n"
