@@ -51,6 +51,8 @@ inline constexpr std::array settlement_fields{
     settlement_field{"fund_pay_sumamt", &settlement::fund_pay_sumamt, field_part::fund, "total paid by the funds"},
     settlement_field{"psn_part_amt", &settlement::psn_part_amt, field_part::patient, "the patient's total share"},
     settlement_field{"acct_pay", &settlement::acct_pay, field_part::patient, "paid from the personal account"},
+    settlement_field{"acct_mulaid_pay", &settlement::acct_mulaid_pay, field_part::patient,
+                     "paid from a relative's account (家庭共济)"},
     settlement_field{"psn_cash_pay", &settlement::psn_cash_pay, field_part::patient, "paid in cash"},
     settlement_field{"pay_now", &settlement::pay_now, field_part::outcome, "what the patient pays at the hospital"},
     settlement_field{"claim_later", &settlement::claim_later, field_part::outcome,

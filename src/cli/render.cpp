@@ -88,6 +88,7 @@ constexpr label labels[] = {
     {&settlement::fund_pay_sumamt, "基金支付合计"},
     {&settlement::psn_part_amt, "个人负担"},
     {&settlement::acct_pay, "个人账户支付"},
+    {&settlement::acct_mulaid_pay, "共济账户支付"},
     {&settlement::psn_cash_pay, "个人现金支付"},
     {&settlement::pay_now, "现在支付", "pay now"},
     {&settlement::claim_later, "以后报销", "get back later"},
@@ -149,10 +150,13 @@ auto render_breakdown(const tariff& t, const bill& b, const std::vector<const se
     out += '\n' + prefix;
     if (!s.eligible) out += "基金不予支付 no fund pays: " + terminal_safe(s.ineligible_reason) + "\n" + prefix;
     if (s.direct) {
-      out += fmt::format("直接结算 direct settlement: you pay {} at the hospital ({} from your personal account, {} in "
+      out += fmt::format("直接结算 direct settlement: you pay {} at the hospital ({} from your personal account, {}{} in "
                          "cash); the funds pay {}.\n",
-                         s.psn_part_amt.to_string(), s.acct_pay.to_string(), s.psn_cash_pay.to_string(),
-                         s.fund_pay_sumamt.to_string());
+                         s.psn_part_amt.to_string(), s.acct_pay.to_string(),
+                         s.acct_mulaid_pay > money{}
+                             ? fmt::format("{} from a relative's account, ", s.acct_mulaid_pay.to_string())
+                             : "",
+                         s.psn_cash_pay.to_string(), s.fund_pay_sumamt.to_string());
     } else {
       out += fmt::format("未备案 unfiled: you pay all {} at the hospital now and claim {} back later at your insured "
                          "place (手工报销).\n",

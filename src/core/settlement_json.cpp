@@ -143,13 +143,16 @@ auto setl_proc_info(const settlement& s) -> std::string {
     out += fmt::format("起付线{}; ", s.act_pay_dedc.to_string());
     for (const fund_detail& f : s.funds) {
       out += fmt::format("{} 计入{} 支付{}", field_name(f.layer), f.base.to_string(), f.paid.to_string());
+      if (!f.pool_name().empty()) out += fmt::format(" (基金池{})", f.pool_name());
       if (f.cap_left) out += fmt::format(" 剩余限额{}", f.cap_left->to_string());
       if (f.capped) out += " (封顶)";
       out += "; ";
     }
   }
-  out += fmt::format("基金合计{}, 个人负担{} (个人账户{}, 现金{})", s.fund_pay_sumamt.to_string(),
-                     s.psn_part_amt.to_string(), s.acct_pay.to_string(), s.psn_cash_pay.to_string());
+  out += fmt::format("基金合计{}, 个人负担{} (个人账户{}, {}现金{})", s.fund_pay_sumamt.to_string(),
+                     s.psn_part_amt.to_string(), s.acct_pay.to_string(),
+                     s.acct_mulaid_pay > money{} ? fmt::format("共济账户{}, ", s.acct_mulaid_pay.to_string()) : "",
+                     s.psn_cash_pay.to_string());
   if (!s.direct) out += fmt::format("; 未备案: 先全额垫付{}, 回参保地手工报销{}", s.pay_now.to_string(), s.claim_later.to_string());
   // The platform's field holds at most 4000 characters; cut on a UTF-8 boundary.
   constexpr std::size_t max_chars = 4000;
