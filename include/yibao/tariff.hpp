@@ -200,7 +200,9 @@ struct layer_policy {
   bool transfer_difference = false;
   ratio adjustment;          ///< sum of `add`
   ratio factor = ratio::one();  ///< product of `ratio_factor`, applied after `adjustment`
-  std::uint32_t pool = 0;    ///< index into tariff::pools (the layer's built-in pool by default)
+  /// Index into tariff::pools; own_pool (the default): the layer's built-in pool.
+  std::uint32_t pool = own_pool;
+  static constexpr std::uint32_t own_pool = std::numeric_limits<std::uint32_t>::max();
   std::optional<money> visit_cap;  ///< per-bill fund cap; none: no such cap
   std::optional<money> quota;      ///< fund pays min(in scope, quota) instead of the bands
   std::optional<std::uint32_t> fee_rule;  ///< the rule whose `fee` applies (index into rules)

@@ -34,8 +34,9 @@ struct classified {
   line_split part;
 };
 
-// `b_default` carries the waiver (b_first_pay_waived) as a negative value:
-// class B lines then bear no first pay whatever their own ratio says.
+// `Waive` (b_first_pay_waived): class B lines bear no first pay whatever
+// their own ratio says.
+template <bool Waive = false>
 [[gnu::always_inline]] inline auto classify_line(const line& l, const catalog_entry* entry, ratio b_default,
                                                  rounding mode) -> classified {
   classified c;
@@ -48,7 +49,7 @@ struct classified {
     return c;
   }
   c.cls = l.cls ? *l.cls : entry->cls;
-  c.own = ratio::from_ppm(keep_if(c.cls == item_class::B && b_default >= ratio{}, b_default.ppm()));
+  c.own = ratio::from_ppm(keep_if(c.cls == item_class::B, b_default.ppm()));
   if (l.selfpay_ratio) {
     c.own = *l.selfpay_ratio;
   } else if (entry && entry->selfpay_ratio) {
@@ -58,9 +59,7 @@ struct classified {
     c.fault = classified::problem::bad_selfpay_ratio;
     return c;
   }
-  if (b_default < ratio{} && c.cls == item_class::B) [[unlikely]] {
-    c.own = ratio{};
-  }
+  if (Waive && c.cls == item_class::B) c.own = ratio{};
   // The split is computed the same way for all three classes, without a
   // branch on the class: a class C line enters with nothing covered, which
   // leaves nothing for the other parts.
@@ -153,7 +152,8 @@ class settler {
   auto upper_layer(layer_id id, const layer_policy& lp) -> void;
   struct counters;
   auto counters_of(const layer_policy& lp, layer_id id) -> counters;
-  auto named_total(std::uint32_t pool) -> pool_total&;
+  struct slot;
+  auto named_total(std::uint32_t pool) -> slot;
   auto draw(layer_id id, const layer_policy& lp, money entering, money deductible, money fixed) -> money;
   auto fee_inscope(const layer_policy& lp) const -> money;
   auto basic_deductible(const layer_policy& lp) -> money;
@@ -179,12 +179,24 @@ class settler {
   visit v_;
   settlement& s_;
   bool invalid_bill_ = false;  ///< classify() found a line breaking validate()'s rules
-  /// The B-class first-pay default of this bill (a rule may set it); negative:
-  /// waived for every class B line.
+  /// The B-class first-pay default of this bill (a rule may set it), and
+  /// whether class B lines bear none at all (b_first_pay_waived).
   ratio b_default_;
+  bool waived_ = false;
+  [[nodiscard]] auto classify_one(const line& l, const catalog_entry* entry) const -> classified {
+    return waived_ ? classify_line<true>(l, entry, b_default_, t_.info.round)
+                   : classify_line<false>(l, entry, b_default_, t_.info.round);
+  }
   /// The totals of the per-bill pools this bill drew from (never carried):
   /// every layer of the bill drawing from one sees the others' payments.
-  std::vector<pool_total> scratch_;
+  /// Inline: a layer draws on its pool and at most two it shares with.
+  struct scratch_total {
+    std::uint32_t pool = 0;
+    money deductible_paid, paid, base;
+  };
+  /// Made on first use: most bills draw on no per-bill pool.
+  std::optional<std::array<scratch_total, 3 * layer_count>> scratch_;
+  std::size_t scratch_used_ = 0;
   money first_segment_;  ///< paid by the current-year account before the deductible (账户段)
   [[nodiscard]] auto has_account() const noexcept -> bool {
     return t_.account != account_use::none && t_.account_for[static_cast<int>(b_.who.scheme_)] &&
@@ -214,7 +226,8 @@ auto settler::run() -> std::optional<error> {
   // A local, not a member: resolve's result is then built in place, not moved.
   // It has no effects, so it can run before step 1 while the lines arrive.
   const resolved_policy policy = t_.resolve(b_.who, v_, o_.trace);
-  b_default_ = policy.b_first_pay_waived ? ratio::from_ppm(-1) : policy.b_first_pay.value_or(t_.b_first_pay_default);
+  b_default_ = policy.b_first_pay.value_or(t_.b_first_pay_default);
+  waived_ = policy.b_first_pay_waived;
   // Step 1 checks validate()'s line rules too; a bill that breaks them is
   // reported first, then a date outside the tariff, then step 1's own errors.
   auto step1 = classify();
@@ -261,7 +274,7 @@ struct line_totals {
 // The loop of step 1, on its own so that its few values stay in registers
 // (it calls nothing but the catalog lookup, and only with `Lookup`), and with
 // the rounding mode fixed so that the per-line rounding does not switch on it.
-template <bool Lookup, rounding Mode>
+template <bool Lookup, rounding Mode, bool Waive>
 [[gnu::noinline]] auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default)
     -> line_totals {
   // Locals, not members of the result: stores there might alias the lines.
@@ -273,7 +286,7 @@ template <bool Lookup, rounding Mode>
   const line* const begin = lines.data();
   const line* const end = begin + lines.size();
   for (const line* l = begin; l != end; ++l) {
-    const classified c = classify_line(*l, Lookup ? items.find(l->code) : nullptr, b_default, Mode);
+    const classified c = classify_line<Waive>(*l, Lookup ? items.find(l->code) : nullptr, b_default, Mode);
     if (c.fault != classified::problem::none) [[unlikely]] {
       return line_totals{{}, {}, {}, {}, {}, static_cast<std::size_t>(l - begin)};
     }
@@ -290,29 +303,32 @@ template <bool Lookup, rounding Mode>
                      std::nullopt};
 }
 
-template <bool Lookup>
+template <bool Lookup, bool Waive>
 auto classify_lines(const std::vector<line>& lines, const catalog& items, ratio b_default, rounding mode)
     -> line_totals {
   switch (mode) {
     case rounding::half_up:
-      return classify_lines<Lookup, rounding::half_up>(lines, items, b_default);
+      return classify_lines<Lookup, rounding::half_up, Waive>(lines, items, b_default);
     case rounding::half_even:
-      return classify_lines<Lookup, rounding::half_even>(lines, items, b_default);
+      return classify_lines<Lookup, rounding::half_even, Waive>(lines, items, b_default);
     case rounding::up:
-      return classify_lines<Lookup, rounding::up>(lines, items, b_default);
+      return classify_lines<Lookup, rounding::up, Waive>(lines, items, b_default);
     case rounding::down:
       break;
   }
   // Also a value outside the enum, which divide_round rounds toward zero too.
-  return classify_lines<Lookup, rounding::down>(lines, items, b_default);
+  return classify_lines<Lookup, rounding::down, Waive>(lines, items, b_default);
 }
 
 // Step 1: split every line by the catalog of the place of treatment.
 auto settler::classify() -> std::optional<error> {
   // Bulk runs often carry every class on the lines and pass an empty catalog.
   const bool lookup = c_.size() != 0;
-  const line_totals t = lookup ? classify_lines<true>(b_.lines, c_, b_default_, t_.info.round)
-                               : classify_lines<false>(b_.lines, c_, b_default_, t_.info.round);
+  const line_totals t =
+      waived_ ? (lookup ? classify_lines<true, true>(b_.lines, c_, b_default_, t_.info.round)
+                        : classify_lines<false, true>(b_.lines, c_, b_default_, t_.info.round))
+              : (lookup ? classify_lines<true, false>(b_.lines, c_, b_default_, t_.info.round)
+                        : classify_lines<false, false>(b_.lines, c_, b_default_, t_.info.round));
   if (t.failed) [[unlikely]] {
     // Any line breaking the bill contract, even after the one that stopped
     // the loop, is reported first, as validate() reports it.
@@ -333,7 +349,7 @@ auto settler::classify() -> std::optional<error> {
 
 auto settler::line_error(std::size_t i, bool lookup) const -> error {
   const line& l = b_.lines[i];
-  const classified c = classify_line(l, lookup ? c_.find(l.code) : nullptr, b_default_, t_.info.round);
+  const classified c = classify_one(l, lookup ? c_.find(l.code) : nullptr);
   if (c.fault == classified::problem::unknown_item) {
     return make_error(errc::not_found, fmt::format("lines[{}].code", i),
                       fmt::format("item {} is not in the catalog and the line has no class", l.code));
@@ -346,7 +362,7 @@ void settler::trace_lines(bool lookup) {
   for (std::size_t i = 0; i < b_.lines.size(); ++i) {
     const line& l = b_.lines[i];
     const catalog_entry* entry = lookup ? c_.find(l.code) : nullptr;
-    const classified c = classify_line(l, entry, b_default_, t_.info.round);
+    const classified c = classify_one(l, entry);
     step("classify", std::string{to_string(c.cls)}, "", entry ? "catalog" : "line",
          fmt::format("lines[{}] {} {}: amount {} -> self-pay {}, over limit {}, first-pay {} ({}), in scope {}", i,
                      l.code, l.name, l.amount.to_string(), c.part.self.to_string(), c.part.over.to_string(),
@@ -395,7 +411,16 @@ struct settler::counters {
   money* deductible = nullptr;  ///< null: the deductible is met by `base` (built-in upper layers)
   money* paid = nullptr;
   money* base = nullptr;
-  pool_total* named = nullptr;  ///< the named pool's own totals (null: built-in)
+  money* own_paid = nullptr;    ///< a named pool's own paid total (null: built-in)
+  date period_from;             ///< a named pool's period (zero: per bill)
+};
+
+/// A named pool's counters in s_.ytd_after.pools, or in scratch_ for a per-bill pool.
+struct settler::slot {
+  money* deductible_paid;
+  money* paid;
+  money* base;
+  date period_from;
 };
 
 auto period_start(const tariff& t, pool_period period, date on) -> date {
@@ -417,16 +442,20 @@ auto period_start(const tariff& t, pool_period period, date on) -> date {
 }
 
 // The named pool's totals in s_.ytd_after for the bill's period: added at
-// zero when absent, started again at zero when they belong to an earlier
-// period. A per-bill pool's totals are a scratch copy, never carried.
-auto settler::named_total(std::uint32_t pool) -> pool_total& {
+// zero when absent, started again at zero when they belong to another
+// period. A per-bill pool's totals live in scratch_, never carried. The
+// pointers stay valid until the next call adds a pool.
+auto settler::named_total(std::uint32_t pool) -> slot {
   const pool_def& def = t_.pools[pool];
   if (def.period == pool_period::admission) {
-    for (pool_total& x : scratch_) {
-      if (x.pool == def.name) return x;
+    if (!scratch_) scratch_.emplace();
+    for (std::size_t i = 0; i < scratch_used_; ++i) {
+      scratch_total& x = (*scratch_)[i];
+      if (x.pool == pool) return slot{&x.deductible_paid, &x.paid, &x.base, date{}};
     }
-    scratch_.push_back(pool_total{def.name, date{}, {}, {}, {}});
-    return scratch_.back();
+    scratch_total& x = scratch_->at(scratch_used_++);  // within bounds: see scratch_
+    x.pool = pool;
+    return slot{&x.deductible_paid, &x.paid, &x.base, date{}};
   }
   const date from = period_start(t_, def.period, b_.at.on);
   for (pool_total& x : s_.ytd_after.pools) {
@@ -436,39 +465,39 @@ auto settler::named_total(std::uint32_t pool) -> pool_total& {
       x = pool_total{def.name, from, {}, {}, {}};
     }
     x.period_from = from;
-    return x;
+    return slot{&x.deductible_paid, &x.paid, &x.base, from};
   }
-  s_.ytd_after.pools.push_back(pool_total{def.name, from, {}, {}, {}});
-  return s_.ytd_after.pools.back();
+  pool_total& x = s_.ytd_after.pools.emplace_back(pool_total{def.name, from, {}, {}, {}});
+  return slot{&x.deductible_paid, &x.paid, &x.base, from};
 }
 
 auto settler::counters_of(const layer_policy& lp, layer_id id) -> counters {
   ytd& y = s_.ytd_after;
   auto builtin = [&y](std::uint32_t pool) -> counters {
     switch (static_cast<layer_id>(pool)) {
-      case layer_id::basic: return {&y.deductible_paid, &y.hifp_paid, &y.hifp_base, nullptr};
-      case layer_id::critical: return {nullptr, &y.hifmi_paid, &y.hifmi_base, nullptr};
-      case layer_id::large: return {nullptr, &y.hifob_paid, &y.hifob_base, nullptr};
+      case layer_id::basic: return {&y.deductible_paid, &y.hifp_paid, &y.hifp_base, nullptr, date{}};
+      case layer_id::critical: return {nullptr, &y.hifmi_paid, &y.hifmi_base, nullptr, date{}};
+      case layer_id::large: return {nullptr, &y.hifob_paid, &y.hifob_base, nullptr, date{}};
       case layer_id::assistance: break;
     }
-    return {nullptr, &y.maf_paid, &y.maf_base, nullptr};
+    return {nullptr, &y.maf_paid, &y.maf_base, nullptr, date{}};
   };
   if (lp.pool < builtin_pools || lp.pool >= t_.pools.size()) return builtin(static_cast<std::uint32_t>(id));
   const pool_def& def = t_.pools[lp.pool];
   // The shared pools first: adding an entry may move the others.
   if (def.cap_with && *def.cap_with >= builtin_pools) (void)named_total(*def.cap_with);
   if (def.deductible_with && *def.deductible_with >= builtin_pools) (void)named_total(*def.deductible_with);
-  pool_total& own = named_total(lp.pool);
-  counters c{&own.deductible_paid, &own.paid, &own.base, &own};
+  const slot own = named_total(lp.pool);
+  counters c{own.deductible_paid, own.paid, own.base, own.paid, own.period_from};
   if (def.cap_with) {
-    c.paid = *def.cap_with < builtin_pools ? builtin(*def.cap_with).paid : &named_total(*def.cap_with).paid;
+    c.paid = *def.cap_with < builtin_pools ? builtin(*def.cap_with).paid : named_total(*def.cap_with).paid;
   }
   if (def.deductible_with) {
     if (*def.deductible_with < builtin_pools) {
       const counters b = builtin(*def.deductible_with);
       c.deductible = b.deductible != nullptr ? b.deductible : b.base;
     } else {
-      c.deductible = &named_total(*def.deductible_with).deductible_paid;
+      c.deductible = named_total(*def.deductible_with).deductible_paid;
     }
   }
   return c;
@@ -482,7 +511,7 @@ auto settler::fee_inscope(const layer_policy& lp) const -> money {
   money sum;
   for (const line& l : b_.lines) {
     if (std::find(fee.items.begin(), fee.items.end(), l.code) == fee.items.end()) continue;
-    sum += classify_line(l, lookup ? c_.find(l.code) : nullptr, b_default_, t_.info.round).part.inscope;
+    sum += classify_one(l, lookup ? c_.find(l.code) : nullptr).part.inscope;
   }
   return sum;
 }
@@ -567,22 +596,23 @@ auto settler::draw(layer_id id, const layer_policy& lp, money entering, money de
   }
   if (annual && c.deductible != nullptr) *c.deductible += dedc;
   *c.paid += out.paid;
-  if (c.named != nullptr && c.paid != &c.named->paid) c.named->paid += out.paid;  // its own total too
+  if (c.own_paid != nullptr && c.paid != c.own_paid) *c.own_paid += out.paid;  // its own total too
   *c.base += entering;
   fund_detail f{id, entering, dedc, out.paid, out.capped, out.cap_left, {}, {}};
-  if (c.named != nullptr) {
-    const std::string_view name = c.named->pool;
+  const bool named = c.own_paid != nullptr;
+  if (named) {
+    const std::string_view name = t_.pools[lp.pool].name;
     std::copy_n(name.data(), std::min(name.size(), f.pool.size() - 1), f.pool.data());
-    f.period_from = c.named->period_from;
+    f.period_from = c.period_from;
   }
   s_.funds.push_back(f);
   if (o_.trace) {
     std::string where;
-    if (c.named != nullptr) {
+    if (named) {
       const pool_def& def = t_.pools[lp.pool];
       where = fmt::format("pool {}{} ({}{}{}): paid before {}; ", def.name, def.label.empty() ? "" : " " + def.label,
                           to_string(def.period),
-                          c.named->period_from != date{} ? " from " + c.named->period_from.to_string() : "",
+                          c.period_from != date{} ? " from " + c.period_from.to_string() : "",
                           def.cap_with ? ", cap shared with " + t_.pools[*def.cap_with].name : "",
                           paid_before.to_string());
     }
@@ -597,7 +627,7 @@ auto settler::draw(layer_id id, const layer_policy& lp, money entering, money de
     if (id == layer_id::basic) {
       step("deductible", lp, aspect::deductible,
            fmt::format("deductible {} per {}{}: borne now {}", deductible.to_string(), to_string(lp.per),
-                       annual ? fmt::format(" (already borne this {} {})", c.named ? to_string(t_.pools[lp.pool].period) : "year", met.to_string()) : "",
+                       annual ? fmt::format(" (already borne this {} {})", named ? to_string(t_.pools[lp.pool].period) : "year", met.to_string()) : "",
                        dedc.to_string()),
            "", dedc);
       step("basic", lp, aspect::payment, where + how, exact_yuan(out.exact_num), out.paid);

@@ -106,7 +106,7 @@ auto plain(const selector& s) noexcept -> bool {
 }
 
 // Everything but the facts (the masks, admission and disease).
-auto matches_visit(const selector& s, const selector_key& k) noexcept -> bool {
+[[gnu::always_inline]] inline auto matches_visit(const selector& s, const selector_key& k) noexcept -> bool {
   // One branch for all the masks instead of one each.
   const bool ok = ((s.schemes & k.scheme) != 0) & ((s.statuses & k.status) != 0) & ((s.groups & k.group) != 0) &
                   ((s.visits & k.visit) != 0) & ((s.locations & k.location) != 0) & ((s.levels & k.level) != 0) &
@@ -146,8 +146,8 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
   resolved_policy out;
   const selector_key key = key_of(p, v);
   bool adjusted = false;  // some matching rule adjusts a deductible
-  for (std::size_t li = 0; li < builtin_pools; ++li) out.layers[li].pool = static_cast<std::uint32_t>(li);
-  std::array<std::optional<cap_bonus>, layer_count> bonus{};
+  std::array<std::uint32_t, layer_count> bonus_rule;  // valid where bonus_mask has the layer's bit
+  unsigned bonus_mask = 0;
   for (const rule& r : rules) {  // (a range loop: an index loop re-reads rules.size() after each store)
     if (!matches_visit(r.when, key)) continue;
     if (!plain(r.when)) [[unlikely]] {
@@ -196,19 +196,27 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
       if (r.after_ratio) lp.after_ratio = *r.after_ratio;
       if (r.b_first_pay) out.b_first_pay = *r.b_first_pay;
       if (r.b_first_pay_waived) out.b_first_pay_waived = *r.b_first_pay_waived;
-      if (r.bonus) bonus[static_cast<std::size_t>(li)] = *r.bonus;
+      if (r.bonus) {
+        const unsigned bit_of_layer = 1U << static_cast<unsigned>(li);
+        if (*r.bonus) {
+          bonus_rule[static_cast<std::size_t>(li)] = self;
+          bonus_mask |= bit_of_layer;
+        } else {
+          bonus_mask &= ~bit_of_layer;  // "none"
+        }
+      }
     }
     if (r.ratio_factor) {
       lp.factor = ratio::from_ppm(divide_round(lp.factor.ppm() * r.ratio_factor->ppm(), ratio::one_ppm, rounding::half_up));
     }
     adjusted = adjusted || r.deductible_factor || r.deductible_minus;
   }
-  for (std::size_t li = 0; li < layer_count; ++li) {
+  for (std::size_t li = 0; bonus_mask != 0 && li < layer_count; ++li) {
     layer_policy& lp = out.layers[li];
-    if (!bonus[li] || !lp.cap) continue;
+    if ((bonus_mask & (1U << li)) == 0 || !lp.cap) continue;
     // Each step counts from the cap the rules set, and all of them together
     // stay within the bonus's own limit.
-    const cap_bonus& b = *bonus[li];
+    const cap_bonus& b = **rules[bonus_rule[li]].bonus;
     const std::int64_t years = std::max(0, p.enrolled_years - b.after_years);
     const std::int64_t raised = std::min<std::int64_t>(
         b.max.fen(), years * b.per_year.fen() + std::int64_t{p.claim_free_years} * b.per_claim_free_year.fen());
