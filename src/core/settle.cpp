@@ -133,6 +133,12 @@ auto cite(const tariff& t, const layer_policy& lp, aspect a) -> cited {
   return c;
 }
 
+// The counters of a per-bill pool (never carried): its index into tariff::pools.
+struct scratch_total {
+  std::uint32_t pool = 0;
+  money deductible_paid, paid, base;
+};
+
 class settler {
  public:
   settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o, settlement& s)
@@ -190,10 +196,6 @@ class settler {
   /// The totals of the per-bill pools this bill drew from (never carried):
   /// every layer of the bill drawing from one sees the others' payments.
   /// Inline: a layer draws on its pool and at most two it shares with.
-  struct scratch_total {
-    std::uint32_t pool = 0;
-    money deductible_paid, paid, base;
-  };
   /// Made on first use: most bills draw on no per-bill pool.
   std::optional<std::array<scratch_total, 3 * layer_count>> scratch_;
   std::size_t scratch_used_ = 0;

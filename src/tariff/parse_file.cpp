@@ -496,7 +496,6 @@ class file_parser : value_reader {
       const auto* f = table_of(n, p);
       if (!f) return;
       check_keys(*f, p, share_keys);
-      deductible_share d;
       bool ok = true;
       for (const char* key : {"share", "min", "max"}) {
         if (!f->get(key)) {
