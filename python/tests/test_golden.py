@@ -49,7 +49,7 @@ IDS = [c["name"] for c in CASES]
 def frame_case(case):
     """settle_frame/dask can take it: no ytd carried in, no filing override."""
     ytd = case["bill"].get("ytd") or {}
-    return "filing" not in case and all(decimal.Decimal(v) == 0 for v in ytd.values())
+    return "filing" not in case and all(not isinstance(v, dict) and decimal.Decimal(v) == 0 for v in ytd.values())
 
 
 FRAME_CASES = [c for c in CASES if frame_case(c)]
