@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/decimal_text.hpp"
 
@@ -21,11 +22,21 @@ auto every() -> std::vector<E> {
 
 }  // namespace
 
+// The visit date of a combination giving an age (any day: only the age counts).
+constexpr date fact_visit_date{2000, 1, 1};
+
 auto combo::who() const -> person {
   person p;
   p.scheme_ = sch;
   p.status_ = st;
   p.group_ = grp;
+  p.tier = facts.tier;
+  if (facts.age >= 0) {
+    p.birth_date = date{static_cast<std::int16_t>(fact_visit_date.year - facts.age), fact_visit_date.month,
+                        fact_visit_date.day};
+  }
+  p.family_doctor = facts.family_doctor;
+  p.chronic = facts.chronic;
   return p;
 }
 
@@ -37,7 +48,21 @@ auto combo::at() const -> visit {
   v.filed = filed;
   v.admission = admission;
   v.disease = disease;
+  if (facts.age >= 0) v.on = fact_visit_date;
+  v.contracted = facts.contracted;
+  v.unfiled_before = facts.unfiled_before;
   return v;
+}
+
+auto combo_facts::describe() const -> std::string {
+  std::string out;
+  if (tier != 0) out += fmt::format(" tier {}", tier);
+  if (age >= 0) out += fmt::format(" age {}", age);
+  if (family_doctor) out += " family doctor";
+  if (contracted) out += " contracted";
+  if (unfiled_before != 0) out += fmt::format(" unfiled before {}", unfiled_before);
+  if (!chronic.empty()) out += fmt::format(" holding {}", fmt::join(chronic, ","));
+  return out;
 }
 
 auto combo_space::all() -> combo_space {
@@ -87,6 +112,64 @@ void combo_space::add_breakpoints(const tariff& t) {
   diseases.erase(std::unique(diseases.begin(), diseases.end()), diseases.end());
 }
 
+void combo_space::add_facts(const tariff& t) {
+  constexpr int oldest = 150;  // person ages beyond any policy's edge
+  bool tiers = false, family_doctor = false, contracted = false;
+  std::vector<int> ages, unfiled;
+  std::vector<std::vector<std::string>> chronic;
+  auto edge = [](std::vector<int>& to, int from, int upto, int limit) {
+    to.push_back(std::max(0, from));
+    if (upto < limit) to.push_back(upto + 1);
+  };
+  for (const rule& r : t.rules) {
+    const selector& w = r.when;
+    tiers = tiers || w.uses_tier();
+    family_doctor = family_doctor || w.family_doctor >= 0;
+    contracted = contracted || w.contracted >= 0;
+    if (w.uses_age()) edge(ages, w.age_min, w.age_max, oldest);
+    if (w.unfiled_min != 0 || w.unfiled_max != selector::unbounded) {
+      edge(unfiled, w.unfiled_min, w.unfiled_max, std::numeric_limits<int>::max());
+    }
+    if (!w.holds.empty()) {
+      const int n = static_cast<int>(w.holds.size());
+      for (const int k : {0, std::min(n, std::max(0, w.holds_min)),
+                          w.holds_max < n ? w.holds_max + 1 : n}) {
+        chronic.emplace_back(w.holds.begin(), w.holds.begin() + k);
+      }
+    }
+  }
+  if (!tiers && !family_doctor && !contracted && ages.empty() && unfiled.empty() && chronic.empty()) return;
+  auto distinct = [](auto& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  // Each axis: its default alone when no rule selects on it.
+  std::vector<int> tier_axis = tiers ? std::vector<int>{1, 2, 3} : std::vector<int>{0};
+  if (!ages.empty()) ages.push_back(0);
+  std::vector<int> age_axis = ages.empty() ? std::vector<int>{-1} : ages;
+  distinct(age_axis);
+  std::vector<bool> fd_axis = family_doctor ? std::vector<bool>{false, true} : std::vector<bool>{false};
+  std::vector<bool> contracted_axis = contracted ? std::vector<bool>{false, true} : std::vector<bool>{false};
+  unfiled.push_back(0);
+  distinct(unfiled);
+  for (auto& c : chronic) std::sort(c.begin(), c.end());
+  chronic.emplace_back();
+  distinct(chronic);
+  std::vector<combo_facts> out;
+  for (const int tier : tier_axis) {
+    for (const int age : age_axis) {
+      for (const bool fd : fd_axis) {
+        for (const bool ct : contracted_axis) {
+          for (const int u : unfiled) {
+            for (const auto& c : chronic) out.push_back(combo_facts{tier, age, fd, ct, u, c});
+          }
+        }
+      }
+    }
+  }
+  facts = std::move(out);
+}
+
 auto combo_space::admission_label(std::size_t i) const -> std::string {
   const int from = admissions[i];
   if (i + 1 == admissions.size()) return fmt::format("{}+", from);
@@ -103,7 +186,9 @@ auto combo_space::combos() const -> std::vector<combo> {
           for (int lv : levels) {
             for (const auto& [loc, fil] : wheres) {
               for (int adm : admissions) {
-                for (const std::string& d : diseases) out.push_back(combo{sc, st, g, vt, lv, loc, fil, adm, d});
+                for (const std::string& d : diseases) {
+                  for (const combo_facts& fa : facts) out.push_back(combo{sc, st, g, vt, lv, loc, fil, adm, d, fa});
+                }
               }
             }
           }

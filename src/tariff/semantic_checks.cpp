@@ -27,7 +27,7 @@ auto describe(const combo& c) -> std::string {
   if (c.grp != group::none) out += fmt::format(" group {}", to_string(c.grp));
   if (c.admission != 1) out += fmt::format(" admission {}", c.admission);
   if (!c.disease.empty()) out += fmt::format(" disease {}", c.disease);
-  return out;
+  return out + c.facts.describe();
 }
 
 /// The last rule of `t` applied in `lp` for which `has` holds, or nullptr.
@@ -63,6 +63,7 @@ auto unsorted_checks(const tariff& t) -> std::vector<diagnostic> {
   std::vector<diagnostic> out;
   combo_space space = combo_space::all();
   space.add_breakpoints(t);
+  space.add_facts(t);  // the facts some rule selects on (none: the combinations of format 1)
   space.drop_unnamed({&t});
   const std::size_t n = t.rules.size();
   std::vector<bool> matched(n, false);

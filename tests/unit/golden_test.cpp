@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "tariff/semantic_checks.hpp"
 #include "test_files.hpp"
 #include "yibao/yibao.hpp"
 
@@ -69,7 +70,8 @@ void check_identities(const yibao::settlement& s) {
   EXPECT_EQ(s.fund_pay_sumamt, s.hifp_pay + s.hifmi_pay + s.hifob_pay + s.maf_pay + s.oth_pay)
       << "fund_pay_sumamt = hifp_pay + hifmi_pay + hifob_pay + maf_pay + oth_pay";
   EXPECT_EQ(s.medfee_sumamt, s.fund_pay_sumamt + s.psn_part_amt) << "medfee_sumamt = fund_pay_sumamt + psn_part_amt";
-  EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.psn_cash_pay) << "psn_part_amt = acct_pay + psn_cash_pay";
+  EXPECT_EQ(s.psn_part_amt, s.acct_pay + s.acct_mulaid_pay + s.psn_cash_pay)
+      << "psn_part_amt = acct_pay + acct_mulaid_pay + psn_cash_pay";
   for (const auto& f : settlement_fields) EXPECT_GE(s.*(f.member), money{}) << f.name << " must not be negative";
   EXPECT_LE(s.fund_pay_sumamt, s.inscp_scp_amt) << "the funds never pay more than the in-scope amount";
   EXPECT_LE(s.act_pay_dedc + s.inscope_first_pay, s.inscp_scp_amt);
@@ -197,26 +199,35 @@ INSTANTIATE_TEST_SUITE_P(golden, golden_case, testing::ValuesIn(golden_files()),
 
 TEST(golden, at_least_forty_cases) { EXPECT_GE(golden_files().size(), 40U); }
 
-// Every shipped tariff loads with no error and no warning (every table with figures
-// cites a source or says what is assumed; every [sources] key is cited).
-TEST(golden, shipped_tariffs_load_cleanly) {
+// Every shipped tariff (tariffs/) and every golden-case tariff (tests/golden/tariffs/) loads
+// with no error and no warning (every table with figures cites a source or says what is
+// assumed; every [sources] key is cited), and `yibao check`'s semantic checks find nothing
+// (no rule that matches no visit, none whose every value a later rule replaces, ...).
+void expect_clean_tariffs(const fs::path& dir, std::size_t at_least) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(source_dir / "tariffs")) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  EXPECT_GE(files.size(), 7U);
+  EXPECT_GE(files.size(), at_least);
   for (const fs::path& p : files) {
     std::vector<yibao::diagnostic> warnings;
     auto t = load_tariff(p, &warnings);
     EXPECT_TRUE(t.ok()) << p << ": " << (t.ok() ? "" : describe(t.err()));
     for (const auto& w : warnings) ADD_FAILURE() << "warning: " << w.to_string();
     if (!t.ok()) continue;
+    for (const auto& d : yibao::semantic_checks(t.value())) ADD_FAILURE() << "yibao check: " << d.to_string();
     for (const auto& r : t.value().rules) {
       EXPECT_FALSE(r.origin.source.empty() && r.origin.assumed.empty())
           << p << ": rule " << r.label << " cites no source and says nothing is assumed";
     }
   }
+}
+
+TEST(golden, shipped_tariffs_load_cleanly) { expect_clean_tariffs(source_dir / "tariffs", 7U); }
+
+TEST(golden, golden_case_tariffs_load_cleanly) {
+  expect_clean_tariffs(source_dir / "tests" / "golden" / "tariffs", 17U);
 }
 
 // The example bills of the README parse.

@@ -1,8 +1,9 @@
 #pragma once
 // The resolved policy of a tariff over every combination of person and visit
 // (scheme x status x group x visit type x level x location x filing x
-// admission x disease), for the layers above: the semantic checks
-// (tariff/semantic_checks.hpp) and `yibao show` and `yibao diff`.
+// admission x disease, and the person's and visit's facts of policy model 2
+// that the tariff's rules select on), for the layers above: the semantic
+// checks (tariff/semantic_checks.hpp) and `yibao show` and `yibao diff`.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -20,6 +21,24 @@ namespace yibao {
 inline constexpr const char* tariff_overflow_message =
     "expected amounts that fit in 64-bit fen when the rules are applied, found a deductible or cap that does not";
 
+/// The facts of policy model 2 one combination gives (docs/tariff-format.md,
+/// the `when` table). The defaults are a bill that gives none of them, which
+/// is every combination of a tariff whose rules select on none.
+struct combo_facts {
+  int tier = 0;                      ///< person.tier; 0 not given
+  int age = -1;                      ///< age at the visit; -1 no person.birth_date
+  bool family_doctor = false;        ///< person.family_doctor
+  bool contracted = false;           ///< visit.contracted
+  int unfiled_before = 0;            ///< visit.unfiled_before
+  std::vector<std::string> chronic;  ///< person.chronic
+
+  [[nodiscard]] auto given() const noexcept -> bool {
+    return tier != 0 || age >= 0 || family_doctor || contracted || unfiled_before != 0 || !chronic.empty();
+  }
+  /// " tier 2 age 70 family doctor ...": the facts given, "" for none.
+  [[nodiscard]] auto describe() const -> std::string;
+};
+
 /// One combination of the selector axes.
 struct combo {
   scheme sch = scheme::employee;
@@ -31,7 +50,10 @@ struct combo {
   filing filed = filing::long_term;  ///< ignored (long_term) for a local visit
   int admission = 1;
   std::string disease;  ///< "" none
+  combo_facts facts{};  ///< none given unless combo_space::add_facts added some
 
+  /// The person (and visit) of the combination; an age is a birth date that
+  /// many years before the visit's date.
   [[nodiscard]] auto who() const -> person;
   [[nodiscard]] auto at() const -> visit;
 };
@@ -47,6 +69,7 @@ struct combo_space {
   std::vector<std::pair<location, filing>> wheres;
   std::vector<int> admissions{1};
   std::vector<std::string> diseases{""};
+  std::vector<combo_facts> facts{combo_facts{}};
 
   /// Every value of every axis; admission 1 and no disease.
   [[nodiscard]] static auto all() -> combo_space;
@@ -54,6 +77,15 @@ struct combo_space {
   /// matching, and the disease codes its rules name, so that every distinct
   /// policy of `t` is reached.
   void add_breakpoints(const tariff& t);
+  /// Adds, as one more axis, the facts of policy model 2 that some rule of
+  /// `t` selects on, at the edges where a rule starts or stops matching:
+  /// tiers 1..3; ages 0, each `age_min` and each `age_max` + 1; family doctor
+  /// and contracted false and true; `unfiled_before` 0 and each rule's edges;
+  /// for each rule's `holds`, none, its first `holds_min` codes and its first
+  /// `holds_max` + 1. The axis is the product of the facts named. A tariff whose
+  /// rules select on no fact (every format 1 tariff) keeps the one combination
+  /// without facts, so its combinations are exactly as before.
+  void add_facts(const tariff& t);
   /// Drops the visit kinds and groups of policy model 2 that no rule of
   /// `ts` names (they settle like the others there).
   void drop_unnamed(std::initializer_list<const tariff*> ts);
@@ -82,7 +114,10 @@ struct combo_space {
                   c.filed = fil;
                   for (int adm : admissions) {
                     c.admission = adm;
-                    f(static_cast<const combo&>(c));
+                    for (const combo_facts& fa : facts) {
+                      c.facts = fa;
+                      f(static_cast<const combo&>(c));
+                    }
                   }
                 }
               }
