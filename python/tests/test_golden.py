@@ -125,6 +125,15 @@ def test_settle_gives_the_hand_calculation(case):
 
 # --- settle_frame() and yibao.dask: one person per case -----------------------
 
+def cell(value):
+    """A bill JSON value as a bulk cell: true / false, chronic codes joined by ";"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
 def tables(cases):
     """The cases' bills in the bulk column format (python/README.md), one person each."""
     bills, lines = [], []
@@ -133,10 +142,12 @@ def tables(cases):
         p, v = b["person"], b["visit"]
         row = {"bill_id": bill_id, "person_id": case["name"] + "/" + p["id"], "scheme": p["scheme"],
                "visit_type": v["type"], "level": str(v["level"]), "location": v["location"], "date": v["date"]}
-        for k in ("status", "group", "coverage", "account_balance", "rejoined"):
-            row[k] = str(p.get(k, ""))
-        for k in ("filing", "admission", "disease", "transfer_from_level"):
-            row[k] = str(v.get(k, ""))
+        for k in ("status", "group", "coverage", "account_balance", "rejoined", "birth_date", "tier",
+                  "family_doctor", "chronic", "enrolled_years", "claim_free_years", "lapsed_years",
+                  "back_paid_years", "account_earlier", "family_account"):
+            row[k] = cell(p.get(k, ""))
+        for k in ("filing", "admission", "disease", "transfer_from_level", "contracted", "unfiled_before"):
+            row[k] = cell(v.get(k, ""))
         bills.append(row)
         for ln in b["lines"]:
             lines.append({"bill_id": bill_id, **{k: str(ln.get(k, "")) for k in

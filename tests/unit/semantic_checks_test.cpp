@@ -153,7 +153,9 @@ TEST(SemanticChecksFacts, ATariffSelectingOnNoFactKeepsTheCombinationsOfFormat1)
   EXPECT_FALSE(with.facts[0].given());
   EXPECT_EQ(with.combos().size(), before);
   const yibao::combo c = with.combos().front();
-  EXPECT_EQ(c.who(), yibao::combo{c.sch, c.st, c.grp, c.type, c.level, c.where, c.filed, c.admission, c.disease}.who());
+  const yibao::combo plain{c.sch, c.st, c.grp, c.type, c.level, c.where, c.filed, c.admission, c.disease};
+  EXPECT_EQ(c.who(), plain.who());
+  EXPECT_EQ(c.at(), plain.at());
   EXPECT_FALSE(c.who().birth_date);
 }
 
