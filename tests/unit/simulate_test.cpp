@@ -359,3 +359,139 @@ TEST(simulate, histogram_percentiles) {
 }
 
 }  // namespace
+
+// Issue 12: a format 2 tariff with five pools (separate inpatient and
+// outpatient pools, a quarterly 两病 pool, a monthly chronic pool and a
+// per-bill critical pool): one and two threads, JSON Lines and CSV give the
+// same settlements, and across every person's year no pool pays past its cap
+// within its period (read back from the settlements' ytd).
+namespace pools_test {
+
+constexpr const char* five_pools = R"toml(
+[tariff]
+id = "five-pools"
+name = "five pools"
+place = "test"
+valid_from = 2025-01-01
+valid_to = 2026-12-31
+rounding = "half_up"
+format = 2
+assumed = "test"
+
+[pool.inpatient]
+period = "year"
+assumed = "test"
+[pool.outpatient]
+period = "year"
+assumed = "test"
+[pool.two_diseases]
+period = "quarter"
+assumed = "test"
+[pool.chronic]
+period = "month"
+assumed = "test"
+[pool.critical_visit]
+period = "admission"
+assumed = "test"
+
+[[rule]]
+when = { visit = "inpatient" }
+pool = "inpatient"
+deductible = "800.00"
+per = "year"
+bands = [ { upto = "50000.00", ratio = "0.85" }, { ratio = "0.90" } ]
+cap = "20000.00"
+assumed = "test"
+
+[[rule]]
+when = { visit = ["outpatient", "day_surgery", "maternity", "pharmacy"] }
+pool = "outpatient"
+deductible = "100.00"
+per = "year"
+bands = [ { ratio = "0.60" } ]
+cap = "300.00"
+assumed = "test"
+
+[[rule]]
+when = { visit = "outpatient", holds = ["I10", "E11"] }
+pool = "two_diseases"
+deductible = "0.00"
+cap = "90.00"
+assumed = "test"
+
+[[rule]]
+when = { visit = "chronic" }
+pool = "chronic"
+deductible = "50.00"
+per = "year"
+bands = [ { ratio = "0.70" } ]
+cap = "150.00"
+assumed = "test"
+
+[[rule]]
+layer = "critical"
+when = { scheme = "resident" }
+pool = "critical_visit"
+deductible = "1000.00"
+bands = [ { ratio = "0.60" } ]
+cap = "5000.00"
+assumed = "test"
+)toml";
+
+auto load() -> yibao::tariff {
+  auto t = yibao::parse_tariff(five_pools, "five-pools.toml", {});
+  if (!t) throw std::runtime_error("five pools: " + t.err().message);
+  return std::move(t).value();
+}
+
+// The fen of a decimal string "123.45".
+auto fen_of(const std::string& s) -> std::int64_t {
+  const auto dot = s.find('.');
+  return std::stoll(s.substr(0, dot)) * 100 + std::stoll(s.substr(dot + 1));
+}
+
+}  // namespace pools_test
+
+TEST(simulate, five_pools_same_results_and_no_pool_past_its_cap) {
+  const auto t = pools_test::load();
+  const yibao::catalog c;
+  const auto [jsonl, unused] = generated(400, 12, input_format::jsonl, 2);
+  const auto [bills, lines] = generated(400, 12, input_format::csv, 2);
+  auto o1 = base_options(1);
+  o1.out = output_format::jsonl;
+  auto o2 = o1;
+  o2.threads = 2;
+  const captured one = simulate(t, c, o1, {jsonl_input(jsonl)});
+  const captured two = simulate(t, c, o2, {jsonl_input(jsonl)});
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(one.sum.rejected, 0U) << one.rejects;
+  EXPECT_EQ(one.sum.settled, count_lines(jsonl));
+  auto oc = o2;
+  oc.out = output_format::csv;
+  const captured a = simulate(t, c, oc, {jsonl_input(jsonl)});
+  const captured b = simulate(t, c, oc, {csv_input(bills, lines)});
+  EXPECT_EQ(without_source(a.out), without_source(b.out));
+  EXPECT_EQ(comparable(a.sum), comparable(b.sum));
+
+  // Every settlement's ytd holds the pools it drew from, in their period.
+  const std::map<std::string, std::int64_t> caps{
+      {"inpatient", 2'000'000}, {"outpatient", 30'000}, {"two_diseases", 9'000}, {"chronic", 15'000}};
+  std::map<std::string, std::size_t> seen;
+  std::istringstream rows(one.out);
+  std::string row;
+  while (std::getline(rows, row)) {
+    for (const auto& [pool, cap] : caps) {
+      const std::string key = "\"" + pool + "\":{\"period_from\":\"";
+      const auto at = row.find(key);
+      if (at == std::string::npos) continue;
+      const auto paid_at = row.find("\"paid\":\"", at);
+      ASSERT_NE(paid_at, std::string::npos) << row;
+      const auto from = paid_at + 8;
+      const std::int64_t paid = pools_test::fen_of(row.substr(from, row.find('"', from) - from));
+      EXPECT_LE(paid, cap) << pool << " in " << row;
+      ++seen[pool];
+    }
+    EXPECT_EQ(row.find("\"critical_visit\":{"), std::string::npos) << "a per-bill pool is never carried: " << row;
+  }
+  for (const auto& [pool, cap] : caps) EXPECT_GT(seen[pool], 0U) << pool;
+}
