@@ -1,5 +1,6 @@
 // The settlement steps of docs/domain (shared/domain.md section 5), in order.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -139,6 +140,31 @@ struct scratch_total {
   money deductible_paid, paid, base;
 };
 
+// The person's and the visit's facts a rule selected on, as the bill gives
+// them ("age 72 (70..), tier 1"); empty for a rule on none.
+auto selected_facts(const selector& w, const person& p, const visit& v) -> std::string {
+  std::vector<std::string> parts;
+  if (w.uses_age() && p.birth_date) {
+    const bool before = v.on.month < p.birth_date->month ||
+                        (v.on.month == p.birth_date->month && v.on.day < p.birth_date->day);
+    const int age = v.on.year - p.birth_date->year - (before ? 1 : 0);
+    parts.push_back(fmt::format("age {} ({}..{})", age, w.age_min,
+                                w.age_max == selector::unbounded ? std::string{} : std::to_string(w.age_max)));
+  }
+  if (w.uses_tier()) parts.push_back(fmt::format("tier {}", p.tier));
+  if (w.family_doctor >= 0) parts.push_back(fmt::format("family doctor {}", p.family_doctor ? "yes" : "no"));
+  if (w.contracted >= 0) parts.push_back(fmt::format("contracted hospital {}", v.contracted ? "yes" : "no"));
+  if (w.unfiled_min != 0 || w.unfiled_max != selector::unbounded) {
+    parts.push_back(fmt::format("{} earlier unfiled stays", v.unfiled_before));
+  }
+  if (!w.holds.empty()) {
+    int n = 0;
+    for (const std::string& c : w.holds) n += std::find(p.chronic.begin(), p.chronic.end(), c) != p.chronic.end() ? 1 : 0;
+    parts.push_back(fmt::format("holds {} of [{}]", n, fmt::join(w.holds, ", ")));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 class settler {
  public:
   settler(const tariff& t, const catalog& c, const bill& b, const ytd& before, const settle_options& o, settlement& s)
@@ -153,6 +179,7 @@ class settler {
   auto classify() -> std::optional<error>;
   [[nodiscard, gnu::cold]] auto line_error(std::size_t i, bool lookup) const -> error;
   void trace_lines(bool lookup);
+  void trace_facts(const resolved_policy& policy);
   auto eligibility(const layer_policy& basic) -> void;
   auto basic_layer(const layer_policy& lp) -> void;
   auto upper_layer(layer_id id, const layer_policy& lp) -> void;
@@ -246,6 +273,7 @@ auto settler::run() -> std::optional<error> {
                       fmt::format("tariff {} rule {} ({}) selects on {}, which the bill does not give", t_.info.id,
                                   r.label, r.origin.where.to_string(), policy.missing_fact));
   }
+  if (o_.trace) trace_facts(policy);
   const layer_policy& basic = policy[layer_id::basic];
   if (!basic.active) {
     return make_error(errc::failed_precondition, "",
@@ -376,6 +404,20 @@ void settler::trace_lines(bool lookup) {
                    s_.fulamt_ownpay_amt.to_string(), s_.overlmt_selfpay.to_string(), s_.preselfpay_amt.to_string(),
                    s_.inscp_scp_amt.to_string()),
        "", s_.inscp_scp_amt);
+}
+
+// Which of the person's facts selected which rule (policy model 2).
+void settler::trace_facts(const resolved_policy& policy) {
+  for (const layer_policy& lp : policy.layers) {
+    for (const std::uint32_t i : lp.applied) {
+      const rule& r = t_.rules[i];
+      const std::string facts = selected_facts(r.when, b_.who, v_);
+      if (facts.empty()) continue;
+      const std::string where = r.origin.where.to_string();
+      step("facts", fmt::format("{} ({})", r.label, where), where, "", fmt::format("selected by {}", facts), "",
+           money{});
+    }
+  }
 }
 
 // Step 2: coverage, waiting period, and whether this treatment is reimbursed.
