@@ -242,6 +242,14 @@ class loader {
       pool_def& def = pools_[builtin_pools + i];
       if (decl.cap_with) def.cap_with = find(*decl.cap_with, "a pool whose cap this one shares");
       if (decl.deductible_with) def.deductible_with = find(*decl.deductible_with, "a pool whose deductible this one shares");
+      // The built-in upper layers meet their deductible by their band position
+      // (policy model 1): they keep no deductible counter to share.
+      if (def.deductible_with && *def.deductible_with > 0 && *def.deductible_with < builtin_pools) {
+        add_error(decl.deductible_with->where, decl.deductible_with->key_path,
+                  "expected a pool with a deductible counter (\"basic\" or a named pool), found " +
+                      quote(decl.deductible_with->name));
+        def.deductible_with.reset();
+      }
       // One level of sharing: the pool shared with keeps its own counters.
       for (auto [ref, with] : {std::pair{&decl.cap_with, def.cap_with}, std::pair{&decl.deductible_with, def.deductible_with}}) {
         if (!with) continue;

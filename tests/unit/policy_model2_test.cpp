@@ -113,3 +113,17 @@ TEST(policy_model2, a_model2_key_needs_format_2) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(policy_model2, a_deductible_is_shared_only_with_a_pool_that_counts_one) {
+  std::string text = tariff_text;
+  text.replace(text.find("period = \"quarter\"\n"), 19, "period = \"quarter\"\ndeductible_with = \"critical\"\n");
+  const auto t = yibao::parse_tariff(text, "m2.toml", {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.err().message.find("pool.outpatient.deductible_with: expected a pool with a deductible counter"),
+            std::string::npos)
+      << t.err().message;
+}
+
+}  // namespace
