@@ -216,11 +216,15 @@ struct layer_policy {
   /// `tariff::resolve` is asked to record them.
   std::vector<std::uint32_t> applied;
 
-  /// A band's rate after `adjustment`: a negative adjustment cannot push it
-  /// below `floor` (unless it was already lower); the result is clipped to [0, 1].
-  [[nodiscard]] auto rate(const band& b) const noexcept -> ratio {
+  /// `r` x `factor`, rounded half up to a ppm; throws std::overflow_error
+  /// past 64 bits (only a tariff built in code can get there).
+  [[nodiscard]] static auto scaled(ratio r, ratio factor) -> ratio;
+  /// A band's rate after `adjustment`, then times `factor`: a lowering
+  /// adjustment or factor cannot push it below `floor` (unless it was already
+  /// lower); the result is clipped to [0, 1].
+  [[nodiscard]] auto rate(const band& b) const -> ratio {
     ratio r = b.rate + adjustment;
-    if (factor != ratio::one()) r = ratio::from_ppm(divide_round(r.ppm() * factor.ppm(), ratio::one_ppm, rounding::half_up));
+    if (factor != ratio::one()) r = scaled(r, factor);
     if ((adjustment < ratio{} || factor < ratio::one()) && floor && r < *floor) r = b.rate < *floor ? b.rate : *floor;
     if (r < ratio{}) r = ratio{};
     if (r > ratio::one()) r = ratio::one();

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <stdexcept>
 
+#include "core/wide_math.hpp"
 #include "enum_table.hpp"
 
 namespace yibao {
@@ -18,6 +21,19 @@ constexpr std::array period_names{"year"sv, "quarter"sv, "month"sv, "admission"s
 
 constexpr auto bit(auto v) -> std::uint8_t { return static_cast<std::uint8_t>(1U << static_cast<unsigned>(v)); }
 }  // namespace
+
+namespace {
+// a x b, rounded half up to a ppm. A tariff built in code may hold factors
+// far past the loader's bounds: a product past 64 bits throws like every
+// other overflow in settlement arithmetic (settle reports it as internal).
+auto product(ratio a, ratio b) -> ratio {
+  const __int128 q = divide_round_wide(static_cast<__int128>(a.ppm()) * b.ppm(), ratio::one_ppm, rounding::half_up);
+  if (q > INT64_MAX || q < INT64_MIN) throw std::overflow_error("yibao: ratio product overflow");
+  return ratio::from_ppm(static_cast<std::int64_t>(q));
+}
+}  // namespace
+
+auto layer_policy::scaled(ratio r, ratio factor) -> ratio { return product(r, factor); }
 
 auto to_string(layer_id v) noexcept -> std::string_view { return detail::name_of(layer_names, v); }
 auto field_name(layer_id v) noexcept -> std::string_view { return detail::name_of(layer_fields, v); }
@@ -207,7 +223,7 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
       }
     }
     if (r.ratio_factor) {
-      lp.factor = ratio::from_ppm(divide_round(lp.factor.ppm() * r.ratio_factor->ppm(), ratio::one_ppm, rounding::half_up));
+      lp.factor = product(lp.factor, *r.ratio_factor);
     }
     adjusted = adjusted || r.deductible_factor || r.deductible_minus;
   }
@@ -217,9 +233,9 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
     // Each step counts from the cap the rules set, and all of them together
     // stay within the bonus's own limit.
     const cap_bonus& b = **rules[bonus_rule[li]].bonus;
-    const std::int64_t years = std::max(0, p.enrolled_years - b.after_years);
-    const std::int64_t raised = std::min<std::int64_t>(
-        b.max.fen(), years * b.per_year.fen() + std::int64_t{p.claim_free_years} * b.per_claim_free_year.fen());
+    const __int128 years = std::max(0, p.enrolled_years - b.after_years);
+    const __int128 steps = years * b.per_year.fen() + __int128{p.claim_free_years} * b.per_claim_free_year.fen();
+    const auto raised = static_cast<std::int64_t>(std::min<__int128>(b.max.fen(), steps));
     lp.cap_bonus = money::from_fen(raised);
     lp.cap = *lp.cap + lp.cap_bonus;
   }
@@ -231,8 +247,7 @@ auto tariff::resolve(const person& p, const visit& v, bool record) const -> reso
     layer_policy& lp = out.layers[static_cast<int>(r.layer)];
     if (r.deductible_factor) {
       lp.deductible = apply(lp.deductible, *r.deductible_factor, info.round);
-      lp.deductible_factor =
-          ratio::from_ppm(divide_round(lp.deductible_factor.ppm() * r.deductible_factor->ppm(), ratio::one_ppm, rounding::half_up));
+      lp.deductible_factor = product(lp.deductible_factor, *r.deductible_factor);
     }
     if (r.deductible_minus) {
       lp.deductible = max(money{}, lp.deductible - *r.deductible_minus);
