@@ -61,6 +61,8 @@ struct date {
 [[nodiscard]] auto days_in_month(int year, int month) noexcept -> int;
 /// Days in `year`: 365 or 366.
 [[nodiscard]] auto days_in_year(int year) noexcept -> int;
+/// Completed years from `born` to `on` (the age on a visit date).
+[[nodiscard]] auto age_at(date born, date on) noexcept -> int;
 
 /// Enum <-> text, with the spellings of the JSON contract.
 [[nodiscard]] auto to_string(scheme v) noexcept -> std::string_view;

@@ -41,6 +41,11 @@ auto days_in_month(int year, int month) noexcept -> int {
 
 auto days_in_year(int year) noexcept -> int { return chr::year{year}.is_leap() ? 366 : 365; }
 
+auto age_at(date born, date on) noexcept -> int {
+  const bool before_birthday = on.month < born.month || (on.month == born.month && on.day < born.day);
+  return on.year - born.year - (before_birthday ? 1 : 0);
+}
+
 auto to_string(scheme v) noexcept -> std::string_view { return detail::name_of(scheme_names, v); }
 auto to_string(status v) noexcept -> std::string_view { return detail::name_of(status_names, v); }
 auto to_string(group v) noexcept -> std::string_view { return detail::name_of(group_names, v); }

@@ -145,10 +145,7 @@ struct scratch_total {
 auto selected_facts(const selector& w, const person& p, const visit& v) -> std::string {
   std::vector<std::string> parts;
   if (w.uses_age() && p.birth_date) {
-    const bool before = v.on.month < p.birth_date->month ||
-                        (v.on.month == p.birth_date->month && v.on.day < p.birth_date->day);
-    const int age = v.on.year - p.birth_date->year - (before ? 1 : 0);
-    parts.push_back(fmt::format("age {} ({}..{})", age, w.age_min,
+    parts.push_back(fmt::format("age {} ({}..{})", age_at(*p.birth_date, v.on), w.age_min,
                                 w.age_max == selector::unbounded ? std::string{} : std::to_string(w.age_max)));
   }
   if (w.uses_tier()) parts.push_back(fmt::format("tier {}", p.tier));

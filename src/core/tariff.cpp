@@ -59,12 +59,6 @@ struct selector_key {
   const std::vector<std::string>* chronic;
 };
 
-// Completed years from `born` to `on`.
-auto age_at(date born, date on) noexcept -> int {
-  const bool before_birthday = on.month < born.month || (on.month == born.month && on.day < born.day);
-  return on.year - born.year - (before_birthday ? 1 : 0);
-}
-
 auto key_of(const person& p, const visit& v) noexcept -> selector_key {
   const bool level_ok = v.level >= 0 && v.level < level_count;
   // A day surgery is settled as an inpatient stay: it matches both.

@@ -479,7 +479,7 @@ inline auto when_matches2(const yibao::selector& s, const yibao::person& p, cons
     if (!p.birth_date) {
       if (!ignore_facts) return false;
     } else {
-      const int a = age_at(*p.birth_date, v.on);
+      const int a = detail::age_at(*p.birth_date, v.on);
       if (a < s.age_min || a > s.age_max) return false;
     }
   }

@@ -444,12 +444,6 @@ auto load() -> yibao::tariff {
   return std::move(t).value();
 }
 
-// The fen of a decimal string "123.45".
-auto fen_of(const std::string& s) -> std::int64_t {
-  const auto dot = s.find('.');
-  return std::stoll(s.substr(0, dot)) * 100 + std::stoll(s.substr(dot + 1));
-}
-
 }  // namespace pools_test
 
 TEST(simulate, five_pools_same_results_and_no_pool_past_its_cap) {
@@ -487,7 +481,9 @@ TEST(simulate, five_pools_same_results_and_no_pool_past_its_cap) {
       const auto paid_at = row.find("\"paid\":\"", at);
       ASSERT_NE(paid_at, std::string::npos) << row;
       const auto from = paid_at + 8;
-      const std::int64_t paid = pools_test::fen_of(row.substr(from, row.find('"', from) - from));
+      const auto money = yibao::parse_money(row.substr(from, row.find('"', from) - from));
+      ASSERT_TRUE(money) << row;
+      const std::int64_t paid = money->fen();
       EXPECT_LE(paid, cap) << pool << " in " << row;
       ++seen[pool];
     }
